@@ -41,9 +41,7 @@ class Settings:
     language: str = "vi"  # ICTDIGEST_LANGUAGE, default UI language of new chats
 
 
-def load_settings(
-    env: Mapping[str, str] | None = None, toml_path: Path | None = None
-) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, toml_path: Path | None = None) -> Settings:
     """Build validated ``Settings`` from ``env`` (default ``os.environ``) and a TOML file."""
     env = os.environ if env is None else env
     token = env.get("TELEGRAM_BOT_TOKEN") or None
