@@ -1,0 +1,553 @@
+"""The article store: SQLite through sqlite-utils, WAL, one writer, FTS5 over folded text.
+
+Every article is written in one ``BEGIN IMMEDIATE`` transaction, so a crash or a
+bad record never leaves half an article behind.  The full-text index is
+*contentless* (``content=''``): it keeps only the index of the folded title and
+body, not a second copy of them, and snippets are cut from ``articles.body``
+at the offsets found in the folded text (folding keeps lengths).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlite_utils import Database
+
+from digests import stories
+from digests.model import Analysis, CleanArticle, Organisation, RawDocument
+from digests.textnorm import fold, words
+
+SaveResult = Literal["added", "updated", "unchanged"]
+Migration = Callable[[Database], None]
+
+BUSY_TIMEOUT_MS = 5000
+APP_DIR = "ictdigest"
+DB_NAME = "ictdigest.db"
+
+
+class StoreError(Exception):
+    """A database problem with a one-line explanation for the operator."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the write lock longer than the busy timeout."""
+
+
+def resolve_db_path(arg: str | None) -> Path:
+    """--db, else $ICTDIGEST_DB, else $XDG_DATA_HOME/ictdigest/ictdigest.db; parent created."""
+    if arg:
+        path = Path(arg).expanduser()
+    elif os.environ.get("ICTDIGEST_DB"):
+        path = Path(os.environ["ICTDIGEST_DB"]).expanduser()
+    else:
+        data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        path = Path(data_home).expanduser() / APP_DIR / DB_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the store with WAL, busy timeout and the corpus schema."""
+    target = (
+        ":memory:"
+        if str(path) == ":memory:"
+        else str(resolve_db_path(None if path is None else str(path)))
+    )
+    try:
+        conn = sqlite3.connect(
+            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn)
+        if migrate:
+            apply_migrations(db, "corpus", CORPUS_MIGRATIONS)
+    except sqlite3.DatabaseError as exc:
+        raise explain(exc, target) from exc
+    return db
+
+
+def explain(exc: sqlite3.Error, where: str = "") -> StoreError:
+    """Turn a sqlite3 error into a StoreError whose message fits on one line."""
+    text = str(exc)
+    place = f" ({where})" if where else ""
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(f"database is locked by another process{place}; try again in a moment")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"not an ictdigest database or damaged{place}: {text}")
+    if "unable to open" in text or "readonly" in text:
+        return StoreError(f"cannot open the database for writing{place}: {text}")
+    return StoreError(f"database error{place}: {text}")
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One IMMEDIATE transaction: take the write lock first, so busy waits happen up front."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise explain(exc) from exc
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise explain(exc) from exc
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def apply_migrations(db: Database, namespace: str, steps: Sequence[Migration]) -> int:
+    """Apply the steps of ``namespace`` not yet applied, each in its own transaction.
+
+    Step *n* (1-based) brings the namespace to version *n*.  Returns the version
+    reached.  A database already past ``len(steps)`` was written by a newer
+    ictdigest and is refused rather than guessed at.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " namespace TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+        " PRIMARY KEY (namespace, version))"
+    )
+    version = _schema_version(db, namespace)
+    if version > len(steps):
+        raise StoreError(
+            f"database schema '{namespace}' is at version {version}, newer than this "
+            f"ictdigest knows ({len(steps)}); upgrade ictdigest"
+        )
+    for number, step in enumerate(steps, start=1):
+        if number <= version:
+            continue
+        with write_transaction(db):
+            # Another process may have migrated while we waited for the lock.
+            if _schema_version(db, namespace) >= number:
+                continue
+            step(db)
+            db.execute(
+                "INSERT INTO schema_migrations (namespace, version, applied_at) VALUES (?, ?, ?)",
+                [namespace, number, _now()],
+            )
+    return max(version, len(steps))
+
+
+def _schema_version(db: Database, namespace: str) -> int:
+    row = db.execute(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE namespace = ?",
+        [namespace],
+    ).fetchone()
+    return int(row[0])
+
+
+def _corpus_v1(db: Database) -> None:
+    for statement in _CORPUS_V1.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_CORPUS_V1 = """
+CREATE TABLE articles (
+  id INTEGER PRIMARY KEY,
+  url TEXT UNIQUE,
+  content_hash TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  title TEXT NOT NULL,
+  published TEXT NOT NULL,
+  published_at TEXT,
+  body TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  story_id INTEGER,
+  ingested_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles (published, id);
+CREATE INDEX articles_story ON articles (story_id);
+CREATE INDEX articles_origin ON articles (origin);
+CREATE TABLE sentences (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  paragraph INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  folded TEXT NOT NULL,
+  is_heading INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE mentions (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  org_key TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  sentence_idx INTEGER NOT NULL
+);
+CREATE INDEX mentions_org ON mentions (org_key, article_id);
+CREATE INDEX mentions_article ON mentions (article_id);
+CREATE TABLE organisations (
+  key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  aliases TEXT NOT NULL DEFAULT '[]',
+  discovered INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE people (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  role TEXT,
+  org_key TEXT,
+  sentence_idx INTEGER NOT NULL
+);
+CREATE INDEX people_org ON people (org_key);
+CREATE INDEX people_article ON people (article_id);
+CREATE TABLE targets (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  year INTEGER NOT NULL,
+  month INTEGER,
+  goal TEXT NOT NULL,
+  setter TEXT,
+  sentence_idx INTEGER NOT NULL,
+  sentence TEXT NOT NULL
+);
+CREATE INDEX targets_year ON targets (year, month);
+CREATE INDEX targets_article ON targets (article_id);
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+  title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE story_sketches (
+  article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+  signature BLOB NOT NULL
+);
+CREATE TABLE story_bands (
+  band_key INTEGER NOT NULL,
+  article_id INTEGER NOT NULL,
+  PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)
+"""
+
+CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1]
+
+
+# --------------------------------------------------------------------------- meta
+
+
+def set_meta(db: Database, key: str, value: str) -> None:
+    with write_transaction(db):
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def get_meta(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+# --------------------------------------------------------------------------- articles
+
+_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "zarsrc", "mc_", "_ga")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL that identifies an article: lower-case host, no fragment, no tracking query."""
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def content_hash(body: str) -> str:
+    """sha256 of the folded body: the same text with other tone marks or case is the same."""
+    return hashlib.sha256(fold(body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    content_hash: str
+    title: str
+    published: str
+    published_at: str | None
+    body: str
+    url: str | None
+
+
+def save_article(
+    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis
+) -> SaveResult:
+    """Store one article and its analysis in one transaction; say what happened.
+
+    Identity is the canonical URL, else the content hash; a file without a URL is
+    also recognised by its path, so an edited file updates its article.  Identical
+    text is "unchanged" whatever its URL, since ``content_hash`` is unique.
+    """
+    url = canonical_url(article.url or doc.url)
+    digest = content_hash(article.body)
+    try:
+        with write_transaction(db):
+            existing = _find_existing(db, url, digest, doc.origin)
+            if existing is None:
+                _insert(db, doc, article, analysis, url, digest)
+                return "added"
+            if existing.content_hash != digest and _hash_taken(db, digest, existing.id):
+                return "unchanged"  # this text is already stored under another identity
+            if _same(existing, article, digest):
+                return "unchanged"
+            _update(db, existing, doc, article, analysis, url or existing.url, digest)
+            return "updated"
+    except sqlite3.OperationalError as exc:
+        raise explain(exc) from exc
+
+
+def _find_existing(db: Database, url: str | None, digest: str, origin: str) -> _Existing | None:
+    columns = "id, content_hash, title, published, published_at, body, url"
+    row = None
+    if url:
+        row = db.execute(f"SELECT {columns} FROM articles WHERE url = ?", [url]).fetchone()
+    if row is None:
+        row = db.execute(
+            f"SELECT {columns} FROM articles WHERE content_hash = ?", [digest]
+        ).fetchone()
+    if row is None and not url and not origin.startswith(("http://", "https://")):
+        row = db.execute(
+            f"SELECT {columns} FROM articles WHERE origin = ? AND url IS NULL ORDER BY id LIMIT 1",
+            [origin],
+        ).fetchone()
+    return None if row is None else _Existing(*row)
+
+
+def _hash_taken(db: Database, digest: str, other_than: int) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", [digest, other_than]
+    ).fetchone()
+    return row is not None
+
+
+def _same(existing: _Existing, article: CleanArticle, digest: str) -> bool:
+    return (
+        existing.content_hash == digest
+        and existing.title == article.title
+        and existing.published == article.published.isoformat()
+        and existing.published_at == _iso(article.published_at)
+    )
+
+
+def _article_values(
+    doc: RawDocument, article: CleanArticle, url: str | None, digest: str
+) -> dict[str, Any]:
+    return {
+        "url": url,
+        "content_hash": digest,
+        "source": article.source or doc.source,
+        "origin": doc.origin,
+        "title": article.title,
+        "published": article.published.isoformat(),
+        "published_at": _iso(article.published_at),
+        "body": article.body,
+        "raw": doc.raw,
+        "kind": doc.kind,
+    }
+
+
+def _insert(
+    db: Database,
+    doc: RawDocument,
+    article: CleanArticle,
+    analysis: Analysis,
+    url: str | None,
+    digest: str,
+) -> int:
+    values = _article_values(doc, article, url, digest)
+    now = _now()
+    values.update(ingested_at=now, updated_at=now)
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cursor = db.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(values.values()))
+    article_id = int(cursor.lastrowid or 0)
+    _write_children(db, article_id, article, analysis)
+    return article_id
+
+
+def _update(
+    db: Database,
+    existing: _Existing,
+    doc: RawDocument,
+    article: CleanArticle,
+    analysis: Analysis,
+    url: str | None,
+    digest: str,
+) -> None:
+    _delete_children(db, existing.id, existing.title, existing.body)
+    values = _article_values(doc, article, url, digest)
+    values["updated_at"] = _now()
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), existing.id])
+    _write_children(db, existing.id, article, analysis)
+
+
+def _delete_children(db: Database, article_id: int, title: str, body: str) -> None:
+    for table in ("sentences", "mentions", "people", "targets"):
+        db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+    # A contentless FTS5 row is deleted by repeating the exact values it was indexed with.
+    db.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+        [article_id, fold(title), fold(body)],
+    )
+    row = db.execute(
+        "SELECT signature FROM story_sketches WHERE article_id = ?", [article_id]
+    ).fetchone()
+    if row is not None:
+        for key in stories.band_keys(stories.from_blob(row[0])):
+            db.execute(
+                "DELETE FROM story_bands WHERE band_key = ? AND article_id = ?", [key, article_id]
+            )
+        db.execute("DELETE FROM story_sketches WHERE article_id = ?", [article_id])
+
+
+def _write_children(
+    db: Database, article_id: int, article: CleanArticle, analysis: Analysis
+) -> None:
+    conn = db.conn
+    conn.executemany(
+        "INSERT INTO sentences (article_id, idx, paragraph, text, folded, is_heading) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, s.idx, s.paragraph, s.text, fold(s.text), int(s.is_heading))
+            for s in analysis.sentences
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO mentions (article_id, org_key, alias, sentence_idx) VALUES (?, ?, ?, ?)",
+        [(article_id, m.org_key, m.alias, m.sentence_idx) for m in analysis.mentions],
+    )
+    conn.executemany(
+        "INSERT INTO people (article_id, name, role, org_key, sentence_idx) VALUES (?, ?, ?, ?, ?)",
+        [(article_id, p.name, p.role, p.org_key, p.sentence_idx) for p in analysis.people],
+    )
+    conn.executemany(
+        "INSERT INTO targets (article_id, year, month, goal, setter, sentence_idx, sentence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, t.year, t.month, t.goal, t.setter, t.sentence_idx, t.sentence)
+            for t in analysis.targets
+        ],
+    )
+    _insert_organisations(db, analysis.organisations)
+    folded_body = fold(article.body)
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+        [article_id, fold(article.title), folded_body],
+    )
+    story_id = _link_story(db, article_id, words(folded_body))
+    conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
+
+
+def _insert_organisations(db: Database, organisations: Sequence[Organisation]) -> None:
+    """Discovered organisations never overwrite a registry entry or an earlier discovery."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO organisations (key, name, kind, aliases, discovered) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                o.key,
+                o.name,
+                o.kind,
+                json.dumps(list(o.aliases), ensure_ascii=False),
+                int(o.discovered),
+            )
+            for o in organisations
+        ],
+    )
+
+
+def sync_registry(db: Database, organisations: Sequence[Organisation]) -> None:
+    """Write the curated registry into ``organisations`` (registry entries win over discovery)."""
+    with write_transaction(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO organisations (key, name, kind, aliases, discovered) "
+            "VALUES (?, ?, ?, ?, 0)",
+            [
+                (o.key, o.name, o.kind, json.dumps(list(o.aliases), ensure_ascii=False))
+                for o in organisations
+            ],
+        )
+
+
+def _link_story(db: Database, article_id: int, folded_words: list[str]) -> int:
+    """The story this article belongs to: the earliest near-duplicate's story, else itself."""
+    sig = stories.signature(folded_words)
+    if sig is None:
+        return article_id
+    keys = stories.band_keys(sig)
+    best_story, best_score = article_id, 0.0
+    if keys:
+        marks = ", ".join("?" for _ in keys)
+        rows = db.execute(
+            "SELECT DISTINCT s.article_id, s.signature, a.story_id FROM story_bands b "
+            "JOIN story_sketches s ON s.article_id = b.article_id "
+            "JOIN articles a ON a.id = b.article_id "
+            f"WHERE b.band_key IN ({marks}) AND b.article_id != ?",
+            [*keys, article_id],
+        ).fetchall()
+        for _other, blob, story in rows:
+            score = stories.similarity(sig, stories.from_blob(blob))
+            if score >= stories.SAME_STORY and score > best_score:
+                best_story, best_score = int(story), score
+    db.execute(
+        "INSERT INTO story_sketches (article_id, signature) VALUES (?, ?)",
+        [article_id, stories.to_blob(sig)],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
+        [(key, article_id) for key in keys],
+    )
+    return best_story
+
+
+def reindex_fts(db: Database) -> int:
+    """Rebuild the contentless full-text index from ``articles`` (after a change to fold())."""
+    with write_transaction(db):
+        db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+        count = 0
+        for article_id, title, body in db.execute("SELECT id, title, body FROM articles"):
+            db.execute(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                [article_id, fold(title), fold(body)],
+            )
+            count += 1
+    return count
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
