@@ -1,0 +1,69 @@
+"""Keep blocking SQLite work off the event loop: one writer thread, a small reader pool.
+
+Every write goes through the single writer thread (so there is exactly one
+writer, and writes are serialised without locks in Python); reads run on
+their own connections so a slow search never delays recording a delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from bot.storage import open_bot_db
+
+T = TypeVar("T")
+
+
+class DbWorker:
+    """Run ``fn(db, *args)`` on the writer thread or a reader thread, awaitably."""
+
+    def __init__(self, path: Path | str, *, readers: int = 2) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._opened: list[Database] = []
+        self._lock = threading.Lock()
+        # Migrations run here, once, before any reader opens a connection.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
+        self._writer.submit(self._connection, True).result()
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
+
+    def _connection(self, migrate: bool = False) -> Database:
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = open_bot_db(self.path, migrate=migrate)
+            self._local.db = db
+            with self._lock:
+                self._opened.append(db)
+        return db
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self._connection(), *args)
+
+    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(db, *args)`` on THE writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self._call, fn, *args)
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(db, *args)`` on a reader thread with its own connection."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._call, fn, *args)
+
+    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """Same as ``write`` for synchronous callers (CLI, tests)."""
+        return self._writer.submit(self._call, fn, *args).result()
+
+    def close(self) -> None:
+        self._readers.shutdown(wait=True)
+        self._writer.shutdown(wait=True)
+        with self._lock:
+            for db in self._opened:
+                db.conn.close()
+            self._opened.clear()

@@ -1,0 +1,249 @@
+"""The outbox: one deliveries row per (chat, digest day), advanced part by part.
+
+States: pending → sending → sent | failed | uncertain.
+
+``sending`` is written (and committed) just before a part's request and
+``pending`` with ``parts_sent + 1`` just after its answer, so a row found in
+``sending`` after a crash names exactly the one part that may or may not have
+reached Telegram.  That part is recorded as uncertain and never resent
+blindly; the parts after it certainly were not sent, so they still go out.
+A chat is therefore never sent the same part twice, and no digest is lost
+without a trace: a row ends ``sent``, ``failed`` (with the reason) or
+``uncertain`` (with the part indexes), and ``ictdigest chats`` shows it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from digests.store import write_transaction
+
+State = Literal["pending", "sending", "sent", "failed", "uncertain"]
+FINAL_STATES = ("sent", "failed", "uncertain")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    chat_id: int
+    digest_day: date
+    state: State
+    messages: tuple[str, ...]
+    parts_sent: int
+    uncertain_parts: tuple[int, ...]
+    max_article_id: int | None
+    article_count: int
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.chat_id}:{self.digest_day.isoformat()}"
+
+    @property
+    def done(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _row(row: dict[str, Any]) -> Delivery:
+    return Delivery(
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        digest_day=date.fromisoformat(row["digest_day"]),
+        state=row["state"],
+        messages=tuple(json.loads(row["messages"])),
+        parts_sent=int(row["parts_sent"]),
+        uncertain_parts=tuple(json.loads(row["uncertain_parts"] or "[]")),
+        max_article_id=row["max_article_id"],
+        article_count=int(row["article_count"]),
+        error=row["error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
+    )
+
+
+def get_delivery(db: Database, chat_id: int, digest_day: date) -> Delivery | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM deliveries WHERE chat_id = ? AND digest_day = ?",
+            [chat_id, digest_day.isoformat()],
+        )
+    )
+    return _row(rows[0]) if rows else None
+
+
+def get_delivery_by_id(db: Database, delivery_id: int) -> Delivery:
+    return _row(next(iter(db.query("SELECT * FROM deliveries WHERE id = ?", [delivery_id]))))
+
+
+def has_delivery(db: Database, chat_id: int, digest_day: date) -> bool:
+    found = db.execute(
+        "SELECT 1 FROM deliveries WHERE chat_id = ? AND digest_day = ?",
+        [chat_id, digest_day.isoformat()],
+    ).fetchone()
+    return found is not None
+
+
+def enqueue(
+    db: Database,
+    chat_id: int,
+    digest_day: date,
+    messages: list[str],
+    *,
+    max_article_id: int | None,
+    article_count: int,
+) -> tuple[Delivery, bool]:
+    """Add the day's digest for a chat unless one exists; returns (row, created)."""
+    now = _now()
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO deliveries (chat_id, digest_day, state, messages, parts_sent,"
+            " max_article_id, article_count, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            [
+                chat_id,
+                digest_day.isoformat(),
+                "pending" if messages else "sent",
+                json.dumps(messages, ensure_ascii=False),
+                max_article_id,
+                article_count,
+                now,
+                now,
+            ],
+        )
+        created = cursor.rowcount == 1
+        if created and not messages:
+            # Nothing to send is an answer too: record it so catch-up never retries the day.
+            db.execute(
+                "UPDATE deliveries SET finished_at = ?, error = 'nothing new' WHERE chat_id = ?"
+                " AND digest_day = ?",
+                [now, chat_id, digest_day.isoformat()],
+            )
+    found = get_delivery(db, chat_id, digest_day)
+    assert found is not None
+    return found, created
+
+
+def mark_sending(db: Database, delivery_id: int) -> None:
+    """Committed before the request: from here on the current part may reach Telegram."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ?",
+            [_now(), delivery_id],
+        )
+
+
+def mark_part_sent(db: Database, delivery_id: int, parts_sent: int) -> None:
+    with write_transaction(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'pending', parts_sent = ?, updated_at = ? WHERE id = ?",
+            [parts_sent, _now(), delivery_id],
+        )
+
+
+def mark_part_uncertain(db: Database, delivery_id: int, part: int, error: str) -> None:
+    """The answer for ``part`` never came: skip it, never resend it blindly."""
+    with write_transaction(db):
+        _skip_uncertain_part(db, delivery_id, part, error)
+
+
+def _skip_uncertain_part(db: Database, delivery_id: int, part: int, error: str) -> None:
+    row = get_delivery_by_id(db, delivery_id)
+    uncertain = sorted({*row.uncertain_parts, part})
+    db.execute(
+        "UPDATE deliveries SET state = 'pending', parts_sent = ?, uncertain_parts = ?,"
+        " error = ?, updated_at = ? WHERE id = ?",
+        [part + 1, json.dumps(uncertain), error, _now(), delivery_id],
+    )
+
+
+def finish(db: Database, delivery_id: int) -> Delivery:
+    """All parts went out (or were uncertain): close the row and move the chat's watermark.
+
+    The watermark moves even past uncertain parts: those articles may have
+    been received, and a resend could show them twice.
+    """
+    now = _now()
+    with write_transaction(db):
+        row = get_delivery_by_id(db, delivery_id)
+        state = "uncertain" if row.uncertain_parts else "sent"
+        db.execute(
+            "UPDATE deliveries SET state = ?, finished_at = ?, updated_at = ? WHERE id = ?",
+            [state, now, now, delivery_id],
+        )
+        if row.max_article_id is not None:
+            db.execute(
+                "UPDATE chats SET last_article_id = MAX(COALESCE(last_article_id, 0), ?)"
+                " WHERE chat_id = ?",
+                [row.max_article_id, row.chat_id],
+            )
+    return get_delivery_by_id(db, delivery_id)
+
+
+def mark_failed(db: Database, delivery_id: int, error: str) -> None:
+    """Nothing more will be sent; the chat's watermark stays, so no article is lost."""
+    now = _now()
+    with write_transaction(db):
+        db.execute(
+            "UPDATE deliveries SET state = 'failed', error = ?, finished_at = ?, updated_at = ?"
+            " WHERE id = ?",
+            [error, now, now, delivery_id],
+        )
+
+
+def replace_part(db: Database, delivery_id: int, part: int, text: str) -> None:
+    """Record the plain-text form a part was actually sent in."""
+    with write_transaction(db):
+        row = get_delivery_by_id(db, delivery_id)
+        messages = list(row.messages)
+        messages[part] = text
+        db.execute(
+            "UPDATE deliveries SET messages = ? WHERE id = ?",
+            [json.dumps(messages, ensure_ascii=False), delivery_id],
+        )
+
+
+def recover_after_crash(db: Database) -> list[Delivery]:
+    """Rows a killed process left in ``sending``: their current part becomes uncertain."""
+    with write_transaction(db):
+        rows = [_row(r) for r in db.query("SELECT * FROM deliveries WHERE state = 'sending'")]
+        for row in rows:
+            _skip_uncertain_part(
+                db, row.id, row.parts_sent, "interrupted while sending; part may have arrived"
+            )
+    return [get_delivery_by_id(db, row.id) for row in rows]
+
+
+def unfinished(db: Database) -> list[Delivery]:
+    """Rows still to be sent (pending), oldest first."""
+    return [
+        _row(r) for r in db.query("SELECT * FROM deliveries WHERE state = 'pending' ORDER BY id")
+    ]
+
+
+def delivered_days(db: Database, chat_id: int) -> set[date]:
+    """Days for which the chat has an outbox row, whatever its state."""
+    return {
+        date.fromisoformat(r["digest_day"])
+        for r in db.query("SELECT digest_day FROM deliveries WHERE chat_id = ?", [chat_id])
+    }
+
+
+def last_delivery(db: Database, chat_id: int) -> Delivery | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM deliveries WHERE chat_id = ? ORDER BY digest_day DESC, id DESC LIMIT 1",
+            [chat_id],
+        )
+    )
+    return _row(rows[0]) if rows else None

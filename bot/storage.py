@@ -1,0 +1,78 @@
+"""The bot's tables (namespace "bot"), opened next to the article store.
+
+chats        one row per chat the bot is in: settings, watermark, active flag
+deliveries   the outbox: one row per (chat, digest day), its rendered parts and state
+page_queries the argument behind a "More" button whose query did not fit callback data
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from digests.store import Migration, apply_migrations, open_db
+
+NAMESPACE = "bot"
+
+
+def _v1(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS chats (
+            chat_id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            title TEXT,
+            language TEXT NOT NULL DEFAULT 'vi',
+            themes TEXT,                -- JSON list of theme keys; NULL means every theme
+            time TEXT NOT NULL DEFAULT '07:00',
+            active INTEGER NOT NULL DEFAULT 1,
+            last_article_id INTEGER,    -- highest article id the chat has received
+            schedule_since TEXT NOT NULL, -- when the current daily time took effect
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS deliveries (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            digest_day TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','failed','uncertain')),
+            messages TEXT NOT NULL,      -- JSON list of rendered Telegram HTML parts
+            parts_sent INTEGER NOT NULL DEFAULT 0,
+            uncertain_parts TEXT,        -- JSON list of part indexes possibly not delivered
+            max_article_id INTEGER,
+            article_count INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT,
+            UNIQUE (chat_id, digest_day)
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS page_queries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            arg TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (kind, arg)
+        )"""
+    )
+
+
+BOT_MIGRATIONS: list[Migration] = [_v1]
+
+
+def apply_bot_migrations(db: Database) -> int:
+    """Bring the bot's tables to the latest version; returns that version."""
+    return apply_migrations(db, NAMESPACE, BOT_MIGRATIONS)
+
+
+def open_bot_db(path: Path | str | None, *, migrate: bool = True) -> Database:
+    """The store with both the corpus and the bot schema applied."""
+    db = open_db(path, migrate=migrate)
+    if migrate:
+        apply_bot_migrations(db)
+    return db

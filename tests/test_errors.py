@@ -1,0 +1,79 @@
+"""The Telegram error policy: each error maps to exactly one action."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
+
+from bot.errors import Kind, decide, html_to_plain
+
+
+def _caused_by(error: Exception, cause: Exception) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+def test_retry_after_waits_the_given_seconds() -> None:
+    action = decide(RetryAfter(7))
+    assert action.kind is Kind.WAIT_AND_RETRY
+    assert action.wait_seconds == 7.0
+
+
+def test_forbidden_deactivates_the_chat() -> None:
+    assert decide(Forbidden("Forbidden: bot was blocked by the user")).kind is Kind.DEACTIVATE
+
+
+def test_chat_migrated_moves_to_the_new_id() -> None:
+    action = decide(ChatMigrated(-1001234567890))
+    assert action.kind is Kind.MIGRATE
+    assert action.new_chat_id == -1001234567890
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'Can\'t parse entities: unsupported start tag "foo" at byte offset 3',
+        "Bad Request: can't parse entities: Can't find end tag corresponding to start tag b",
+    ],
+)
+def test_unparsable_text_is_resent_as_plain_text(message: str) -> None:
+    assert decide(BadRequest(message)).kind is Kind.RESEND_PLAIN
+
+
+def test_other_bad_request_is_our_bug_and_never_retried() -> None:
+    assert decide(BadRequest("Chat not found")).kind is Kind.BUG
+    assert decide(BadRequest("Message is too long")).kind is Kind.BUG
+
+
+def test_read_timeout_is_uncertain() -> None:
+    error = _caused_by(TimedOut(), httpx.ReadTimeout("read"))
+    assert decide(error).kind is Kind.UNCERTAIN
+
+
+def test_connect_failure_never_reached_telegram_so_retry() -> None:
+    error = _caused_by(NetworkError("httpx.ConnectError: refused"), httpx.ConnectError("x"))
+    assert decide(error).kind is Kind.RETRY_NOW
+    pool = _caused_by(TimedOut("Pool timeout: ... Request was *not* sent"), httpx.PoolTimeout("p"))
+    assert decide(pool).kind is Kind.RETRY_NOW
+
+
+def test_connection_dropped_after_sending_is_uncertain() -> None:
+    error = _caused_by(NetworkError("httpx.RemoteProtocolError: x"), httpx.RemoteProtocolError("x"))
+    assert decide(error).kind is Kind.UNCERTAIN
+
+
+def test_unknown_exception_is_a_bug() -> None:
+    assert decide(ValueError("boom")).kind is Kind.BUG
+
+
+def test_html_to_plain_keeps_text_links_and_entities() -> None:
+    text = '<b>VNPT &amp; Viettel</b> <a href="https://x.vn/a?b=1&amp;c=2">Đọc</a> 5 &lt; 6'
+    assert html_to_plain(text) == "VNPT & Viettel Đọc (https://x.vn/a?b=1&c=2) 5 < 6"

@@ -1,0 +1,100 @@
+"""The outbox state machine and chat storage, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot import chats, outbox
+from bot.storage import open_bot_db
+
+DAY = date(2025, 3, 10)
+
+
+def _db(tmp_path: Path) -> Database:
+    db = open_bot_db(tmp_path / "bot.db")
+    chats.ensure_chat(db, 42, "private", "Lan")
+    return db
+
+
+def test_new_chat_gets_defaults(tmp_path: Path) -> None:
+    chat = chats.get_chat(_db(tmp_path), 42)
+    assert chat is not None
+    assert (chat.language, chat.time, chat.themes, chat.active) == ("vi", time(7, 0), None, True)
+
+
+def test_enqueue_is_once_per_chat_and_day(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    first, created = outbox.enqueue(db, 42, DAY, ["a", "b"], max_article_id=9, article_count=3)
+    again, created_again = outbox.enqueue(db, 42, DAY, ["x"], max_article_id=12, article_count=1)
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id
+    assert again.messages == ("a", "b")
+
+
+def test_parts_then_finish_moves_the_watermark(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    row, _ = outbox.enqueue(db, 42, DAY, ["a", "b"], max_article_id=9, article_count=3)
+    outbox.mark_sending(db, row.id)
+    outbox.mark_part_sent(db, row.id, 1)
+    outbox.mark_sending(db, row.id)
+    outbox.mark_part_sent(db, row.id, 2)
+    done = outbox.finish(db, row.id)
+    assert (done.state, done.parts_sent, done.uncertain_parts) == ("sent", 2, ())
+    chat = chats.get_chat(db, 42)
+    assert chat is not None and chat.last_article_id == 9
+
+
+def test_crash_while_sending_makes_only_that_part_uncertain(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    row, _ = outbox.enqueue(db, 42, DAY, ["a", "b", "c"], max_article_id=9, article_count=3)
+    outbox.mark_sending(db, row.id)
+    outbox.mark_part_sent(db, row.id, 1)
+    outbox.mark_sending(db, row.id)  # killed here, while part 1 was in flight
+    recovered = outbox.recover_after_crash(db)
+    assert [(r.state, r.parts_sent, r.uncertain_parts) for r in recovered] == [("pending", 2, (1,))]
+    assert [r.id for r in outbox.unfinished(db)] == [row.id]
+    outbox.mark_sending(db, row.id)
+    outbox.mark_part_sent(db, row.id, 3)
+    assert outbox.finish(db, row.id).state == "uncertain"
+
+
+def test_empty_digest_is_recorded_as_answered(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    row, created = outbox.enqueue(db, 42, DAY, [], max_article_id=None, article_count=0)
+    assert created
+    assert (row.state, row.error) == ("sent", "nothing new")
+    assert outbox.delivered_days(db, 42) == {DAY}
+
+
+def test_failed_keeps_the_watermark(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    row, _ = outbox.enqueue(db, 42, DAY, ["a"], max_article_id=9, article_count=1)
+    outbox.mark_failed(db, row.id, "Forbidden: bot was blocked by the user")
+    chat = chats.get_chat(db, 42)
+    assert chat is not None and chat.last_article_id is None
+    last = outbox.last_delivery(db, 42)
+    assert last is not None and last.state == "failed"
+
+
+def test_migrate_chat_carries_settings_and_outbox(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    chats.ensure_chat(db, -100, "group", "Phòng CNTT")
+    chats.set_themes(db, -100, ["postal", "ai"])
+    outbox.enqueue(db, -100, DAY, ["a"], max_article_id=3, article_count=1)
+    chats.ensure_chat(db, -100999, "supergroup", "Phòng CNTT")  # the new id spoke first
+    moved = chats.migrate_chat(db, -100, -100999)
+    assert moved is not None and moved.themes == ("postal", "ai")
+    assert chats.get_chat(db, -100) is None
+    assert outbox.delivered_days(db, -100999) == {DAY}
+
+
+def test_time_change_restarts_the_schedule(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    before = chats.get_chat(db, 42)
+    assert before is not None
+    after = chats.set_time(db, 42, time(6, 15))
+    assert after is not None and after.time == time(6, 15)
+    assert after.schedule_since >= before.schedule_since
