@@ -1,0 +1,125 @@
+"""Ingest: sources → clean → analyse → store, one article per transaction.
+
+One bad item never stops a batch: each becomes a Failure with a one-line reason.
+Only a database that stays locked stops it, since every further item would wait
+and fail the same way; what landed before stays, and the report says why it
+stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from digests import store
+from digests.fetch import Fetcher
+from digests.model import BadItem, RawDocument
+from digests.progress import Progress
+from digests.sources import Failure, iter_items
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0  # already stored, unchanged
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    stopped: str | None = None  # why the batch stopped early (database locked), else None
+
+    @property
+    def done(self) -> int:
+        return self.added + self.updated + self.skipped + self.failed
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, "
+            f"skipped {self.skipped}, failed {self.failed}"
+        )
+
+    def count(self, result: store.SaveResult) -> None:
+        if result == "added":
+            self.added += 1
+        elif result == "updated":
+            self.updated += 1
+        else:
+            self.skipped += 1
+
+    def fail(self, failure: Failure) -> None:
+        self.failed += 1
+        self.failures.append(failure)
+
+
+def ingest(
+    db: Database,
+    targets: Iterable[str],
+    *,
+    progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
+    today: date | None = None,
+) -> IngestReport:
+    """Ingest every file, folder, feed and URL in ``targets`` into ``db``."""
+    report = IngestReport()
+    own_fetcher = fetcher is None
+    http = fetcher or Fetcher()
+    try:
+        _sync_registry(db)
+        for item in iter_items(list(targets), http):
+            if isinstance(item, Failure):
+                report.fail(item)
+            else:
+                try:
+                    report.count(ingest_document(db, item, today=today))
+                except BadItem as exc:
+                    report.fail(Failure.from_error(_label(item), exc))
+                except store.DatabaseBusy as exc:
+                    report.stopped = str(exc)
+                    break
+            if progress is not None:
+                progress.update(
+                    report.done, report.added, report.updated, report.skipped, report.failed
+                )
+        if report.added or report.updated:
+            store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
+    except store.DatabaseBusy as exc:
+        report.stopped = str(exc)
+    finally:
+        if progress is not None:
+            progress.finish()
+        if own_fetcher:
+            http.close()
+    return report
+
+
+def ingest_document(
+    db: Database, doc: RawDocument, *, today: date | None = None
+) -> store.SaveResult:
+    """Clean, analyse and store one document; BadItem if it cannot become an article."""
+    from digests.analyse import analyse
+    from digests.clean import clean_document
+
+    article = clean_document(doc, today=today)
+    try:
+        analysis = analyse(article)
+    except BadItem:
+        raise
+    except Exception as exc:  # one article the analyser trips on must not stop the batch
+        log.exception("analysis failed for %s", doc.origin)
+        raise BadItem(f"analysis failed: {type(exc).__name__}: {exc}"[:200]) from exc
+    return store.save_article(db, doc, article, analysis)
+
+
+def _sync_registry(db: Database) -> None:
+    from digests.companies import load_registry
+
+    store.sync_registry(db, load_registry().all())
+
+
+def _label(doc: RawDocument) -> str:
+    return doc.url or doc.source
