@@ -1,0 +1,460 @@
+"""Build a theme digest from the store: which articles, which sentences, what order.
+
+For each theme, each article in the window contributes at most one bullet made
+of its sentences that speak to that theme, so a ministry meeting touching all
+themes gives a postal bullet about postal matters and a press bullet about the
+press. Articles *about* a theme lead its section; articles that only mention it
+follow. The same story from several outlets is one bullet with the others
+listed in ``also``; near-identical bullets are pushed down (MMR).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from digests.summarize import (
+    THEME_WEIGHT,
+    ScoredSentence,
+    features,
+    is_summary_sentence,
+    join_summary,
+    overlap,
+    score_sentences,
+)
+from digests.themes import (
+    SENTENCE_THRESHOLD,
+    ArticleTheme,
+    Theme,
+    ThemeSet,
+    classify_article,
+    load_themes,
+)
+
+FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dates…
+FIRST_FALLBACK = 10  # …or, if those days hold nothing, this many latest articles
+ITEM_MAX_CHARS = 420  # a second sentence is added only while the summary stays this short
+MMR_LAMBDA = 0.5  # weight of redundancy against relevance when ordering a section
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DigestWindow:
+    """Which stored articles a digest covers; unset bounds are open."""
+
+    after_article_id: int | None = None  # only articles with a larger id (not yet received)
+    since: date | None = None  # publication date, inclusive
+    until: date | None = None  # publication date, inclusive
+    latest: int | None = None  # only the latest N articles by publication date
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    article_id: int
+    title: str
+    summary: str
+    source: str
+    date: date | None
+    url: str | None
+    also: tuple[str, ...] = ()  # other outlets that carried the same story
+    about: bool = True  # False: the article only mentions the theme
+    score: float = 0.0
+    quoted: tuple[str, ...] = ()  # the stored sentences the summary quotes, as stored
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "summary": self.summary,
+            "source": self.source,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+            "also": list(self.also),
+        }
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    theme: str
+    label_vi: str
+    label_en: str
+    emoji: str
+    items: tuple[DigestItem, ...]
+    more: int = 0  # bullets left out by the per-section budget
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "theme": self.theme,
+            "label": self.label(lang),
+            "emoji": self.emoji,
+            "items": [item.to_dict() for item in self.items],
+            "more": self.more,
+        }
+
+
+@dataclass(frozen=True)
+class Digest:
+    date: date
+    sections: tuple[DigestSection, ...]
+    article_ids: tuple[int, ...]  # every article the window covered, in a section or not
+    window: DigestWindow = field(default_factory=DigestWindow)
+
+    @property
+    def max_article_id(self) -> int | None:
+        """The id a chat's "received up to" mark moves to once this digest is sent."""
+        return max(self.article_ids) if self.article_ids else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(section.items for section in self.sections)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) + section.more for section in self.sections)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """The stable JSON interface: date, sections, items."""
+        return {
+            "date": self.date.isoformat(),
+            "sections": [section.to_dict(lang) for section in self.sections],
+        }
+
+
+def window_for_chat(
+    db: Database,
+    last_article_id: int | None,
+    *,
+    now: datetime,
+    first_days: int = FIRST_DAYS,
+    first_fallback: int = FIRST_FALLBACK,
+) -> DigestWindow:
+    """The window of a chat's next digest.
+
+    A chat that has received articles gets those stored since (larger ids). A
+    first digest covers the last ``first_days`` days of publication dates up to
+    ``now``; if they hold nothing, the ``first_fallback`` latest articles.
+    """
+    if last_article_id is not None:
+        return DigestWindow(after_article_id=last_article_id)
+    until = now.date()
+    since = until - timedelta(days=max(1, first_days) - 1)
+    row = db.execute(
+        "SELECT 1 FROM articles WHERE published >= ? AND published <= ? LIMIT 1",
+        [since.isoformat(), until.isoformat()],
+    ).fetchone()
+    if row is not None:
+        return DigestWindow(since=since, until=until)
+    return DigestWindow(latest=first_fallback)
+
+
+@dataclass
+class _Article:
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published: date | None
+    story_id: int
+    texts: list[str] = field(default_factory=list)
+    folded: list[str] = field(default_factory=list)
+    headings: list[bool] = field(default_factory=list)
+
+
+def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
+    where: list[str] = []
+    params: list[Any] = []
+    if window.after_article_id is not None:
+        where.append("id > ?")
+        params.append(window.after_article_id)
+    if window.since is not None:
+        where.append("published >= ?")
+        params.append(window.since.isoformat())
+    if window.until is not None:
+        where.append("published <= ?")
+        params.append(window.until.isoformat())
+    sql = "SELECT id, title, source, url, published, story_id FROM articles"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY published DESC, id DESC"
+    if window.latest is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, window.latest))
+    return [
+        _Article(
+            id=row[0],
+            title=row[1] or "",
+            source=row[2] or "",
+            url=row[3],
+            published=_parse_date(row[4]),
+            story_id=row[5] if row[5] is not None else row[0],
+        )
+        for row in db.execute(sql, params).fetchall()
+    ]
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _load_sentences(db: Database, articles: Sequence[_Article]) -> None:
+    by_id = {a.id: a for a in articles}
+    ids = list(by_id)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            "SELECT article_id, text, folded, is_heading FROM sentences "
+            f"WHERE article_id IN ({marks}) ORDER BY article_id, idx",
+            chunk,
+        ).fetchall()
+        for article_id, text, folded, is_heading in rows:
+            article = by_id[article_id]
+            article.texts.append(text)
+            article.folded.append(folded)
+            article.headings.append(bool(is_heading))
+
+
+_CAPITALISED = re.compile(r"\b[A-ZĐÀ-Ỹ]")
+_LIST_SEPARATOR = re.compile(r"[,;…]|\s+và\s+")
+_DANGLING = re.compile(
+    r"^(?:Nhưng|Tuy nhiên|Điều này|Đây là|Việc này|Vì vậy|Do đó|Do vậy|Bởi vậy|Như vậy)\b"
+)
+SPECIFICITY = 0.4  # a sentence counts for a theme only if no other theme outweighs it 1 : 2.5
+LONG_SENTENCE = 320  # longer sentences make poor bullets
+TOPIC_BONUS = 0.6
+TOPIC_SHARE = 0.35  # "early" means within the first third of the sentence
+RELEVANCE_CAP = 6.0  # beyond two strong terms, more terms mean a list, not more relevance
+
+
+def is_enumeration(text: str) -> bool:
+    """A list of names or fields (attendees, companies, rankings) rather than a statement."""
+    segments = [s for s in _LIST_SEPARATOR.split(text) if s.strip()]
+    if len(segments) >= 5:
+        lengths = sorted(len(s.split()) for s in segments)
+        if lengths[len(lengths) // 2] <= 4:
+            return True
+    if text.count(",") + text.count(";") < 5:
+        return False
+    tokens = text.split()
+    capitalised = sum(1 for t in tokens if _CAPITALISED.match(t.lstrip('“"(')))
+    return capitalised / max(1, len(tokens)) >= 0.35
+
+
+def topic_bonus(theme: Theme | None, text: str, folded: str) -> float:
+    """A theme named early in a sentence is its topic, not an afterthought."""
+    if theme is None:
+        return 0.0
+    offset = theme.first_match(text, folded)
+    return TOPIC_BONUS if offset is not None and offset < TOPIC_SHARE * len(text) else 0.0
+
+
+def bullet_penalty(text: str) -> float:
+    """Sentences that lean on the one before, or run very long, read badly alone."""
+    penalty = 0.5 if _DANGLING.match(text) else 0.0
+    if len(text) > LONG_SENTENCE:
+        penalty += min(2.0, (len(text) - LONG_SENTENCE) / LONG_SENTENCE)
+    return penalty
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    article: _Article
+    relation: ArticleTheme
+    summary: str
+    quoted: tuple[str, ...]
+    tokens: frozenset[str]
+    score: float
+
+
+def _theme_candidates(
+    article: _Article,
+    theme_set: ThemeSet,
+    scores: list[dict[str, float]],
+    title_scores: dict[str, float],
+) -> dict[str, _Candidate]:
+    """This article's bullet for each theme it relates to."""
+    body = [i for i, heading in enumerate(article.headings) if not heading]
+    heads = [i for i, heading in enumerate(article.headings) if heading]
+    eligible = [
+        not article.headings[i] and is_summary_sentence(text)
+        for i, text in enumerate(article.texts)
+    ]
+    base: list[ScoredSentence] | None = None
+    result: dict[str, _Candidate] = {}
+    for key in theme_set.keys:
+        relation = classify_article(
+            title_scores.get(key, 0.0),
+            [scores[i].get(key, 0.0) for i in heads],
+            [scores[i].get(key, 0.0) for i in body],
+        )
+        if relation is None:
+            continue
+        on_theme = [
+            i for i in body if eligible[i] and scores[i].get(key, 0.0) >= SENTENCE_THRESHOLD
+        ]
+        if not on_theme:
+            continue
+        if base is None:
+            base = score_sentences(article.title, article.texts)
+        value = {
+            i: base[i].score
+            + THEME_WEIGHT * min(scores[i][key], RELEVANCE_CAP)
+            - bullet_penalty(article.texts[i])
+            + topic_bonus(theme_set.get(key), article.texts[i], article.folded[i])
+            for i in on_theme
+        }
+        ranked = sorted(on_theme, key=lambda i: (-value[i], i))
+        chosen = [ranked[0]]
+        for i in ranked[1:]:
+            length = sum(len(article.texts[j]) + 1 for j in chosen) + len(article.texts[i])
+            if length <= ITEM_MAX_CHARS and overlap(base[i].tokens, base[chosen[0]].tokens) < 0.6:
+                chosen.append(i)
+                break
+        chosen.sort()
+        best = max(value[i] for i in chosen)
+        summary = join_summary([article.texts[i] for i in chosen])
+        result[key] = _Candidate(
+            article=article,
+            relation=ArticleTheme(
+                key=key,
+                score=relation.score,
+                sentences=relation.sentences,
+                share=relation.share,
+                in_title=relation.in_title,
+                about=relation.about,
+            ),
+            summary=summary,
+            quoted=tuple(article.texts[i] for i in chosen),
+            tokens=frozenset(features(summary)),
+            score=best + 0.05 * min(relation.score, 30.0),
+        )
+    return result
+
+
+def _sentence_scores(themes: ThemeSet, text: str, folded: str) -> dict[str, float]:
+    """Theme scores of one sentence; lists and catch-all sentences score nothing."""
+    scores = themes.scores(text, folded)
+    if not scores:
+        return scores
+    strong = sum(1 for value in scores.values() if value >= SENTENCE_THRESHOLD)
+    if strong >= 4 or is_enumeration(text):
+        return {}
+    top = max(scores.values())
+    return {key: value for key, value in scores.items() if value >= SPECIFICITY * top}
+
+
+def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[str, ...]]]:
+    """One candidate per story (the best), with the other outlets that carried it."""
+    by_story: dict[int, list[_Candidate]] = {}
+    for candidate in candidates:
+        by_story.setdefault(candidate.article.story_id, []).append(candidate)
+    merged: list[tuple[_Candidate, tuple[str, ...]]] = []
+    for group in by_story.values():
+        group.sort(key=lambda c: (not c.relation.about, -c.score, c.article.id))
+        lead = group[0]
+        others: list[str] = []
+        for other in group[1:]:
+            if other.article.source != lead.article.source and other.article.source not in others:
+                others.append(other.article.source)
+        merged.append((lead, tuple(others)))
+    return merged
+
+
+def _order(merged: list[tuple[_Candidate, tuple[str, ...]]]) -> list[DigestItem]:
+    """About-articles first, then mentions; within each, MMR by summary overlap."""
+    ordered: list[DigestItem] = []
+    for about in (True, False):
+        pool = [m for m in merged if m[0].relation.about is about]
+        chosen: list[_Candidate] = []
+        while pool:
+            best_index = max(
+                range(len(pool)),
+                key=lambda i: (
+                    pool[i][0].score
+                    - MMR_LAMBDA
+                    * max((overlap(pool[i][0].tokens, c.tokens) for c in chosen), default=0.0),
+                    -pool[i][0].article.id,
+                ),
+            )
+            candidate, also = pool.pop(best_index)
+            chosen.append(candidate)
+            article = candidate.article
+            ordered.append(
+                DigestItem(
+                    article_id=article.id,
+                    title=article.title,
+                    summary=candidate.summary,
+                    source=article.source,
+                    date=article.published,
+                    url=article.url,
+                    also=also,
+                    about=about,
+                    score=round(candidate.score, 4),
+                    quoted=candidate.quoted,
+                )
+            )
+    return ordered
+
+
+def build_digest(
+    db: Database,
+    window: DigestWindow,
+    *,
+    themes: list[str] | None = None,
+    per_section: int = 5,
+    themes_file: Path | None = None,
+    today: date | None = None,
+) -> Digest:
+    """The digest of ``window``: one section per theme with at least one bullet.
+
+    ``themes`` restricts the sections (unknown keys raise KeyError naming the
+    key); ``themes_file`` overrides the packaged themes (else $ICTDIGEST_THEMES).
+    """
+    theme_set = load_themes(themes_file).select(themes)
+    articles = _window_articles(db, window)
+    _load_sentences(db, articles)
+    per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
+    for article in articles:
+        scores = [
+            _sentence_scores(theme_set, text, folded)
+            for text, folded in zip(article.texts, article.folded, strict=True)
+        ]
+        if not any(scores):
+            continue
+        title_scores = theme_set.scores(article.title)
+        for key, candidate in _theme_candidates(article, theme_set, scores, title_scores).items():
+            per_theme[key].append(candidate)
+    sections: list[DigestSection] = []
+    for theme in theme_set:
+        items = _order(_merge_stories(per_theme[theme.key]))
+        if not items:
+            continue
+        budget = max(1, per_section)
+        sections.append(
+            DigestSection(
+                theme=theme.key,
+                label_vi=theme.label_vi,
+                label_en=theme.label_en,
+                emoji=theme.emoji,
+                items=tuple(items[:budget]),
+                more=max(0, len(items) - budget),
+            )
+        )
+    return Digest(
+        date=today or date.today(),
+        sections=tuple(sections),
+        article_ids=tuple(sorted(a.id for a in articles)),
+        window=window,
+    )
