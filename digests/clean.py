@@ -1,0 +1,683 @@
+"""RawDocument → CleanArticle: the real headline, the publication date and a junk-free body.
+
+The text is handled line by line (one line = one paragraph). Page chrome is recognised by
+general rules, each a small pure function, with the junk phrases kept as data below:
+
+* header: every line above the headline (hotline/contact blocks, site banners) and the
+  date line itself (``Thứ hai, 17/10/2022 15:10``, ``Thời sự 06/07/2020 20:45``);
+* site banners anywhere: a line written twice in a row (``XX``), its half, a line the page
+  repeats, the site's own name;
+* contact lines: only phone numbers, e-mail addresses or web addresses;
+* junk phrases (whole line or line start, accent-insensitive): ``Đường dây nóng``,
+  ``Liên hệ quảng cáo``, ``Xem thêm``, ``Tin liên quan``, ``Tài liệu …`` links, ``banner``,
+  ``icon``, ``Top``, ``Cổng dịch vụ công`` …;
+* images: file names (``bt1.jpg``), placeholders (``<headline> - Ảnh 1.``), a credit at the
+  end of a line (``(Ảnh: Chí Hiếu)``, ``(ảnh nhadautu.vn)``, ``(ản mic.gov.vn)``,
+  ``… Ảnh: Đức Huy``), the caption right after an image marker (a line without final
+  punctuation that names a person), ``Toàn cảnh …``/``Quang cảnh …`` lines, and lines that
+  are only a title and a name (``Thứ trưởng Bộ Ngoại giao Đỗ Hùng Việt.``);
+* pull quotes: ``Person: paraphrase`` whose words repeat another paragraph;
+* tail: after the last real sentence, short lines without final punctuation (bylines
+  such as ``Hồng Hà (t/h)``, portal blocks, ``NỔI BẬT TRANG CHỦ``);
+* the dateline prefix ``(Tổ Quốc) - `` of the lead paragraph.
+
+A line that ends a sentence and matches none of these stays, verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import pairwise
+
+from digests import dates
+from digests.extract import Block, extract_blocks
+from digests.model import BadItem, CleanArticle, RawDocument
+from digests.textnorm import fold, nfc
+
+# --- fast folding ---------------------------------------------------------------------------
+# textnorm.fold works a character at a time; a translate table gives the same result for NFC
+# text at C speed, which keeps plain-text cleaning cheap (ingest must reach 300 articles/s).
+_FOLD_TABLE = {cp: fold(chr(cp)) for cp in range(0x41, 0x2000) if fold(chr(cp)) != chr(cp)}
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD_TABLE)
+
+
+def _key(text: str) -> str:
+    """Accent-, case- and punctuation-insensitive form used to compare lines and phrases."""
+    return " ".join(_NON_WORD.sub(" ", _fold(text)).split())
+
+
+_NON_WORD = re.compile(r"[^\w&]+")
+
+# --- junk data ------------------------------------------------------------------------------
+# Whole lines that are page chrome (compared with _key: no accents, case or punctuation).
+JUNK_LINES = frozenset(
+    {
+        "banner",
+        "icon",
+        "top",
+        "menu",
+        "trang chu",
+        "noi bat trang chu",
+        "len dau trang",
+        "ve dau trang",
+        "duong day nong",
+        "lien he quang cao",
+        "lien he",
+        "hotline",
+        "quang cao",
+        "advertisement",
+        "xem chi tiet",
+        "xem chi tiet icon",
+        "xem them",
+        "doc them",
+        "tin lien quan",
+        "bai lien quan",
+        "tin cung chuyen muc",
+        "tin khac",
+        "tin moi",
+        "tin noi bat",
+        "doc nhieu",
+        "xem nhieu",
+        "chia se",
+        "chia se bai viet",
+        "in bai",
+        "in bai viet",
+        "gui bai",
+        "binh luan",
+        "facebook",
+        "twitter",
+        "zalo",
+        "email",
+        "print",
+        "share",
+        "tags",
+        "tu khoa",
+        "tim kiem",
+        "dang nhap",
+        "dang ky",
+        "trang thong tin dien tu",
+        "cong thong tin dien tu",
+        "cong dich vu cong",
+        "cong dich vu cong quoc gia",
+    }
+)
+# Line starts that mark a related-articles link whatever follows ("Xem thêm: …").
+JUNK_LEADS = re.compile(
+    r"^(?:>>+|»|xem thêm\s*[:>]|đọc thêm\s*[:>]|tin liên quan\s*[:>]|bài liên quan\s*[:>]|"
+    r"tin cùng chuyên mục\s*[:>])",
+    re.IGNORECASE,
+)
+# Line starts that mark a link, a contact or a footer line, but only on a line that is not a
+# sentence: "Tài liệu hội nghị giao ban …" is a document link, "Tài liệu cho thấy …." is not;
+# "Hotline: 0901…" is contact, "Hotline 1800 1091 của VNPost đã tiếp nhận …." is news.
+JUNK_PREFIXES = (
+    "xem them",
+    "doc them",
+    "tin lien quan",
+    "bai lien quan",
+    "bai viet lien quan",
+    "tin cung chuyen muc",
+    "duong day nong",
+    "hotline",
+    "lien he quang cao",
+    "cong thong tin dien tu cua",
+    "cong dich vu cong",
+    "ban quyen",
+    "copyright",
+    "giay phep",
+    "chiu trach nhiem",
+    "tu khoa",
+    "tags",
+    "nguon anh",
+    "tai lieu",
+    "tai ve",
+    "tai xuong",
+    "file dinh kem",
+    "tep dinh kem",
+)
+CAPTION_PREFIXES = ("toan canh", "quang canh", "anh minh hoa", "anh:", "anh :")
+SITE_BANNER_PHRASES = ("trang thong tin dien tu", "cong thong tin dien tu", "bao dien tu")
+
+# Titles that open a caption naming a person (compared folded).
+PERSON_TITLES = (
+    "pho thu tuong",
+    "thu tuong",
+    "tong bi thu",
+    "chu tich",
+    "pho chu tich",
+    "bo truong",
+    "thu truong",
+    "tong giam doc",
+    "pho tong giam doc",
+    "giam doc",
+    "pho giam doc",
+    "cuc truong",
+    "pho cuc truong",
+    "vu truong",
+    "pho vu truong",
+    "truong ban",
+    "pho truong ban",
+    "tong bien tap",
+    "pho tong bien tap",
+    "dai su",
+    "chu nhiem",
+    "uy vien",
+    "dong chi",
+    "ong",
+    "ba",
+)
+# Family names that open a Vietnamese personal name (short, ambiguous ones like Hà, Giang,
+# Mai are left out: "Hà Nội" is no person).
+SURNAMES = frozenset(
+    (
+        "Nguyễn",
+        "Trần",
+        "Lê",
+        "Phạm",
+        "Hoàng",
+        "Huỳnh",
+        "Phan",
+        "Vũ",
+        "Võ",
+        "Đặng",
+        "Bùi",
+        "Đỗ",
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Tô",
+        "Tạ",
+        "Đào",
+        "Đinh",
+        "Trịnh",
+        "Lương",
+        "Triệu",
+        "Vương",
+        "Cao",
+        "Lâm",
+        "Tào",
+        "Chu",
+        "Đoàn",
+        "Trương",
+        "Quách",
+        "Kiều",
+        "Lưu",
+        "Châu",
+        "Phùng",
+        "Từ",
+        "Đàm",
+        "Nghiêm",
+        "Doãn",
+        "Khúc",
+        "Lại",
+        "Mạc",
+        "Tăng",
+        "Thân",
+        "Khổng",
+    )
+)
+
+# --- patterns -------------------------------------------------------------------------------
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?)(?:\?\S*)?$", re.I)
+_IMAGE_PLACEHOLDER = re.compile(r"\s[-–—]\s*(?:Ảnh|Hình|Photo)\s*\d+\s*\.?$", re.I)
+_PHOTO_CREDIT = re.compile(
+    r"\(\s*(?:ảnh|ản|anh|hình|hình ảnh|photo|nguồn ảnh|ảnh minh họa|ảnh minh hoạ)\b"
+    r"[^()]{0,60}\)\s*[.;]?$"
+    r"|[.)\s]\s*(?:Ảnh|Nguồn ảnh|Photo)\s*:\s*[^.:()]{2,50}$",
+    re.I,
+)
+_PHONE = re.compile(r"(?:\+?84|\b0)\d{1,3}(?:[.\s-]?\d{2,4}){2,4}\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org)\b", re.I)
+_CONTACT_LEFTOVER = re.compile(
+    r"^(?:hotline|điện thoại|đt|tel|fax|email|e-mail|website|liên hệ|[\s•·:,;/|\-–—()])*$",
+    re.I,
+)
+_DATELINE = re.compile(
+    r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|TTO|TTXVN|VOV|"
+    r"VTV|VNA|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
+)
+_TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")
+_ENDS_QUOTE = re.compile(r"[\"”»]$")
+_CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘(«]")
+_WORD = re.compile(r"[^\W\d_][\w&]*", re.UNICODE)
+_UPPER_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\w&.]*$")
+_PULL_QUOTE = re.compile(r"^(?P<who>[^:]{3,120}?):\s+(?P<what>\S.+)$")
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<suffix>[^|–—]{2,60})$")
+
+HEADING_MAX_WORDS = 25
+HEADLINE_MIN_WORDS = 4
+HEADLINE_MAX_WORDS = 40
+CAPTION_MAX_WORDS = 30
+PULL_QUOTE_OVERLAP = 0.6
+TITLE_FALLBACK_CHARS = 160
+MIN_BODY_WORDS = 12
+MIN_SENTENCE_WORDS = 8
+
+
+# --- small predicates -----------------------------------------------------------------------
+def word_count(line: str) -> int:
+    return len(line.split())
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends like a sentence (a long line closing on a quote counts too)."""
+    line = line.rstrip()
+    if _TERMINAL.search(line):
+        return True
+    return bool(_ENDS_QUOTE.search(line)) and word_count(line) >= 12
+
+
+def is_heading_like(line: str) -> bool:
+    """A short line without final punctuation that starts like a title."""
+    words = word_count(line)
+    return (
+        2 <= words <= HEADING_MAX_WORDS
+        and not ends_sentence(line)
+        and not line.endswith(",")
+        and bool(_CAPITALISED.match(line))
+    )
+
+
+def _starts_with_any(key: str, prefixes: Iterable[str]) -> bool:
+    return any(key == p or key.startswith(p + " ") for p in prefixes)
+
+
+def _doubled_half(line: str) -> str | None:
+    """``AB`` where A == B (a banner glued to itself) → A."""
+    n = len(line)
+    if n >= 8 and n % 2 == 0 and line[: n // 2] == line[n // 2 :]:
+        return line[: n // 2].strip()
+    return None
+
+
+def is_contact_line(line: str) -> bool:
+    """Only phone numbers, e-mail or web addresses (and their labels)."""
+    stripped = _EMAIL.sub(" ", line)
+    stripped = _PHONE.sub(" ", stripped)
+    stripped = _WEB.sub(" ", stripped)
+    return stripped != line and bool(_CONTACT_LEFTOVER.match(stripped.strip()))
+
+
+def person_name_length(words: Sequence[str]) -> int:
+    """How many of the last words form a personal name led by a family name (0 if none)."""
+    for size in (4, 3, 2):
+        if len(words) < size:
+            continue
+        tail = words[-size:]
+        if tail[0] in SURNAMES and all(_UPPER_WORD.match(w) for w in tail):
+            return size
+    return 0
+
+
+def mentions_person(line: str) -> bool:
+    """A family-name-led run of capitalised words (``Nguyễn Mạnh Hùng``)."""
+    words = _WORD.findall(line)
+    for i, word in enumerate(words[:-1]):
+        if word in SURNAMES and _UPPER_WORD.match(words[i + 1]):
+            return True
+    return False
+
+
+def is_title_and_name(line: str) -> bool:
+    """A caption that is only a title and a name: ``Thứ trưởng Bộ Ngoại giao Đỗ Hùng Việt.``
+
+    Between the title and the name only an organisation may stand: it starts with a
+    capital and has few lower-case syllables ("Bộ Thông tin và Truyền thông"); a verb
+    there ("Thứ trưởng tiếp ông Nguyễn Văn An") makes it a sentence.
+    """
+    words = line.rstrip(" .").split()
+    name_len = person_name_length(words)
+    if not 2 <= len(words) <= 12 or name_len == 0:
+        return False
+    key = _fold(" ".join(words)).lower()
+    title = next((t for t in PERSON_TITLES if key.startswith(t + " ")), None)
+    if title is None:
+        return False
+    middle = words[len(title.split()) : len(words) - name_len]
+    if not middle:
+        return True
+    lower = [w for w in middle if not _UPPER_WORD.match(w)]
+    return bool(_UPPER_WORD.match(middle[0])) and len(lower) <= 4
+
+
+def is_caption_after_image(line: str) -> bool:
+    """The line right after an image: a caption unless it is a sentence or a sub-heading."""
+    if ends_sentence(line) or word_count(line) > CAPTION_MAX_WORDS:
+        return False
+    key = _key(line)
+    return mentions_person(line) or _starts_with_any(key, CAPTION_PREFIXES)
+
+
+def is_image_marker(line: str) -> bool:
+    return bool(_IMAGE_FILE.match(line) or _IMAGE_PLACEHOLDER.search(line))
+
+
+def junk_reason(line: str) -> str | None:
+    """Why a line is page junk on its own, or ``None`` for a possible body line."""
+    key = _key(line)
+    if not key:
+        return "no words"
+    if key in JUNK_LINES:
+        return "chrome phrase"
+    if JUNK_LEADS.match(line):
+        return "related link"
+    if not ends_sentence(line) and _starts_with_any(key, JUNK_PREFIXES):
+        return "chrome prefix"
+    if is_image_marker(line):
+        return "image"
+    if _PHOTO_CREDIT.search(line):
+        return "photo caption"
+    if is_contact_line(line):
+        return "contact"
+    if dates.is_date_line(line) is not None:
+        return "date line"
+    if word_count(line) <= CAPTION_MAX_WORDS and _starts_with_any(key, CAPTION_PREFIXES[:3]):
+        return "photo caption"
+    if is_title_and_name(line):
+        return "photo caption"
+    return None
+
+
+# --- pull quotes ----------------------------------------------------------------------------
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = _key(text).split()
+    return set(pairwise(words))
+
+
+def is_pull_quote(line: str, others: Sequence[str]) -> bool:
+    """``Person: paraphrase`` whose paraphrase repeats another paragraph's words."""
+    m = _PULL_QUOTE.match(line)
+    if m is None or word_count(m["who"]) > 15 or word_count(m["what"]) < 4:
+        return False
+    who = m["who"]
+    who_key = _fold(who).lower()
+    if not (mentions_person(who) or any(who_key.startswith(t + " ") for t in PERSON_TITLES)):
+        return False
+    quote = _bigrams(m["what"])
+    if not quote:
+        return False
+    for other in others:
+        if other is line or len(other) < len(m["what"]) * 0.8:
+            continue
+        if len(quote & _bigrams(other)) / len(quote) >= PULL_QUOTE_OVERLAP:
+            return True
+    return False
+
+
+# --- header: banners, headline, date --------------------------------------------------------
+def find_banners(lines: Sequence[str], sitename: str | None = None) -> set[str]:
+    """Keys of lines that are the site's banner rather than article text."""
+    banners: set[str] = set()
+    counts: dict[str, int] = {}
+    for line in lines[: dates.HEADER_LINES]:
+        half = _doubled_half(line)
+        if half:
+            banners.add(_key(half))
+            banners.add(_key(line))
+        key = _key(line)
+        counts[key] = counts.get(key, 0) + 1
+        if any(key == phrase for phrase in SITE_BANNER_PHRASES):
+            banners.add(key)
+    banners.update(key for key, n in counts.items() if n > 1 and key)
+    if sitename:
+        banners.add(_key(sitename))
+    return banners
+
+
+def _is_headline_candidate(line: str, banners: set[str]) -> bool:
+    return (
+        _key(line) not in banners
+        and junk_reason(line) is None
+        and is_heading_like(line)
+        and HEADLINE_MIN_WORDS <= word_count(line) <= HEADLINE_MAX_WORDS
+    )
+
+
+def find_headline(lines: Sequence[str], date_idx: int | None, banners: set[str]) -> int | None:
+    """Index of the headline line, or ``None`` when the text opens without one.
+
+    With a date line near the top, the headline is the nearest title-like line above it
+    (banners and contact blocks sit higher up). Without one, only the very first real
+    line can be the headline: a title-like line there, not the lead sentence.
+    """
+    if date_idx is not None:
+        for idx in range(date_idx - 1, -1, -1):
+            if _is_headline_candidate(lines[idx], banners):
+                return idx
+    for idx, line in enumerate(lines[: dates.HEADER_LINES]):
+        if _key(line) in banners or junk_reason(line) is not None:
+            continue
+        return idx if _is_headline_candidate(line, banners) else None
+    return None
+
+
+def clean_meta_title(title: str | None, sitename: str | None) -> str | None:
+    """An HTML title without its `` | Site name`` suffix; ``None`` if it is only the site."""
+    if not title:
+        return None
+    title = nfc(title).strip()
+    m = _TITLE_SUFFIX.search(title)
+    if m:
+        suffix = _key(m["suffix"])
+        site_like = (sitename and suffix == _key(sitename)) or re.search(
+            r"\b(?:bao|tap chi|cong|trang|news|online|vn|com|net)\b", suffix
+        )
+        if site_like:
+            title = title[: m.start()].strip()
+    if sitename and _key(title) == _key(sitename):
+        return None
+    return title or None
+
+
+def fallback_title(paragraphs: Sequence[str]) -> str:
+    """A headline from the lead when the page has none: its first sentence, shortened at a
+    word boundary with "…" past :data:`TITLE_FALLBACK_CHARS` characters, final period dropped.
+    """
+    lead = next((p for p in paragraphs if ends_sentence(p)), paragraphs[0])
+    m = re.search(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÀ-ỸĐ\"“])", lead)
+    sentence = lead[: m.start()] if m else lead
+    sentence = sentence.rstrip(" .")
+    if len(sentence) <= TITLE_FALLBACK_CHARS:
+        return sentence
+    cut = sentence[:TITLE_FALLBACK_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return cut + "…"
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+@dataclass
+class _Draft:
+    lines: list[str]
+    headings: set[int] = field(default_factory=set)  # indexes into lines (HTML <h*>)
+
+
+def _split_lines(text: str) -> list[str]:
+    out: list[str] = []
+    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = " ".join(raw_line.replace("\u00a0", " ").replace("\u200b", "").split())
+        line = line.lstrip("•·▪►»*- ").strip() if line[:1] in "•·▪►»*" else line
+        if line:
+            out.append(nfc(line))
+    return out
+
+
+def _check_usable(raw: str) -> None:
+    if not raw or not raw.strip():
+        raise BadItem("empty document")
+    sample = raw[:4096]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    if "\x00" in sample or controls > len(sample) * 0.01:
+        raise BadItem("binary data, not text")
+    if sample.count("\ufffd") > max(3, len(sample) * 0.01):
+        raise BadItem("undecodable text (many replacement characters)")
+
+
+def _strip_dateline(paragraph: str) -> str:
+    m = _DATELINE.match(paragraph)
+    if m is None:
+        return paragraph
+    name = m["paren"]
+    if name is not None and not _CAPITALISED.match(name):
+        return paragraph  # "(tức là) - …" is text, not an outlet
+    return paragraph[m.end() :]
+
+
+def _trim_tail(lines: list[str]) -> list[str]:
+    """Drop bylines and portal blocks after the last real sentence."""
+    end = len(lines)
+    while end > 0:
+        line = lines[end - 1]
+        if junk_reason(line) is not None or (not ends_sentence(line) and word_count(line) <= 15):
+            end -= 1
+            continue
+        break
+    return lines[:end]
+
+
+def _body(
+    lines: Sequence[str],
+    *,
+    skip: set[int],
+    banners: set[str],
+    title: str | None,
+    marked_headings: set[int],
+) -> tuple[list[str], set[int]]:
+    title_key = _key(title) if title else None
+    kept: list[tuple[str, bool]] = []
+    after_image = False
+    for idx, line in enumerate(lines):
+        if idx in skip:
+            continue
+        key = _key(line)
+        if key in banners or (title_key and key == title_key):
+            after_image = False
+            continue
+        if is_image_marker(line):
+            after_image = True
+            continue
+        if after_image and is_caption_after_image(line):
+            after_image = False
+            continue
+        after_image = False
+        if junk_reason(line) is not None:
+            continue
+        kept.append((line, idx in marked_headings))
+    texts = [text for text, _ in kept]
+    kept = [(t, h) for t, h in kept if ":" not in t or not is_pull_quote(t, texts)]
+    trimmed = _trim_tail([t for t, _ in kept])
+    kept = kept[: len(trimmed)]
+    paragraphs: list[str] = []
+    headings: set[int] = set()
+    for text, marked in kept:
+        if not paragraphs and not marked:
+            text = _strip_dateline(text)
+        if marked or is_heading_like(text):
+            headings.add(len(paragraphs))
+        paragraphs.append(text)
+    return paragraphs, headings
+
+
+def _published(
+    text_date: datetime | date | None,
+    meta_date: str | None,
+    doc: RawDocument,
+    today: date,
+) -> tuple[date, datetime | None]:
+    value: datetime | date | None = None
+    if meta_date:
+        value = dates.parse_vietnamese_date(meta_date)
+    if value is None or (not isinstance(value, datetime) and isinstance(text_date, datetime)):
+        value = text_date or value
+    if value is None:
+        value = doc.date_hint or doc.fetched_at or today
+    if isinstance(value, datetime):
+        naive = value.replace(tzinfo=None)
+        return naive.date(), naive
+    return value, None
+
+
+def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArticle:
+    """The article in ``doc`` with its headline, date and junk-free paragraphs.
+
+    ``today`` bounds year inference (no publication date in the future); it defaults to
+    the document's fetch date, else the current date. Raises :class:`BadItem` for empty,
+    binary, navigation-only or body-less documents.
+    """
+    _check_usable(doc.raw)
+    if today is None:
+        today = doc.fetched_at.date() if doc.fetched_at else date.today()
+    meta: dict[str, str | None] = {}
+    marked: set[int] = set()
+    if doc.kind == "html":
+        blocks, meta = extract_blocks(doc.raw, doc.url)
+        if not blocks:
+            raise BadItem("no article text in page (navigation or empty)")
+        lines, marked = _lines_from_blocks(blocks)
+    else:
+        lines = _split_lines(doc.raw)
+    if not lines:
+        raise BadItem("empty document")
+
+    sitename = meta.get("sitename")
+    banners = find_banners(lines, sitename)
+    text_date, date_idx = dates.find_publication_date(lines, today=today)
+    meta_title = clean_meta_title(meta.get("title"), sitename)
+    skip: set[int] = set() if date_idx is None else {date_idx}
+    title: str | None = None
+    if meta_title and _key(meta_title) not in banners:
+        title = meta_title
+    else:
+        head_idx = find_headline(lines, date_idx, banners)
+        if head_idx is not None:
+            title = lines[head_idx]
+            skip.update(range(head_idx + 1))
+    if title is None and doc.title_hint:
+        title = nfc(doc.title_hint).strip() or None
+    paragraphs, headings = _body(
+        lines, skip=skip, banners=banners, title=title, marked_headings=marked
+    )
+    _check_body(paragraphs, headings)
+    if title is None:
+        title = fallback_title([p for i, p in enumerate(paragraphs) if i not in headings])
+    published, published_at = _published(text_date, meta.get("date"), doc, today)
+    return CleanArticle(
+        title=_strip_image_suffix(title),
+        published=published,
+        published_at=published_at,
+        paragraphs=tuple(paragraphs),
+        headings=frozenset(headings),
+        url=meta.get("url") or doc.url,
+        source=sitename,
+    )
+
+
+def _strip_image_suffix(title: str) -> str:
+    return _IMAGE_PLACEHOLDER.sub("", title).strip()
+
+
+def _lines_from_blocks(blocks: Sequence[Block]) -> tuple[list[str], set[int]]:
+    lines: list[str] = []
+    marked: set[int] = set()
+    for block in blocks:
+        for line in _split_lines(block.text):
+            if block.is_heading:
+                marked.add(len(lines))
+            lines.append(line)
+    return lines, marked
+
+
+def _check_body(paragraphs: Sequence[str], headings: set[int]) -> None:
+    body = [p for i, p in enumerate(paragraphs) if i not in headings]
+    words = sum(word_count(p) for p in body)
+    has_sentence = any(ends_sentence(p) and word_count(p) >= MIN_SENTENCE_WORDS for p in body)
+    if not body:
+        raise BadItem("no article body (only navigation, links or captions)")
+    if words < MIN_BODY_WORDS or not has_sentence:
+        raise BadItem(f"no article body ({words} words of text, no full sentence)")
