@@ -1,0 +1,162 @@
+"""The HTTP face of the emulator: ``/bot<token>/<method>`` on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.emulator.core import EmulatorCore
+from bot.emulator.params import ApiError, parse_body
+
+LOOPBACK = "127.0.0.1"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    emulator: BotApiEmulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: PTB reuses its connections
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.emulator._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.emulator._track(self.connection, add=False)
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the per-request log line; the bot under test logs what matters."""
+
+    def _answer(self) -> None:
+        emulator = self.server.emulator
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        prefix = f"/bot{emulator.token}/"
+        if url.path.startswith(f"/file/bot{emulator.token}/"):
+            self._send(404, ApiError(404, "Not Found").payload())
+            return
+        if not url.path.startswith(prefix):
+            status = 401 if url.path.startswith("/bot") else 404
+            description = "Unauthorized" if status == 401 else "Not Found"
+            self._send(status, ApiError(status, description).payload())
+            return
+        method = url.path[len(prefix) :]
+        try:
+            params = parse_body(self.headers.get("Content-Type", ""), body, url.query)
+        except ApiError as error:
+            self._send(error.code, error.payload())
+            return
+        status, payload, delay = emulator.call(method, params)
+        if delay > 0:
+            emulator._stopping.wait(delay)
+        self._send(status, payload)
+
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (e.g. a provoked timeout); the call still happened.
+            self.close_connection = True
+
+
+class BotApiEmulator(EmulatorCore):
+    """A local Telegram Bot API server for PTB's ``base_url``.
+
+    ``with BotApiEmulator() as emu:`` starts it on 127.0.0.1 (port 0: any free port);
+    ``ApplicationBuilder().token(emu.token).base_url(emu.base_url)`` points a bot at it.
+    """
+
+    def __init__(self, *, port: int = 0, **options: Any) -> None:
+        super().__init__(**options)
+        self._port = port
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def start(self) -> BotApiEmulator:
+        if self._server is not None:
+            return self
+        server = _Server((LOOPBACK, self._port), _Handler)
+        server.emulator = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.name = "bot-api-emulator"
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        self.close()
+        server.shutdown()
+        with self._connections_lock:
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> BotApiEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """For ``ApplicationBuilder().base_url(...)``: PTB appends the token."""
+        return f"http://{LOOPBACK}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}/file/bot"
+
+    def _track(self, connection: socket.socket, *, add: bool) -> None:
+        with self._connections_lock:
+            if add:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
