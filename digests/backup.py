@@ -53,7 +53,7 @@ class RestoreResult:
     versions: dict[str, int]
 
 
-def _connect_existing(path: Path) -> sqlite3.Connection:
+def open_existing(path: Path) -> sqlite3.Connection:
     """Open an existing database without ever creating one by mistake."""
     if not path.is_file():
         raise BackupError(f"{path} does not exist or is not a file")
@@ -144,7 +144,7 @@ def backup(db_path: Path | str, dest: Path | str, *, now: datetime | None = None
     db_path, dest = Path(db_path), Path(dest).expanduser()
     final = backup_destination(dest, db_path, now or datetime.now(UTC))
     partial = final.with_name(f".{final.name}.partial-{os.getpid()}")
-    source = _connect_existing(db_path)
+    source = open_existing(db_path)
     try:
         versions = schema_versions(source)
         if not versions:
@@ -201,7 +201,7 @@ def restore(
     """
     src, db_path = Path(src).expanduser(), Path(db_path)
     now = now or datetime.now(UTC)
-    source = _connect_existing(src)
+    source = open_existing(src)
     try:
         versions = check_ictdigest_database(source, src)
         previous = _save_previous(db_path, now, force=force)
@@ -228,7 +228,7 @@ def _save_previous(db_path: Path, now: datetime, *, force: bool) -> Path | None:
         if not db_path.parent.is_dir():
             raise BackupError(f"folder {db_path.parent} does not exist")
         return None
-    current = _connect_existing(db_path)
+    current = open_existing(db_path)
     try:
         age = heartbeat_age(current, now)
     finally:

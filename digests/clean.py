@@ -250,6 +250,10 @@ _CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘(«]")
 _WORD = re.compile(r"[^\W\d_][\w&]*", re.UNICODE)
 _UPPER_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\w&.]*$")
 _PULL_QUOTE = re.compile(r"^(?P<who>[^:]{3,120}?):\s+(?P<what>\S.+)$")
+_TITLE_TAIL_DATE = re.compile(
+    r"[\s,|\-–—]*(?:(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|ngày)[\s,|\-–—]*)?$",
+    re.IGNORECASE,
+)
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<suffix>[^|–—]{2,60})$")
 
 HEADING_MAX_WORDS = 25
@@ -472,9 +476,22 @@ def clean_meta_title(title: str | None, sitename: str | None) -> str | None:
         )
         if site_like:
             title = title[: m.start()].strip()
+    written_date = dates.first_date_span(title)
+    if written_date is not None:
+        # an unclosed <h1> swallowed the date line: "Headline Thứ tư - 22/03/2023 16:08 6620"
+        title = _TITLE_TAIL_DATE.sub("", title[: written_date[0]]).strip()
     if sitename and _key(title) == _key(sitename):
         return None
+    if word_count(title) < 2:
+        return None
     return title or None
+
+
+def _same_headline(text_title: str | None, meta_title: str) -> bool:
+    if text_title is None:
+        return False
+    a, b = _key(text_title), _key(meta_title)
+    return a == b or a.startswith(b) or b.startswith(a)
 
 
 def fallback_title(paragraphs: Sequence[str]) -> str:
@@ -630,14 +647,15 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     text_date, date_idx = dates.find_publication_date(lines, today=today)
     meta_title = clean_meta_title(meta.get("title"), sitename)
     skip: set[int] = set() if date_idx is None else {date_idx}
+    head_idx = find_headline(lines, date_idx, banners)
     title: str | None = None
-    if meta_title and _key(meta_title) not in banners:
+    if head_idx is not None:
+        title = lines[head_idx]
+        skip.update(range(head_idx + 1))
+    if meta_title and _key(meta_title) not in banners and not _same_headline(title, meta_title):
+        # The page's declared title beats a guess from the text, unless the guess is the
+        # same headline (then the text's copy is dropped and its wording kept).
         title = meta_title
-    else:
-        head_idx = find_headline(lines, date_idx, banners)
-        if head_idx is not None:
-            title = lines[head_idx]
-            skip.update(range(head_idx + 1))
     if title is None and doc.title_hint:
         title = nfc(doc.title_hint).strip() or None
     paragraphs, headings = _body(

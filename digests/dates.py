@@ -116,6 +116,12 @@ def _iter_full_dates(text: str) -> list[DateMatch]:
     return found
 
 
+def first_date_span(text: str) -> tuple[int, int] | None:
+    """Where the first full date (with year) is written in ``text``, if any."""
+    found = _iter_full_dates(nfc(text))
+    return (found[0].start, found[0].end) if found else None
+
+
 def parse_vietnamese_date(text: str, *, context_year: int | None = None) -> datetime | date | None:
     """The first date written in ``text``; see the module docstring for the shapes.
 

@@ -1,0 +1,155 @@
+"""HTML pages: main text and metadata through trafilatura, then the same cleaning as text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digests.clean import clean_document
+from digests.extract import extract_blocks, extract_html
+from digests.model import BadItem, RawDocument
+
+HTML = Path(__file__).resolve().parent / "data" / "html"
+
+
+def page(name: str) -> str:
+    return (HTML / name).read_text(encoding="utf-8")
+
+
+def html_doc(name: str, url: str | None = None) -> RawDocument:
+    return RawDocument(origin=name, source="test", raw=page(name), kind="html", url=url)
+
+
+# --- extract_html ---------------------------------------------------------------------------
+def test_article_text_keeps_paragraphs_apart_and_drops_chrome() -> None:
+    text, _ = extract_html(page("article_toquoc.html"))
+    paragraphs = text.split("\n\n")
+    assert paragraphs[1].startswith("(Tổ Quốc) - Sáng 6/7, Bộ Thông tin và Truyền thông")
+    assert "doanh thu ước đạt 14.100 tỷ đồng, tăng 4%" in text
+    for chrome in (
+        "Đường dây nóng",
+        "0901.22.33.66",
+        "Trang chủ",
+        "Văn hóa",
+        "Viettel công bố doanh thu 6 tháng đầu năm",  # related links
+        "Bài viết rất hay",  # a reader comment
+        "Giấy phép số",
+        "(ảnh nhadautu.vn)",  # <figcaption>
+    ):
+        assert chrome not in text, chrome
+
+
+def test_article_metadata() -> None:
+    _, meta = extract_html(page("article_toquoc.html"), "https://mirror.example/x")
+    assert meta == {
+        "title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên",
+        "date": "2020-07-06T20:45:00+07:00",
+        "url": "https://toquoc.vn/bo-truong-5-co-hoi-99200706204500001.htm",
+        "sitename": "Báo điện tử Tổ Quốc",
+    }
+
+
+def test_headings_are_marked() -> None:
+    blocks, _ = extract_blocks(page("article_toquoc.html"))
+    assert [b.text for b in blocks if b.is_heading] == [
+        "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên",
+        "Năm cơ hội để bứt phá",
+    ]
+
+
+def test_json_ld_date_and_canonical_url() -> None:
+    _, meta = extract_html(page("ictnews_jsonld.html"))
+    assert meta["date"] == "2024-01-30T09:15:00+07:00"
+    assert meta["url"] == (
+        "https://ictnews.vn/viettel-dat-doanh-thu-gan-180-000-ty-dong-2024013009150001.htm"
+    )
+    assert meta["sitename"] == "ICTnews"
+
+
+@pytest.mark.parametrize("name", ["navigation_only.html", "empty_body.html"])
+def test_pages_without_article_give_empty_text(name: str) -> None:
+    text, meta = extract_html(page(name), "https://example.vn/")
+    assert text == ""
+    assert meta["url"] == "https://example.vn/"
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "<", "<html", "</div></div>", "<p>", "\x00\x01", "plain words, no markup"],
+)
+def test_degenerate_input_gives_empty_text(html: str) -> None:
+    text, _ = extract_html(html)
+    assert text == ""
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("<>/pdiv =\"'&;aăâđ\n.")), max_size=300))
+def test_random_markup_never_raises(html: str) -> None:
+    text, meta = extract_html(html)
+    assert isinstance(text, str)
+    assert set(meta) == {"title", "date", "url", "sitename"}
+
+
+# --- clean_document on HTML -----------------------------------------------------------------
+def test_clean_html_article() -> None:
+    article = clean_document(html_doc("article_toquoc.html"), today=date(2025, 1, 1))
+    assert article.title == "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên"
+    assert article.published == date(2020, 7, 6)
+    assert article.published_at == datetime(2020, 7, 6, 20, 45)
+    assert article.url == "https://toquoc.vn/bo-truong-5-co-hoi-99200706204500001.htm"
+    assert article.source == "Báo điện tử Tổ Quốc"
+    assert article.paragraphs[0].startswith("Sáng 6/7, Bộ Thông tin và Truyền thông (TT&TT)")
+    assert article.paragraphs[3] == "Năm cơ hội để bứt phá"
+    assert article.headings == frozenset({3})
+    assert article.paragraphs[-1].endswith("Bộ trưởng nhấn mạnh./.")
+    assert len(article.paragraphs) == 8
+    assert "Hồng Hà" not in article.body
+    assert article.title not in article.paragraphs
+
+
+def test_clean_broken_markup_finds_headline_date_and_body() -> None:
+    article = clean_document(html_doc("broken_markup.html", "https://ict.nghean.gov.vn/a"))
+    assert article.title == "Việt Nam - Hoa Kỳ thúc đẩy hợp tác về chuyển đổi số, kinh tế số"
+    assert article.published_at == datetime(2023, 3, 22, 16, 8)
+    assert article.paragraphs == (
+        "Các doanh nghiệp (DN) Việt Nam - Hoa Kỳ sẽ tiếp tục thúc đẩy hợp tác trong lĩnh vực "
+        "thông tin và truyền thông, tập trung hợp tác về chuyển đổi số (CĐS), kinh tế số.",
+        "Ngày 22/3/2023, Thứ trưởng Bộ TT&TT Phan Tâm đã tiếp Đoàn DN cấp cao Hoa Kỳ - ASEAN "
+        "(USABC) đến thăm và làm việc với Bộ TT&TT.",
+        "Việt Nam có cơ hội rất lớn về phát triển kinh tế số",
+        "Chiến lược phát triển kinh tế số - xã hội số lấy công nghệ và cơ sở hạ tầng là hai yếu "
+        "tố quan trọng để vào năm 2045, kinh tế số đóng góp hơn 30% và nâng lên 40 - 45% GDP.",
+        "Thứ trưởng cũng mời các DN Hoa Kỳ có thể tham dự Tuần lễ số được Bộ TT&TT tổ chức "
+        "thường niên vào tháng 10 hàng năm.",
+    )
+    assert article.headings == frozenset({2})
+
+
+def test_clean_html_drops_inline_captions_links_and_byline() -> None:
+    article = clean_document(html_doc("ictnews_jsonld.html"), today=date(2025, 1, 1))
+    assert article.title == "Viettel đạt doanh thu gần 180.000 tỷ đồng năm 2023"
+    assert article.published_at == datetime(2024, 1, 30, 9, 15)
+    assert article.source == "ICTnews"
+    body = article.body
+    for junk in (
+        "bt1.jpg",
+        "phát biểu tại buổi gặp mặt",
+        "Xem thêm",
+        "VNPT công bố kết quả kinh doanh",
+        "Minh Anh",
+        "Tin liên quan",
+        "Hotline",
+    ):
+        assert junk not in body, junk
+    assert "gần 180.000 tỷ đồng, lợi nhuận đạt 51.000 tỷ đồng." in body
+    assert len(article.paragraphs) == 4
+
+
+@pytest.mark.parametrize("name", ["navigation_only.html", "empty_body.html"])
+def test_clean_navigation_page_is_a_bad_item(name: str) -> None:
+    with pytest.raises(BadItem, match="no article text"):
+        clean_document(html_doc(name))
