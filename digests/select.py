@@ -263,6 +263,8 @@ def topic_bonus(theme: Theme | None, text: str, folded: str) -> float:
 def bullet_penalty(text: str) -> float:
     """Sentences that lean on the one before, or run very long, read badly alone."""
     penalty = 0.5 if _DANGLING.match(text) else 0.0
+    if text.count("“") != text.count("”"):
+        penalty += 0.5  # one sentence of a longer quotation
     if len(text) > LONG_SENTENCE:
         penalty += min(2.0, (len(text) - LONG_SENTENCE) / LONG_SENTENCE)
     return penalty
@@ -356,16 +358,17 @@ def _sentence_scores(themes: ThemeSet, text: str, folded: str) -> dict[str, floa
 
 
 def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[str, ...]]]:
-    """One candidate per story (the best), with the other outlets that carried it."""
+    """One candidate per story, with the other outlets that carried it."""
     by_story: dict[int, list[_Candidate]] = {}
     for candidate in candidates:
         by_story.setdefault(candidate.article.story_id, []).append(candidate)
     merged: list[tuple[_Candidate, tuple[str, ...]]] = []
     for group in by_story.values():
-        group.sort(key=lambda c: (not c.relation.about, -c.score, c.article.id))
+        # The outlet that first carried the story leads; the others are credited.
+        group.sort(key=lambda c: (c.article.id != c.article.story_id, -c.score, c.article.id))
         lead = group[0]
         others: list[str] = []
-        for other in group[1:]:
+        for other in sorted(group[1:], key=lambda c: c.article.id):
             if other.article.source != lead.article.source and other.article.source not in others:
                 others.append(other.article.source)
         merged.append((lead, tuple(others)))

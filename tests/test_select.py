@@ -1,0 +1,143 @@
+"""Selecting digests: windows, theme precision on hand labels, multi-theme articles,
+stories told by several outlets, section budgets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from digest_helpers import load_labels, save_seed, store_labelled_seeds
+from sqlite_utils import Database
+
+from digests.select import Digest, DigestWindow, build_digest, is_enumeration, window_for_chat
+from digests.store import open_db
+
+THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Database:
+    db = open_db(tmp_path / "seeded.db")
+    store_labelled_seeds(db)
+    return db
+
+
+def _precision(digest: Digest) -> dict[str, tuple[int, int]]:
+    labels = {label.sentence: label for label in load_labels()}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for section in digest.sections:
+        for item in section.items:
+            for sentence in item.quoted:
+                counts[section.theme][0] += section.theme in labels[sentence].themes
+                counts[section.theme][1] += 1
+    return {key: (good, total) for key, (good, total) in counts.items()}
+
+
+def test_theme_precision_on_hand_labels_is_at_least_090(seeded: Database) -> None:
+    precision = _precision(build_digest(seeded, DigestWindow()))
+    assert sorted(precision) == sorted(THEMES)
+    for theme, (good, total) in precision.items():
+        assert total >= 3, theme
+        assert good / total >= 0.9, (theme, good, total)
+
+
+def test_a_meeting_on_every_theme_gives_a_different_bullet_in_each(seeded: Database) -> None:
+    digest = build_digest(seeded, DigestWindow())
+    meeting = {
+        section.theme: item
+        for section in digest.sections
+        for item in section.items
+        if item.title.startswith("Bộ trưởng Nguyễn Mạnh Hùng: Đất nước biết ơn")
+    }
+    assert sorted(meeting) == sorted(THEMES)
+    assert len({item.summary for item in meeting.values()}) == 5
+    assert "Giao Hàng Tiết Kiệm hiện đã có 30.000 nhân viên" in meeting["postal"].summary
+    assert "9.000 tỷ đồng" in meeting["postal"].summary
+    assert "VNG phải đầu tư hàng triệu USD" in meeting["ai"].summary
+    assert "an ninh mạng" in meeting["cybersecurity"].summary
+    assert "VTV" in meeting["press"].summary
+    assert "xuất bản 2 cuốn sách" in meeting["press"].summary
+    for theme in ("postal", "ai", "cybersecurity", "press"):
+        assert meeting[theme].about, theme
+
+
+def test_mentions_never_lead_a_section(seeded: Database) -> None:
+    digest = build_digest(seeded, DigestWindow())
+    for section in digest.sections:
+        abouts = [item.about for item in section.items]
+        assert abouts == sorted(abouts, reverse=True), section.theme
+        assert abouts[0], section.theme
+
+
+def test_headings_and_lists_are_never_quoted(seeded: Database) -> None:
+    headings = {label.sentence for label in load_labels() if label.heading}
+    for section in build_digest(seeded, DigestWindow()).sections:
+        for item in section.items:
+            assert not headings & set(item.quoted)
+            assert not any(is_enumeration(s) for s in item.quoted)
+    assert is_enumeration(
+        "Tại buổi làm việc, đại diện các DN Hoa Kỳ như Meta, Roblox, Salesforce, SpaceX, "
+        "Fedex, UPS… đã giới thiệu những thế mạnh trong các lĩnh vực truyền thông, bưu chính."
+    )
+    assert not is_enumeration("Các công ty Bưu chính phải xác định trở thành công ty công nghệ.")
+
+
+def test_section_budget_leaves_the_rest_for_later(seeded: Database) -> None:
+    digest = build_digest(seeded, DigestWindow(), per_section=2, themes=["telecom"])
+    (section,) = digest.sections
+    assert len(section.items) == 2 and section.more == 3
+    assert digest.article_ids == (1, 2, 3, 4, 5) and digest.max_article_id == 5
+
+
+def test_unknown_theme_is_named(seeded: Database) -> None:
+    with pytest.raises(KeyError, match="sport"):
+        build_digest(seeded, DigestWindow(), themes=["sport"])
+
+
+def test_one_story_from_several_outlets_is_one_bullet(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "story.db")
+    own = [
+        (lab.sentence, lab.heading) for lab in load_labels() if lab.seed == "003" and not lab.junk
+    ]
+    save_seed(db, "003", own, source="toquoc.vn", url="https://toquoc.vn/a")
+    save_seed(db, "003", own[:-1], source="ictnews.vn", url="https://ictnews.vn/b")
+    save_seed(db, "003", own[1:], source="vietnamnet.vn", url="https://vietnamnet.vn/c")
+    digest = build_digest(db, DigestWindow(), themes=["postal"])
+    (section,) = digest.sections
+    (item,) = section.items
+    assert item.article_id == 1 and item.source == "toquoc.vn"
+    assert item.also == ("ictnews.vn", "vietnamnet.vn")
+    assert section.to_dict()["items"][0]["also"] == ["ictnews.vn", "vietnamnet.vn"]
+
+
+def _dated(db: Database, published: list[date]) -> None:
+    text = "Doanh nghiệp bưu chính tăng trưởng 10% trong quý này theo số liệu của Bộ."
+    for n, day in enumerate(published):
+        save_seed(db, "x", [(f"{text} Bài số {n}.", False)], title=f"Bài {n}", published=day)
+
+
+def test_window_for_a_chat_that_has_received_articles(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "w.db")
+    _dated(db, [date(2024, 1, d) for d in range(1, 4)])
+    window = window_for_chat(db, 2, now=datetime(2024, 1, 5, 8, 0))
+    assert window == DigestWindow(after_article_id=2)
+    assert build_digest(db, window).article_ids == (3,)
+    assert build_digest(db, window_for_chat(db, 3, now=datetime(2024, 1, 5))).is_empty
+
+
+def test_first_digest_covers_the_last_seven_days(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "w.db")
+    _dated(db, [date(2024, 1, 1), date(2024, 1, 3), date(2024, 1, 9), date(2024, 1, 10)])
+    window = window_for_chat(db, None, now=datetime(2024, 1, 9, 7, 0))
+    assert window == DigestWindow(since=date(2024, 1, 3), until=date(2024, 1, 9))
+    assert build_digest(db, window).article_ids == (2, 3)
+
+
+def test_first_digest_falls_back_to_the_latest_ten(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "w.db")
+    _dated(db, [date(2020, 1, d) for d in range(1, 13)])
+    window = window_for_chat(db, None, now=datetime(2024, 6, 1))
+    assert window == DigestWindow(latest=10)
+    assert build_digest(db, window).article_ids == tuple(range(3, 13))
