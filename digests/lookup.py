@@ -1,0 +1,542 @@
+"""Answers from the store: company, targets, search, article list, corpus stats.
+
+Plain functions over a Database returning plain records; the CLI and the bot
+render them with the same templates.  Bad arguments raise ``BadArgument`` whose
+``code`` and ``params`` the ``usage`` template turns into a polite line with an
+example.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlite_utils import Database
+
+from digests.model import Organisation
+from digests.store import get_meta
+from digests.textnorm import fold, nfc, squash_spaces, words
+
+MAX_ARGUMENT = 200
+MIN_YEAR, MAX_YEAR = 1900, 2100
+STATEMENT_CANDIDATES = 400  # newest mention sentences scored per company query
+MAX_LIMIT = 50
+SNIPPET_CHARS = 220
+
+
+class BadArgument(ValueError):
+    """A user argument we cannot use; ``code`` picks the polite explanation."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code}: {params}" if params else code)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    article_id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+    has_figure: bool
+
+
+@dataclass(frozen=True)
+class QuotedPerson:
+    name: str
+    role: str | None
+    articles: int
+
+
+@dataclass(frozen=True)
+class CompanyReport:
+    key: str
+    name: str
+    kind: str
+    aliases: list[str]  # the aliases that matched in the stored articles, most used first
+    article_count: int
+    statements: list[Statement]
+    people: list[QuotedPerson]
+    query: str
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class NotFound:
+    query: str
+    suggestions: list[str]
+    found: bool = False
+
+
+@dataclass(frozen=True)
+class CompanyCount:
+    key: str
+    name: str
+    kind: str
+    articles: int
+    discovered: bool
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    year: int
+    month: int | None
+    goal: str
+    setter: str | None
+    sentence: str
+    article_id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+
+
+@dataclass(frozen=True)
+class TargetsReport:
+    year_from: int
+    year_to: int
+    targets: list[TargetRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    hit: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+    snippet: list[Segment]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    total: int  # capped at SEARCH_COUNT_CAP
+    total_capped: bool
+    offset: int
+    all_words: bool  # True when no exact phrase matched and all words anywhere were used
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    published: str
+    source: str
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class ArticleList:
+    articles: list[ArticleRow]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    articles: int
+    stories: int
+    sources: int
+    first_date: str | None
+    last_date: str | None
+    last_ingest: str | None
+    top_sources: list[tuple[str, int]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def clean_argument(text: str | None, *, what: str = "name") -> str:
+    """NFC, single-spaced, non-empty and at most MAX_ARGUMENT characters, else BadArgument."""
+    value = squash_spaces(nfc(text or ""))
+    if not value:
+        raise BadArgument("empty", what=what)
+    if len(value) > MAX_ARGUMENT:
+        raise BadArgument("too_long", what=what, limit=MAX_ARGUMENT, length=len(value))
+    return value
+
+
+_RANGE = re.compile(r"^\s*(\S+?)\s*(?:[-–—]|\.\.)\s*(\S+)\s*$")
+
+
+def parse_year_range(text: str | None) -> tuple[int, int]:
+    """ "2045" → (2045, 2045); "2025-2030" / "2025–2030" / "2025 - 2030" → (2025, 2030)."""
+    value = clean_argument(text, what="year")
+    match = _RANGE.match(value)
+    parts = [match.group(1), match.group(2)] if match else [value]
+    years = [_year(p) for p in parts]
+    if len(years) == 2 and years[0] > years[1]:
+        raise BadArgument("reversed_range", start=years[0], end=years[1])
+    return years[0], years[-1]
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text):
+        raise BadArgument("bad_year", value=text)
+    year = int(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadArgument("year_out_of_range", value=year, low=MIN_YEAR, high=MAX_YEAR)
+    return year
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    if offset < 0:
+        raise BadArgument("bad_offset", value=offset)
+    if limit < 1:
+        raise BadArgument("bad_limit", value=limit, high=MAX_LIMIT)
+    return min(limit, MAX_LIMIT), offset
+
+
+# --------------------------------------------------------------------------- companies
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Any:
+    from digests.companies import load_registry
+
+    return load_registry()
+
+
+def company_report(
+    db: Database, name: str, limit: int = 8, *, registry: Any = None
+) -> CompanyReport | NotFound:
+    """What the store knows about one organisation, or NotFound with the nearest names."""
+    query = clean_argument(name)
+    limit, _ = _page(limit, 0)
+    registry = registry or _registry()
+    org = registry.resolve(query) or _discovered(db, query)
+    if org is None:
+        return NotFound(query, _suggestions(db, registry, query))
+    return CompanyReport(
+        key=org.key,
+        name=org.name,
+        kind=org.kind,
+        aliases=_matched_aliases(db, org.key),
+        article_count=_article_count(db, org.key),
+        statements=_statements(db, org.key, limit),
+        people=_people(db, org.key),
+        query=query,
+    )
+
+
+def _discovered(db: Database, query: str) -> Organisation | None:
+    folded = fold(query)
+    for key, name, kind, aliases in db.execute(
+        "SELECT key, name, kind, aliases FROM organisations WHERE discovered = 1"
+    ):
+        names = [name, *json.loads(aliases or "[]")]
+        if key == folded or any(fold(n) == folded for n in names):
+            return Organisation(key, name, kind, tuple(names[1:]), discovered=True)
+    return None
+
+
+def _suggestions(db: Database, registry: Any, query: str, n: int = 5) -> list[str]:
+    suggestions = list(registry.suggest(query, n=n))
+    discovered = {
+        row[0]
+        for row in db.execute(
+            "SELECT o.name FROM organisations o WHERE o.discovered = 1 "
+            "AND EXISTS (SELECT 1 FROM mentions m WHERE m.org_key = o.key)"
+        )
+    }
+    if discovered:
+        choices = {name: fold(name) for name in discovered}
+        for choice, score, _ in process.extract(
+            fold(query), choices, scorer=fuzz.WRatio, limit=n, score_cutoff=80
+        ):
+            del score
+            if choice not in suggestions:
+                suggestions.append(str(choice))
+    return suggestions[:n]
+
+
+def _matched_aliases(db: Database, key: str) -> list[str]:
+    rows = db.execute(
+        "SELECT alias, COUNT(*) AS n FROM mentions WHERE org_key = ? GROUP BY alias "
+        "ORDER BY n DESC, alias LIMIT 10",
+        [key],
+    )
+    return [row[0] for row in rows]
+
+
+def _article_count(db: Database, key: str) -> int:
+    row = db.execute(
+        "SELECT COUNT(DISTINCT article_id) FROM mentions WHERE org_key = ?", [key]
+    ).fetchone()
+    return int(row[0])
+
+
+def _statements(db: Database, key: str, limit: int) -> list[Statement]:
+    """Newest mention sentences, figures first, then by informativeness; one per text."""
+    from digests.companies import has_figure, statement_score
+
+    rows = db.execute(
+        "SELECT s.text, s.folded, a.id, a.title, a.source, a.url, a.published, a.story_id "
+        "FROM (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE org_key = ? "
+        "      ORDER BY article_id DESC LIMIT ?) m "
+        "JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx "
+        "JOIN articles a ON a.id = m.article_id "
+        "WHERE s.is_heading = 0",
+        [key, STATEMENT_CANDIDATES],
+    ).fetchall()
+    ranked = []
+    for text, folded, article_id, title, source, url, published, _story in rows:
+        figure = bool(has_figure(text))
+        statement = Statement(text, article_id, title, source, url, published, figure)
+        sort_key = (figure, float(statement_score(text)), published, article_id)
+        ranked.append((sort_key, folded, statement))
+    ranked.sort(key=lambda item: item[0], reverse=True)
+    seen: set[str] = set()
+    statements: list[Statement] = []
+    for _key, folded, statement in ranked:
+        if folded in seen:
+            continue
+        seen.add(folded)
+        statements.append(statement)
+        if len(statements) == limit:
+            break
+    return statements
+
+
+def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
+    rows = db.execute(
+        "SELECT name, role, COUNT(DISTINCT article_id) AS articles FROM people "
+        "WHERE org_key = ? GROUP BY name, role ORDER BY articles DESC, role IS NULL, name",
+        [key],
+    ).fetchall()
+    best: dict[str, QuotedPerson] = {}
+    for name, role, articles in rows:
+        # A person named with and without a role is one person: keep the best-attested role.
+        current = best.get(name)
+        if current is None:
+            best[name] = QuotedPerson(name, role, int(articles))
+        else:
+            best[name] = QuotedPerson(name, current.role or role, current.articles + int(articles))
+    ranked = sorted(best.values(), key=lambda p: (-p.articles, p.role is None, p.name))
+    return ranked[:n]
+
+
+def list_companies(db: Database, *, include_unmentioned: bool = False) -> list[CompanyCount]:
+    """Organisations with how many stored articles mention each, most mentioned first."""
+    rows = db.execute(
+        "SELECT o.key, o.name, o.kind, o.discovered, COALESCE(c.n, 0) FROM organisations o "
+        "LEFT JOIN (SELECT org_key, COUNT(DISTINCT article_id) AS n FROM mentions "
+        "           GROUP BY org_key) c ON c.org_key = o.key "
+        "ORDER BY COALESCE(c.n, 0) DESC, o.discovered, o.name"
+    ).fetchall()
+    return [
+        CompanyCount(key, name, kind, int(n), bool(discovered))
+        for key, name, kind, discovered, n in rows
+        if n or (include_unmentioned and not discovered)
+    ]
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def targets_report(
+    db: Database, year_from: int, year_to: int | None = None, *, limit: int = 20
+) -> TargetsReport:
+    """Goals set for the years in range, earliest year first, newest article first."""
+    year_to = year_from if year_to is None else year_to
+    limit = max(1, min(limit, 200))
+    total = int(
+        db.execute(
+            "SELECT COUNT(*) FROM targets WHERE year BETWEEN ? AND ?", [year_from, year_to]
+        ).fetchone()[0]
+    )
+    rows = db.execute(
+        "SELECT t.year, t.month, t.goal, t.setter, t.sentence, a.id, a.title, a.source, a.url, "
+        "a.published, a.story_id FROM targets t JOIN articles a ON a.id = t.article_id "
+        "WHERE t.year BETWEEN ? AND ? "
+        "ORDER BY t.year, t.month IS NOT NULL, t.month, t.article_id DESC LIMIT ?",
+        [year_from, year_to, limit * 4],
+    ).fetchall()
+    seen: set[tuple[int, str]] = set()
+    targets = []
+    for year, month, goal, setter, sentence, aid, title, source, url, published, story in rows:
+        # The same goal retold by another outlet (same story) is shown once.
+        marker = (int(story or aid), fold(goal))
+        if marker in seen:
+            continue
+        seen.add(marker)
+        targets.append(
+            TargetRow(year, month, goal, setter, sentence, aid, title, source, url, published)
+        )
+        if len(targets) == limit:
+            break
+    return TargetsReport(year_from, year_to, targets, total)
+
+
+def target_years(db: Database) -> list[tuple[int, int]]:
+    """(year, number of goals) for every year that has goals, in order."""
+    rows = db.execute("SELECT year, COUNT(*) FROM targets GROUP BY year ORDER BY year")
+    return [(int(y), int(n)) for y, n in rows]
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCH_COUNT_CAP = 1000
+_WORD_BOUNDARY = r"(?<!\w){}(?!\w)"
+
+
+def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> SearchResult:
+    """Ranked (bm25, title weighted) articles for ``query``, folded, with highlighted snippets.
+
+    The words are first looked up as an exact phrase ("buu dien" must be the two
+    syllables together); only if no article has the phrase do all the words
+    anywhere count.  Every word is quoted, so FTS5 syntax in user input is inert.
+    """
+    text = clean_argument(query, what="words")
+    limit, offset = _page(limit, offset)
+    tokens = words(text)
+    if not tokens:
+        raise BadArgument("no_words")
+    phrase = '"' + " ".join(tokens) + '"'
+    match, all_words = phrase, False
+    total = _count_matches(db, phrase)
+    if total == 0 and len(tokens) > 1:
+        match, all_words = " AND ".join(f'"{t}"' for t in tokens), True
+        total = _count_matches(db, match)
+    rows = db.execute(
+        "SELECT a.id, a.title, a.source, a.url, a.published, a.body "
+        "FROM (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
+        "      WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) f "
+        "JOIN articles a ON a.id = f.rowid ORDER BY f.rank",
+        [match, limit, offset],
+    ).fetchall()
+    patterns = [" ".join(tokens)] if not all_words else tokens
+    hits = [
+        SearchHit(aid, title, source, url, published, snippet(body, patterns))
+        for aid, title, source, url, published, body in rows
+    ]
+    return SearchResult(
+        text, hits, min(total, SEARCH_COUNT_CAP), total >= SEARCH_COUNT_CAP, offset, all_words
+    )
+
+
+def _count_matches(db: Database, match: str) -> int:
+    row = db.execute(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        [match, SEARCH_COUNT_CAP],
+    ).fetchone()
+    return int(row[0])
+
+
+def snippet(body: str, folded_patterns: list[str], width: int = SNIPPET_CHARS) -> list[Segment]:
+    """A window of ``body`` around the densest matches, split into plain and hit segments.
+
+    Matching runs on the folded body; since folding keeps lengths, the offsets
+    found there cut the original text exactly.
+    """
+    folded = fold(body)
+    spans: list[tuple[int, int]] = []
+    for pattern in folded_patterns:
+        regex = _WORD_BOUNDARY.format(r"\s+".join(re.escape(p) for p in pattern.split()))
+        spans.extend(m.span() for m in re.finditer(regex, folded))
+    spans.sort()
+    if not spans:
+        return [Segment(_shorten(body, width), False)]
+    start = _best_window(spans, width)
+    start = _word_start(body, start)
+    end = min(len(body), start + width)
+    end = _word_end(body, end)
+    segments: list[Segment] = []
+    cursor = start
+    for s, e in spans:
+        if s < cursor or e > end:
+            continue
+        if s > cursor:
+            segments.append(Segment(body[cursor:s], False))
+        segments.append(Segment(body[s:e], True))
+        cursor = e
+    if cursor < end:
+        segments.append(Segment(body[cursor:end], False))
+    segments = [Segment(" ".join(seg.text.split("\n\n")), seg.hit) for seg in segments]
+    if start > 0:
+        segments.insert(0, Segment("…", False))
+    if end < len(body):
+        segments.append(Segment("…", False))
+    return segments
+
+
+def _best_window(spans: list[tuple[int, int]], width: int) -> int:
+    best_start, best_count = spans[0][0], 0
+    for i, (s, _) in enumerate(spans):
+        count = sum(1 for s2, e2 in spans[i:] if e2 <= s + width)
+        if count > best_count:
+            best_start, best_count = s, count
+    return max(0, best_start - width // 4)
+
+
+def _word_start(text: str, index: int) -> int:
+    if index <= 0:
+        return 0
+    space = text.rfind(" ", max(0, index - 20), index)
+    return space + 1 if space >= 0 else index
+
+
+def _word_end(text: str, index: int) -> int:
+    if index >= len(text):
+        return len(text)
+    space = text.find(" ", index, index + 20)
+    return space if space >= 0 else index
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width].rsplit(" ", 1)[0] + " …"
+
+
+# --------------------------------------------------------------------------- articles, stats
+
+
+def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList:
+    """Stored articles, newest publication date first."""
+    limit, offset = _page(limit, offset)
+    rows = db.execute(
+        "SELECT id, published, source, title, url FROM articles "
+        "ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+        [limit, offset],
+    ).fetchall()
+    total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    return ArticleList([ArticleRow(*row) for row in rows], total, offset)
+
+
+def corpus_stats(db: Database) -> CorpusStats:
+    """How big and how fresh the store is, for /about and `ictdigest articles`."""
+    articles, stories, sources, first, last = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT story_id), COUNT(DISTINCT source), MIN(published), "
+        "MAX(published) FROM articles"
+    ).fetchone()
+    top = db.execute(
+        "SELECT source, COUNT(*) AS n FROM articles GROUP BY source ORDER BY n DESC, source LIMIT 5"
+    ).fetchall()
+    return CorpusStats(
+        int(articles),
+        int(stories),
+        int(sources),
+        first,
+        last,
+        get_meta(db, "last_ingest"),
+        [(str(s), int(n)) for s, n in top],
+    )

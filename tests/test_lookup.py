@@ -1,0 +1,320 @@
+"""Lookups over the store: company, targets, search, articles, stats; argument guards."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from sqlite_utils import Database
+
+from digests import lookup, store
+from digests.model import (
+    Analysis,
+    CleanArticle,
+    Mention,
+    Organisation,
+    Person,
+    RawDocument,
+    Sentence,
+    Target,
+)
+from digests.templating import render
+
+
+def add(
+    db: Database,
+    n: int,
+    sentences: list[str],
+    *,
+    title: str,
+    published: date,
+    mentions: list[Mention] = (),  # type: ignore[assignment]
+    people: list[Person] = (),  # type: ignore[assignment]
+    targets: list[Target] = (),  # type: ignore[assignment]
+    source: str = "toquoc.vn",
+) -> None:
+    article = CleanArticle(title, published, None, tuple(sentences))
+    analysis = Analysis(
+        sentences=[Sentence(i, i, s) for i, s in enumerate(sentences)],
+        mentions=list(mentions),
+        people=list(people),
+        targets=list(targets),
+    )
+    url = f"https://{source}/bai-{n}.html"
+    doc = RawDocument(origin=url, source=source, raw="\n\n".join(sentences), kind="html", url=url)
+    assert store.save_article(db, doc, article, analysis) == "added"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    db = store.open_db(db_path)
+    add(
+        db,
+        1,
+        [
+            "Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng, lợi nhuận đạt 51.000 tỷ đồng.",
+            "Viettel đã đưa nền tảng trợ lý ảo vào hoạt động.",
+            "Bưu điện Việt Nam hợp tác hài hoà với các doanh nghiệp.",
+        ],
+        title="Doanh nghiệp ICT năm 2023",
+        published=date(2024, 1, 30),
+        mentions=[
+            Mention("viettel", "Viettel", 0),
+            Mention("viettel", "Viettel", 1),
+            Mention("vnpost", "Bưu điện Việt Nam", 2),
+        ],
+        people=[
+            Person("Tào Đức Thắng", "Chủ tịch", "viettel", 0),
+            Person("Tào Đức Thắng", None, "viettel", 1),
+        ],
+        targets=[
+            Target(
+                2030, None, "phổ cập cáp quang", "Bộ TT&TT", 1, "Đến năm 2030, phổ cập cáp quang."
+            )
+        ],
+    )
+    add(
+        db,
+        2,
+        [
+            "Năm 2045, các lĩnh vực do Bộ TT&TT quản lý phấn đấu trong top 30 thế giới.",
+            "Giá cước bưu chính giảm 5%.",
+        ],
+        title="Lĩnh vực số phát triển mạnh mẽ",
+        published=date(2023, 11, 28),
+        targets=[
+            Target(
+                2045,
+                None,
+                "trong top 30 thế giới",
+                "Bộ TT&TT",
+                0,
+                "Năm 2045, các lĩnh vực do Bộ TT&TT quản lý phấn đấu trong top 30 thế giới.",
+            ),
+            Target(2025, 10, "phủ sóng 5G", None, 1, "Giá cước bưu chính giảm 5%."),
+        ],
+        source="mic.gov.vn",
+    )
+    return db
+
+
+class FakeRegistry:
+    """Just enough of digests.companies.Registry for lookups on hand-built records."""
+
+    orgs: ClassVar[dict[str, Organisation]] = {
+        "viettel": Organisation("viettel", "Viettel", "company", ("Tập đoàn Viettel",)),
+        "vnpost": Organisation("vnpost", "VNPost", "company", ("Bưu điện Việt Nam",)),
+    }
+
+    def resolve(self, name: str) -> Organisation | None:
+        from digests.textnorm import fold
+
+        for org in self.orgs.values():
+            if fold(name) in {fold(org.name), *(fold(a) for a in org.aliases)}:
+                return org
+        return None
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        return ["Viettel"] if name.lower().startswith("viet") else []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2045", (2045, 2045)),
+        ("2025-2030", (2025, 2030)),
+        ("2025–2030", (2025, 2030)),
+        (" 2025 - 2030 ", (2025, 2030)),
+        ("2025—2030", (2025, 2030)),
+        ("2030-2030", (2030, 2030)),
+    ],
+)
+def test_parse_year_range(text: str, expected: tuple[int, int]) -> None:
+    assert lookup.parse_year_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("20x5", "bad_year", {"value": "20x5"}),
+        ("1800", "year_out_of_range", {"value": 1800, "low": 1900, "high": 2100}),
+        ("3000", "year_out_of_range", {"value": 3000, "low": 1900, "high": 2100}),
+        ("2030-2025", "reversed_range", {"start": 2030, "end": 2025}),
+        ("", "empty", {"what": "year"}),
+        ("2025-2030-2035", "bad_year", {"value": "2030-2035"}),
+        ("năm 2030", "bad_year", {"value": "năm 2030"}),
+    ],
+)
+def test_parse_year_range_rejects_politely(text: str, code: str, params: dict[str, object]) -> None:
+    with pytest.raises(lookup.BadArgument) as caught:
+        lookup.parse_year_range(text)
+    assert (caught.value.code, caught.value.params) == (code, params)
+
+
+def test_usage_messages_are_polite_and_have_an_example() -> None:
+    text = render(
+        "usage",
+        lang="vi",
+        fmt="txt",
+        code="reversed_range",
+        params={"start": 2030, "end": 2025},
+        command="target",
+        prefix="ictdigest ",
+    )
+    assert text == (
+        "Khoảng năm bị ngược: 2030 lớn hơn 2025. Ý bạn là 2025-2030?\n"
+        "Cách dùng: ictdigest target 2030   hoặc   target 2025-2030"
+    )
+    html = render(
+        "usage",
+        lang="en",
+        fmt="html",
+        code="bad_year",
+        params={"value": "<b>"},
+        command="target",
+        prefix="/",
+    )
+    assert html == (
+        "“&lt;b&gt;” is not a year: use 4 digits, e.g. 2030, or a range such as 2025-2030.\n"
+        "Usage: <code>/target 2030   or   target 2025-2030</code>"
+    )
+
+
+def test_search_folds_diacritics_and_tone_placement(db: Database) -> None:
+    result = lookup.search(db, "hài hòa")
+    assert [h.article_id for h in result.hits] == [1]
+    hit_texts = [s.text for s in result.hits[0].snippet if s.hit]
+    assert hit_texts == ["hài hoà"]
+    result = lookup.search(db, "BUU DIEN")
+    assert [h.article_id for h in result.hits] == [1]
+    assert [s.text for s in result.hits[0].snippet if s.hit] == ["Bưu điện"]
+
+
+def test_search_prefers_phrase_then_all_words(db: Database) -> None:
+    result = lookup.search(db, "bưu chính")
+    assert ([h.article_id for h in result.hits], result.all_words) == ([2], False)
+    result = lookup.search(db, "doanh thu viettel")
+    assert ([h.article_id for h in result.hits], result.all_words) == ([1], True)
+    assert [s.text for s in result.hits[0].snippet if s.hit][:2] == ["Viettel", "doanh"]
+
+
+@pytest.mark.parametrize("query", ['"a', "AND OR *", "NEAR(x y)", "a:b", "^x", "viettel*", "x'y"])
+def test_search_never_raises_on_fts_syntax(db: Database, query: str) -> None:
+    result = lookup.search(db, query)
+    assert result.query == query
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * 201, "too_long"),
+        ('"*"', "no_words"),
+        ("(", "no_words"),
+    ],
+)
+def test_search_guards(db: Database, query: str, code: str) -> None:
+    with pytest.raises(lookup.BadArgument) as caught:
+        lookup.search(db, query)
+    assert caught.value.code == code
+
+
+def test_search_paging_and_bad_offset(db: Database) -> None:
+    assert lookup.search(db, "viettel", offset=1).hits == []
+    with pytest.raises(lookup.BadArgument):
+        lookup.search(db, "viettel", offset=-1)
+
+
+def test_snippet_cuts_original_text_at_folded_offsets() -> None:
+    body = "Đầu bài. " + "x " * 200 + "Tổng Công ty Bưu điện Việt Nam (Vietnam Post) đạt lãi."
+    assert lookup.snippet(body, ["buu dien"], width=60) == [
+        lookup.Segment("…", False),
+        lookup.Segment("x Tổng Công ty ", False),
+        lookup.Segment("Bưu điện", True),
+        lookup.Segment(" Việt Nam (Vietnam Post) đạt lãi.", False),
+    ]
+    assert lookup.snippet("Hà Nội. Bưu điện Việt Nam, bưu điện tỉnh", ["buu dien"]) == [
+        lookup.Segment("Hà Nội. ", False),
+        lookup.Segment("Bưu điện", True),
+        lookup.Segment(" Việt Nam, ", False),
+        lookup.Segment("bưu điện", True),
+        lookup.Segment(" tỉnh", False),
+    ]
+
+
+def test_company_report_figures_first_and_people_with_roles(db: Database) -> None:
+    report = lookup.company_report(db, "viettel", registry=FakeRegistry())
+    assert isinstance(report, lookup.CompanyReport)
+    assert (report.name, report.aliases, report.article_count) == ("Viettel", ["Viettel"], 1)
+    assert [s.text for s in report.statements] == [
+        "Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng, lợi nhuận đạt 51.000 tỷ đồng.",
+        "Viettel đã đưa nền tảng trợ lý ảo vào hoạt động.",
+    ]
+    assert report.statements[0].has_figure and not report.statements[1].has_figure
+    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 2)]
+    text = render("company", lang="vi", fmt="txt", report=report)
+    assert "• Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng" in text
+    assert "(toquoc.vn, 30/01/2024 · https://toquoc.vn/bai-1.html)" in text
+    assert "• Tào Đức Thắng — Chủ tịch (2 bài)" in text
+
+
+def test_company_not_found_suggests(db: Database) -> None:
+    report = lookup.company_report(db, "Vietel", registry=FakeRegistry())
+    assert report == lookup.NotFound("Vietel", ["Viettel"])
+    text = render("company", lang="vi", fmt="txt", report=report)
+    assert text == (
+        "Không tìm thấy “Vietel” trong danh bạ doanh nghiệp và cơ quan.\n"
+        "Có phải bạn muốn tìm: Viettel?"
+    )
+
+
+def test_targets_report_and_years(db: Database) -> None:
+    assert lookup.target_years(db) == [(2025, 1), (2030, 1), (2045, 1)]
+    report = lookup.targets_report(db, 2025, 2030)
+    assert [(t.year, t.month, t.goal, t.setter) for t in report.targets] == [
+        (2025, 10, "phủ sóng 5G", None),
+        (2030, None, "phổ cập cáp quang", "Bộ TT&TT"),
+    ]
+    only = lookup.targets_report(db, 2045)
+    assert [t.title for t in only.targets] == ["Lĩnh vực số phát triển mạnh mẽ"]
+    text = render("targets", lang="vi", fmt="txt", report=only)
+    assert text == (
+        "Mục tiêu cho năm 2045 (1/1):\n\n"
+        "• năm 2045: trong top 30 thế giới\n"
+        "  Người đặt: Bộ TT&TT\n"
+        "  Câu gốc: Năm 2045, các lĩnh vực do Bộ TT&TT quản lý phấn đấu trong top 30 thế giới.\n"
+        "  Nguồn: Lĩnh vực số phát triển mạnh mẽ (mic.gov.vn, 28/11/2023 · "
+        "https://mic.gov.vn/bai-2.html)"
+    )
+
+
+def test_list_articles_and_stats(db: Database) -> None:
+    result = lookup.list_articles(db, limit=1)
+    assert [(a.id, a.published, a.source) for a in result.articles] == [
+        (1, "2024-01-30", "toquoc.vn")
+    ]
+    assert result.total == 2
+    text = render("articles", lang="en", fmt="txt", result=lookup.list_articles(db))
+    assert text == (
+        "Stored articles 1–2 of 2:\n"
+        "#1  2024-01-30  toquoc.vn  Doanh nghiệp ICT năm 2023\n"
+        "#2  2023-11-28  mic.gov.vn  Lĩnh vực số phát triển mạnh mẽ"
+    )
+    stats = lookup.corpus_stats(db)
+    assert (stats.articles, stats.sources, stats.first_date, stats.last_date) == (
+        2,
+        2,
+        "2023-11-28",
+        "2024-01-30",
+    )
+
+
+def test_list_companies_counts_mentions(db: Database) -> None:
+    store.sync_registry(db, list(FakeRegistry.orgs.values()))
+    assert [(c.name, c.articles) for c in lookup.list_companies(db)] == [
+        ("VNPost", 1),
+        ("Viettel", 1),
+    ]
