@@ -43,22 +43,22 @@ class DbWorker:
                 self._opened.append(db)
         return db
 
-    def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        return fn(self._connection(), *args)
+    def _call(self, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+        return fn(self._connection(), *args, **kwargs)
 
-    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(db, *args)`` on THE writer thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self._call, fn, *args)
+        return await loop.run_in_executor(self._writer, self._call, fn, args, kwargs)
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(db, *args)`` on a reader thread with its own connection."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, self._call, fn, *args)
+        return await loop.run_in_executor(self._readers, self._call, fn, args, kwargs)
 
-    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+    def write_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Same as ``write`` for synchronous callers (CLI, tests)."""
-        return self._writer.submit(self._call, fn, *args).result()
+        return self._writer.submit(self._call, fn, args, kwargs).result()
 
     def close(self) -> None:
         self._readers.shutdown(wait=True)

@@ -124,21 +124,44 @@ def enqueue(
         created = cursor.rowcount == 1
         if created and not messages:
             # Nothing to send is an answer too: record it so catch-up never retries the day.
+            # The window's articles were considered, so the watermark moves past them too.
             db.execute(
                 "UPDATE deliveries SET finished_at = ?, error = 'nothing new' WHERE chat_id = ?"
                 " AND digest_day = ?",
                 [now, chat_id, digest_day.isoformat()],
             )
+            if max_article_id is not None:
+                db.execute(
+                    "UPDATE chats SET last_article_id = MAX(COALESCE(last_article_id, 0), ?)"
+                    " WHERE chat_id = ?",
+                    [max_article_id, chat_id],
+                )
     found = get_delivery(db, chat_id, digest_day)
     assert found is not None
     return found, created
 
 
-def mark_sending(db: Database, delivery_id: int) -> None:
-    """Committed before the request: from here on the current part may reach Telegram."""
+def claim_part(db: Database, delivery_id: int, part: int) -> bool:
+    """Committed before the request: from here on part ``part`` may reach Telegram.
+
+    The claim is atomic, so two tasks or processes (the daily job and
+    ``ictdigest send``) can never both send the same part; the loser gets False.
+    """
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE deliveries SET state = 'sending', updated_at = ?"
+            " WHERE id = ? AND state = 'pending' AND parts_sent = ?",
+            [_now(), delivery_id, part],
+        )
+        return cursor.rowcount == 1
+
+
+def release_claim(db: Database, delivery_id: int) -> None:
+    """The part certainly did not reach Telegram (e.g. connection refused): try later."""
     with write_transaction(db):
         db.execute(
-            "UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ?",
+            "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE id = ?"
+            " AND state = 'sending'",
             [_now(), delivery_id],
         )
 

@@ -7,11 +7,12 @@ page_queries the argument behind a "More" button whose query did not fit callbac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests.store import Migration, apply_migrations, open_db
+from digests.store import Migration, apply_migrations, open_db, write_transaction
 
 NAMESPACE = "bot"
 
@@ -76,3 +77,21 @@ def open_bot_db(path: Path | str | None, *, migrate: bool = True) -> Database:
     if migrate:
         apply_bot_migrations(db)
     return db
+
+
+def remember_query(db: Database, kind: str, arg: str) -> int:
+    """An id for (kind, arg), so a "More" button's callback data stays under 64 bytes."""
+    with write_transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO page_queries (kind, arg, created_at) VALUES (?, ?, ?)",
+            [kind, arg, datetime.now(UTC).isoformat(timespec="seconds")],
+        )
+        row = db.execute(
+            "SELECT id FROM page_queries WHERE kind = ? AND arg = ?", [kind, arg]
+        ).fetchone()
+    return int(row[0])
+
+
+def recall_query(db: Database, query_id: int) -> tuple[str, str] | None:
+    row = db.execute("SELECT kind, arg FROM page_queries WHERE id = ?", [query_id]).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))

@@ -37,9 +37,10 @@ def test_enqueue_is_once_per_chat_and_day(tmp_path: Path) -> None:
 def test_parts_then_finish_moves_the_watermark(tmp_path: Path) -> None:
     db = _db(tmp_path)
     row, _ = outbox.enqueue(db, 42, DAY, ["a", "b"], max_article_id=9, article_count=3)
-    outbox.mark_sending(db, row.id)
+    assert outbox.claim_part(db, row.id, 0)
+    assert not outbox.claim_part(db, row.id, 0)  # a second sender loses the claim
     outbox.mark_part_sent(db, row.id, 1)
-    outbox.mark_sending(db, row.id)
+    assert outbox.claim_part(db, row.id, 1)
     outbox.mark_part_sent(db, row.id, 2)
     done = outbox.finish(db, row.id)
     assert (done.state, done.parts_sent, done.uncertain_parts) == ("sent", 2, ())
@@ -50,13 +51,13 @@ def test_parts_then_finish_moves_the_watermark(tmp_path: Path) -> None:
 def test_crash_while_sending_makes_only_that_part_uncertain(tmp_path: Path) -> None:
     db = _db(tmp_path)
     row, _ = outbox.enqueue(db, 42, DAY, ["a", "b", "c"], max_article_id=9, article_count=3)
-    outbox.mark_sending(db, row.id)
+    assert outbox.claim_part(db, row.id, 0)
     outbox.mark_part_sent(db, row.id, 1)
-    outbox.mark_sending(db, row.id)  # killed here, while part 1 was in flight
+    assert outbox.claim_part(db, row.id, 1)  # killed here, while part 1 was in flight
     recovered = outbox.recover_after_crash(db)
     assert [(r.state, r.parts_sent, r.uncertain_parts) for r in recovered] == [("pending", 2, (1,))]
     assert [r.id for r in outbox.unfinished(db)] == [row.id]
-    outbox.mark_sending(db, row.id)
+    assert outbox.claim_part(db, row.id, 2)
     outbox.mark_part_sent(db, row.id, 3)
     assert outbox.finish(db, row.id).state == "uncertain"
 

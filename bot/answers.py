@@ -1,0 +1,90 @@
+"""Answers to look-up commands, rendered and cut into pages ("Xem thêm" / "More").
+
+Synchronous functions of a ``Database``: handlers run them on a reader thread.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot import texts
+from bot.settings import Settings
+from digests import lookup
+from digests.select import build_digest, window_for_chat
+from digests.telegram_html import split_html_blocks, truncate_text, visible_length, visible_text
+from digests.themes import load_themes
+
+PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
+SEARCH_LIMIT = 30
+COMPANY_LIMIT = 12
+TARGET_LIMIT = 40
+
+
+def paginate(markup: str, limit: int = PAGE_LIMIT) -> list[str]:
+    """Cut a rendered answer into pages at blank lines (else line ends), never inside a tag."""
+    blocks: list[str] = []
+    for block in markup.split("\n\n"):
+        if not block.strip():
+            continue
+        if visible_length(block) <= limit:
+            blocks.append(block)
+            continue
+        for line in block.split("\n"):
+            if visible_length(line) <= limit:
+                blocks.append(line)
+            else:  # a single enormous line: keep its words, lose its markup
+                blocks.append(htmllib.escape(truncate_text(visible_text(line), limit)))
+    return split_html_blocks(blocks, limit=limit) if blocks else [markup]
+
+
+def company(db: Database, name: str, lang: str, tdir: Path | None) -> str:
+    report = lookup.company_report(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
+    return texts.html("company", lang, tdir, report=report)
+
+
+def companies(db: Database, lang: str, tdir: Path | None) -> str:
+    return texts.html("companies", lang, tdir, companies=lookup.list_companies(db))
+
+
+def targets(db: Database, arg: str, lang: str, tdir: Path | None) -> str:
+    year_from, year_to = lookup.parse_year_range(arg)
+    report = lookup.targets_report(db, year_from, year_to, limit=TARGET_LIMIT)
+    return texts.html("targets", lang, tdir, report=report)
+
+
+def target_years(db: Database, lang: str, tdir: Path | None) -> str:
+    return texts.html("target_years", lang, tdir, years=lookup.target_years(db))
+
+
+def search(db: Database, words: str, lang: str, tdir: Path | None) -> str:
+    result = lookup.search(db, lookup.clean_argument(words, what="words"), limit=SEARCH_LIMIT)
+    return texts.html("search", lang, tdir, result=result)
+
+
+def about(db: Database, settings: Settings, lang: str) -> str:
+    stats = lookup.corpus_stats(db)
+    return texts.html(
+        "about",
+        lang,
+        settings.template_dir,
+        articles=stats.articles,
+        first=stats.first_date,
+        last=stats.last_date,
+        last_ingest=stats.last_ingest,
+        sources=[{"name": name, "count": count} for name, count in stats.top_sources],
+        configured=list(settings.sources),
+        interval=settings.ingest_interval_minutes,
+    )
+
+
+def theme_counts(db: Database, now: datetime) -> dict[str, int]:
+    """Articles per theme in the recent window a first digest would cover."""
+    digest = build_digest(db, window_for_chat(db, None, now=now), today=now.date())
+    counts = {key: 0 for key in load_themes().keys}
+    for section in digest.sections:
+        counts[section.theme] = len(section.items) + section.more
+    return counts

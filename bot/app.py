@@ -1,0 +1,261 @@
+"""Build the python-telegram-bot Application: limits, defaults, handlers, jobs, commands menu."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiolimiter import AsyncLimiter
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers, texts
+from bot.dbworker import DbWorker
+from bot.delivery import startup, sweep_outbox
+from bot.services import Clock, Services, services_of, system_clock
+from bot.settings import Settings
+from digests.store import resolve_db_path
+from digests.templating import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 3  # RetryAfter answers the rate limiter absorbs before the policy sees one
+OUTBOX_SWEEP_S = 300
+
+
+class TelegramLimits(AIORateLimiter):
+    """AIORateLimiter (overall and per-group limits) plus Telegram's 1 message/s per chat."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            overall_max_rate=settings.rate_overall_per_s,
+            overall_time_period=1,
+            group_max_rate=settings.rate_group_per_min,
+            group_time_period=60,
+            max_retries=MAX_RETRY_AFTER,
+        )
+        self._chat_rate = settings.rate_chat_per_s
+        self._chat_limiters: dict[int, AsyncLimiter] = {}
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chat_limiters.get(chat_id)
+        if limiter is None:
+            if len(self._chat_limiters) > 20_000:  # idle limiters carry no state worth keeping
+                self._chat_limiters = {
+                    k: v for k, v in self._chat_limiters.items() if not v.has_capacity(1)
+                }
+            limiter = AsyncLimiter(1, 1 / self._chat_rate)
+            self._chat_limiters[chat_id] = limiter
+        return limiter
+
+    async def process_request(
+        self,
+        callback: Any,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        chat_id = data.get("chat_id")
+        if isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith("send"):
+            async with self._chat_limiter(chat_id):
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    token: str | None = None,
+    clock: Clock | None = None,
+    db: DbWorker | None = None,
+    rate_limit: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready for run_polling/run_webhook (or initialize/start in tests).
+
+    ``base_url`` overrides settings.api_base_url (the emulator); ``clock``
+    drives schedules and catch-up in tests; ``db`` shares a DbWorker.
+    """
+    the_token = token or settings.token
+    if not the_token:
+        raise ValueError("a bot token is needed (TELEGRAM_BOT_TOKEN, or the emulator's)")
+    worker = db or DbWorker(resolve_db_path(str(settings.db_path) if settings.db_path else None))
+    url = base_url or settings.api_base_url
+    builder = (
+        ApplicationBuilder()
+        .token(the_token)
+        .base_url(url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=ZoneInfo(settings.timezone),
+            )
+        )
+        .concurrent_updates(True)
+        .connection_pool_size(64)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if rate_limit:
+        builder = builder.rate_limiter(TelegramLimits(settings))  # type: ignore[arg-type]
+    app = builder.build()
+    app.bot_data["services"] = Services(
+        settings=settings, db=worker, clock=clock or system_clock, owns_db=db is None
+    )
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    only_messages = filters.UpdateType.MESSAGE
+    for name, callback in handlers.COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback, filters=only_messages))
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
+    app.add_handler(MessageHandler(filters.COMMAND & only_messages, handlers.on_unknown_command))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & only_messages & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            handlers.on_private_text,
+        )
+    )
+    app.add_error_handler(handlers.on_error)
+
+
+def menu(lang: str, scope: str, settings: Settings) -> list[BotCommand]:
+    """The command menu for a scope: groups' members see the read-only commands."""
+    specs = texts.command_specs(lang, settings.template_dir)
+    if scope == "groups":
+        specs = [s for s in specs if s.name in handlers.READ_ONLY]
+    return [BotCommand(s.name, s.description[:256]) for s in specs]
+
+
+async def set_command_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    settings = services_of(app).settings
+    scopes = {
+        "private": BotCommandScopeAllPrivateChats(),
+        "groups": BotCommandScopeAllGroupChats(),
+        "admins": BotCommandScopeAllChatAdministrators(),
+    }
+    for scope_name, scope in scopes.items():
+        await app.bot.set_my_commands(menu(settings.language, scope_name, settings), scope=scope)
+        for lang in LANGUAGES:
+            await app.bot.set_my_commands(
+                menu(lang, scope_name, settings), scope=scope, language_code=lang
+            )
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    try:
+        await set_command_menus(app)
+    except TelegramError as exc:  # a menu is a convenience; never stop the bot for it
+        log.warning("event=set_my_commands_failed error=%r", str(exc))
+    queue = app.job_queue
+    assert queue is not None
+    settings = services_of(app).settings
+    queue.run_once(_startup_job, when=0, name="startup")
+    queue.run_repeating(_sweep_job, interval=OUTBOX_SWEEP_S, first=OUTBOX_SWEEP_S, name="outbox")
+    if settings.sources:
+        queue.run_repeating(
+            ingest_job,
+            interval=timedelta(minutes=settings.ingest_interval_minutes),
+            first=5,
+            name="ingest",
+        )
+
+
+async def _startup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await startup(context.application)
+
+
+async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await sweep_outbox(context.application)
+
+
+async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pull the configured sources off the event loop; a source that is down waits a run."""
+    from digests.ingest import ingest
+    from digests.store import open_db
+
+    services = services_of(context)
+    sources = list(services.settings.sources)
+
+    def run() -> Any:
+        # Its own connection and thread: fetching feeds must not hold up the outbox writer.
+        db = open_db(services.db.path)
+        try:
+            return ingest(db, sources)
+        finally:
+            db.conn.close()
+
+    report = await asyncio.to_thread(run)
+    for failure in report.failures:
+        log.warning("event=source_failed source=%r reason=%r", failure.label, failure.reason)
+    log.info("event=ingest_done %s", report.summary().replace(", ", " ").replace(" ", "_", 0))
+    if report.added or report.updated:
+        services.digest_cache.clear()
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    services = services_of(app)
+    if services.owns_db:
+        with suppress(Exception):
+            services.db.close()
+
+
+def run(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """Block serving updates: webhook when configured, else long polling. SIGTERM stops it."""
+    import signal
+
+    stop = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
+    if settings.webhook_url:
+        from urllib.parse import urlsplit
+
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=["message", "callback_query", "my_chat_member"],
+            stop_signals=stop,
+        )
+    else:
+        app.run_polling(
+            allowed_updates=["message", "callback_query", "my_chat_member"],
+            stop_signals=stop,
+        )

@@ -1,0 +1,354 @@
+"""Build a chat's digest, put it in the outbox, and send it part by part under the error policy.
+
+Every path that sends a digest (the daily job, catch-up, ``ictdigest send``,
+the broadcast benchmark) goes through ``deliver``, so the outbox's
+one-row-per-(chat, day) key and per-part claims make it exactly-once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+from telegram import Bot
+from telegram.ext import Application
+
+from bot import chats, outbox
+from bot.errors import Kind, decide, html_to_plain
+from bot.outbox import Delivery
+from bot.schedule import catch_up, digest_day, job_name
+from bot.services import Services, services_of
+from digests.render import render_digest
+from digests.select import build_digest, window_for_chat
+
+log = logging.getLogger(__name__)
+
+MAX_WAITS = 5  # RetryAfter answers for one part before leaving it for the next sweep
+MAX_RECONNECTS = 3  # connection failures (request never sent) before leaving it pending
+RECONNECT_DELAY_S = 1.0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    messages: list[str]
+    max_article_id: int | None
+    article_count: int
+
+
+def _newest_article_id(db: Database) -> int:
+    row = db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
+    return int(row[0])
+
+
+def prepare_digest(
+    db: Database,
+    chat: chats.Chat,
+    now: datetime,
+    *,
+    themes: list[str] | None,
+    send_when_empty: bool,
+    template_dir: Any,
+    cache: dict[tuple[Any, ...], Any] | None = None,
+) -> Prepared:
+    """The rendered digest a chat is owed now (possibly no messages: nothing new)."""
+    window = window_for_chat(db, chat.last_article_id, now=now)
+    key = (window, tuple(themes or ()), chat.language, now.date(), _newest_article_id(db))
+    if cache is not None and key in cache:
+        found: Prepared = cache[key]
+        return found
+    digest = build_digest(db, window, themes=themes, today=now.date())
+    if digest.is_empty and not send_when_empty:
+        messages: list[str] = []
+    else:
+        messages = render_digest(digest, fmt="html", lang=chat.language, override_dir=template_dir)
+    prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids))
+    if cache is not None:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = prepared
+    return prepared
+
+
+async def deliver(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    chat_id: int,
+    day: date,
+    *,
+    themes: list[str] | None = None,
+) -> Delivery | None:
+    """Send ``chat_id`` its digest for ``day`` unless the outbox already has it."""
+    svc = services_of(app)
+    chat = await svc.db.read(chats.get_chat, chat_id)
+    if chat is None or not chat.active:
+        return None
+    existing = await svc.db.read(outbox.get_delivery, chat_id, day)
+    if existing is not None:
+        return await send_delivery(app, existing.id)
+    prepared = await svc.db.read(
+        prepare_digest,
+        chat,
+        svc.now().astimezone(svc.tz),
+        themes=themes if themes is not None else (list(chat.themes) if chat.themes else None),
+        send_when_empty=svc.settings.send_when_empty,
+        template_dir=svc.settings.template_dir,
+        cache=svc.digest_cache,
+    )
+    row, created = await svc.db.write(
+        outbox.enqueue,
+        chat_id,
+        day,
+        prepared.messages,
+        max_article_id=prepared.max_article_id,
+        article_count=prepared.article_count,
+    )
+    if created:
+        log.info(
+            "event=digest_enqueued chat_id=%s digest_key=%s parts=%d articles=%d",
+            chat_id,
+            row.key,
+            len(row.messages),
+            row.article_count,
+        )
+    return await send_delivery(app, row.id)
+
+
+async def send_delivery(
+    app: Application[Any, Any, Any, Any, Any, Any], delivery_id: int
+) -> Delivery:
+    """Send the parts of outbox row ``delivery_id`` not sent yet, one claim per part."""
+    svc = services_of(app)
+    row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
+    while not row.done and row.parts_sent < len(row.messages):
+        part = row.parts_sent
+        if not await svc.db.write(outbox.claim_part, row.id, part):
+            return await svc.db.read(outbox.get_delivery_by_id, delivery_id)  # someone else has it
+        outcome = await _send_part(app, svc, row, part)
+        row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
+        if outcome == "stop":
+            return row
+    if not row.done:
+        row = await svc.db.write(outbox.finish, row.id)
+        level = logging.WARNING if row.state == "uncertain" else logging.INFO
+        log.log(
+            level,
+            "event=digest_%s chat_id=%s digest_key=%s parts=%d uncertain_parts=%s",
+            row.state,
+            row.chat_id,
+            row.key,
+            len(row.messages),
+            list(row.uncertain_parts),
+        )
+    return row
+
+
+async def _send_part(
+    app: Application[Any, Any, Any, Any, Any, Any], svc: Services, row: Delivery, part: int
+) -> str:
+    """Send one claimed part; returns "next" to go on or "stop". Records the outcome."""
+    bot: Bot = app.bot
+    chat_id, text = row.chat_id, row.messages[part]
+    waits = reconnects = 0
+    migrated = False
+    while True:
+        try:
+            await bot.send_message(chat_id, text)
+        except Exception as exc:
+            action = decide(exc)
+            context = f"chat_id={chat_id} digest_key={row.key} part={part} error={str(exc)!r}"
+            if action.kind is Kind.WAIT_AND_RETRY and waits < MAX_WAITS:
+                waits += 1
+                log.info("event=retry_after wait_s=%.1f %s", action.wait_seconds, context)
+                await asyncio.sleep(action.wait_seconds)
+                continue
+            if action.kind is Kind.RETRY_NOW and reconnects < MAX_RECONNECTS:
+                reconnects += 1
+                await asyncio.sleep(RECONNECT_DELAY_S * reconnects)
+                continue
+            if action.kind in (Kind.WAIT_AND_RETRY, Kind.RETRY_NOW):
+                # Certainly not delivered: leave it pending for the next outbox sweep.
+                log.warning("event=delivery_postponed %s", context)
+                await svc.db.write(outbox.release_claim, row.id)
+                return "stop"
+            if action.kind is Kind.MIGRATE and not migrated and action.new_chat_id is not None:
+                migrated = True
+                await move_chat(app, chat_id, action.new_chat_id)
+                log.info("event=chat_migrated new_chat_id=%s %s", action.new_chat_id, context)
+                chat_id = action.new_chat_id
+                continue
+            if action.kind is Kind.RESEND_PLAIN:
+                log.error("event=bug_unparsable_html resending_as_plain_text %s", context)
+                plain = html_to_plain(text)
+                try:
+                    await bot.send_message(chat_id, plain, parse_mode=None)
+                except Exception as again:
+                    await _give_up(app, svc, row, part, again)
+                    return "stop"
+                await svc.db.write(outbox.replace_part, row.id, part, plain)
+                await svc.db.write(outbox.mark_part_sent, row.id, part + 1)
+                return "next"
+            if action.kind is Kind.UNCERTAIN:
+                log.warning("event=delivery_uncertain not_resending %s", context)
+                await svc.db.write(outbox.mark_part_uncertain, row.id, part, str(exc))
+                return "next"
+            await _give_up(app, svc, row, part, exc)
+            return "stop"
+        await svc.db.write(outbox.mark_part_sent, row.id, part + 1)
+        return "next"
+
+
+async def _give_up(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    svc: Services,
+    row: Delivery,
+    part: int,
+    exc: BaseException,
+) -> None:
+    action = decide(exc)
+    context = f"chat_id={row.chat_id} digest_key={row.key} part={part} error={str(exc)!r}"
+    if action.kind is Kind.DEACTIVATE:
+        log.warning("event=chat_deactivated %s", context)
+        await deactivate_chat(app, row.chat_id)
+    else:
+        log.error("event=delivery_failed kind=%s %s", action.kind.value, context)
+    await svc.db.write(outbox.mark_failed, row.id, f"{action.kind.value}: {exc}")
+
+
+async def deactivate_chat(app: Application[Any, Any, Any, Any, Any, Any], chat_id: int) -> None:
+    """The chat blocked or removed the bot: stop its schedule, keep its settings."""
+    svc = services_of(app)
+    await svc.db.write(chats.set_active, chat_id, False)
+    unschedule(app, chat_id)
+
+
+async def move_chat(
+    app: Application[Any, Any, Any, Any, Any, Any], old_id: int, new_id: int
+) -> chats.Chat | None:
+    """A group became a supergroup: move settings, outbox and job to the new id."""
+    svc = services_of(app)
+    moved = await svc.db.write(chats.migrate_chat, old_id, new_id)
+    unschedule(app, old_id)
+    if moved is not None and moved.active:
+        schedule(app, moved)
+    return moved
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def schedule(app: Application[Any, Any, Any, Any, Any, Any], chat: chats.Chat) -> None:
+    """(Re)register the chat's daily job at its local time."""
+    queue = app.job_queue
+    if queue is None:
+        return
+    unschedule(app, chat.chat_id)
+    svc = services_of(app)
+    queue.run_daily(
+        daily_digest_job,
+        time=chat.time.replace(tzinfo=svc.tz),
+        chat_id=chat.chat_id,
+        name=job_name(chat.chat_id),
+    )
+
+
+def unschedule(app: Application[Any, Any, Any, Any, Any, Any], chat_id: int) -> None:
+    queue = app.job_queue
+    if queue is None:
+        return
+    for job in queue.get_jobs_by_name(job_name(chat_id)):
+        job.schedule_removal()
+
+
+async def daily_digest_job(context: Any) -> None:
+    """The chat's daily digest, for the local day the job fired on."""
+    svc = services_of(context)
+    chat_id = int(context.job.chat_id)
+    await deliver(context.application, chat_id, digest_day(svc.now(), svc.tz))
+
+
+async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After a restart: settle crashed rows, resume the outbox, deliver missed digests once."""
+    svc = services_of(app)
+    for row in await svc.db.write(outbox.recover_after_crash):
+        log.warning(
+            "event=delivery_interrupted chat_id=%s digest_key=%s uncertain_parts=%s",
+            row.chat_id,
+            row.key,
+            list(row.uncertain_parts),
+        )
+    await sweep_outbox(app)
+    active = await svc.db.read(chats.list_chats, active_only=True)
+    for chat in active:
+        schedule(app, chat)
+    await catch_up_all(app, active)
+
+
+async def sweep_outbox(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Send pending rows; rows older than the catch-up window expire (articles stay unsent)."""
+    svc = services_of(app)
+    window = timedelta(hours=svc.settings.catchup_hours)
+    now = svc.now()
+    for row in await svc.db.read(outbox.unfinished):
+        if now - row.created_at > window:
+            await svc.db.write(
+                outbox.mark_failed, row.id, "expired after downtime; articles go in the next digest"
+            )
+            log.warning("event=delivery_expired chat_id=%s digest_key=%s", row.chat_id, row.key)
+            continue
+        await send_delivery(app, row.id)
+
+
+async def catch_up_all(
+    app: Application[Any, Any, Any, Any, Any, Any], active: Iterable[chats.Chat]
+) -> None:
+    svc = services_of(app)
+    window = timedelta(hours=svc.settings.catchup_hours)
+    now = svc.now()
+    tasks = []
+    for chat in active:
+        days = await svc.db.read(outbox.delivered_days, chat.chat_id)
+        owed = catch_up(
+            now,
+            chat.time,
+            svc.tz,
+            window=window,
+            schedule_since=chat.schedule_since,
+            days_with_delivery=days,
+        )
+        if owed.deliver is not None:
+            log.info("event=catch_up chat_id=%s digest_day=%s", chat.chat_id, owed.deliver)
+            tasks.append(deliver(app, chat.chat_id, owed.deliver))
+        elif owed.too_late is not None:
+            log.warning(
+                "event=digest_missed_beyond_catchup chat_id=%s digest_day=%s"
+                " note=articles_go_into_next_digest",
+                chat.chat_id,
+                owed.too_late,
+            )
+    await broadcast_tasks(tasks)
+
+
+async def broadcast_tasks(tasks: list[Any], concurrency: int = 64) -> list[Any]:
+    """Run deliveries concurrently; the rate limiter, not this, sets the pace."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(task: Any) -> Any:
+        async with gate:
+            try:
+                return await task
+            except Exception:
+                log.exception("event=delivery_crashed")
+                return None
+
+    return await asyncio.gather(*(one(t) for t in tasks))
+
+
+async def broadcast(
+    app: Application[Any, Any, Any, Any, Any, Any], chat_ids: Iterable[int], day: date
+) -> list[Delivery | None]:
+    """Deliver ``day``'s digest to many chats at once (catch-up, benchmark)."""
+    return await broadcast_tasks([deliver(app, chat_id, day) for chat_id in chat_ids])

@@ -1,0 +1,626 @@
+"""Command handlers: small, one per command; the decisions live in pure functions above them.
+
+Text comes from templates (bot/texts.py); settings changes are guarded by
+``@admin_only``; database work runs on the DbWorker's threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import answers, chats, storage, texts
+from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
+from bot.guards import admin_only
+from bot.services import Services, services_of
+from digests.lookup import BadArgument
+from digests.templating import LANGUAGES
+from digests.themes import load_themes
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+MAX_CALLBACK_BYTES = 64
+LONG_MESSAGE = 1000  # a non-command message longer than this is answered as "too long"
+THEME_DAYS = 7
+
+# --------------------------------------------------------------------------- pure decisions
+
+
+def split_words(args: Sequence[str]) -> list[str]:
+    """Command arguments split on spaces and commas: "postal, ai" → ["postal", "ai"]."""
+    return [word for arg in args for word in re.split(r"[,\s]+", arg) if word]
+
+
+def parse_theme_keys(args: Sequence[str], known: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(known theme keys in order, without repeats; unknown words as typed)."""
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for word in split_words(args):
+        key = word.lower()
+        if key in known:
+            if key not in chosen:
+                chosen.append(key)
+        else:
+            unknown.append(word)
+    return chosen, unknown
+
+
+def parse_language(args: Sequence[str]) -> str | None:
+    words = split_words(args)
+    if len(words) != 1:
+        return None
+    lang = words[0].lower()
+    return lang if lang in LANGUAGES else None
+
+
+def toggle_theme(
+    current: Sequence[str] | None, key: str, all_keys: Sequence[str]
+) -> tuple[str, ...] | None:
+    """The chat's themes after pressing ``key``; None means every theme."""
+    selected = set(all_keys if current is None else current)
+    selected ^= {key}
+    if not selected or selected >= set(all_keys):
+        return None  # switching the last one off means "no filter", never "no digest"
+    return tuple(k for k in all_keys if k in selected)
+
+
+def more_data(query_id: int, page: int) -> str:
+    data = f"more:{query_id}:{page}"
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    return data
+
+
+def theme_data(key: str) -> str:
+    data = f"theme:{key}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"theme key too long for a button: {key!r}")
+    return data
+
+
+def parse_callback(data: str | None) -> tuple[str, list[str]]:
+    """("more", ["12", "1"]), ("theme", ["ai"]) or ("", []) for anything else."""
+    if not data:
+        return "", []
+    kind, _, rest = data.partition(":")
+    if kind == "more" and re.fullmatch(r"\d+:\d+", rest):
+        return kind, rest.split(":")
+    if kind == "theme" and rest:
+        return kind, [rest]
+    return "", []
+
+
+def addressed_to_me(text: str, bot_username: str, chat_type: str) -> bool:
+    """Is the command at the start of ``text`` for this bot? Bare commands in groups are not."""
+    match = re.match(r"^/\w+(?:@(\w+))?", text or "")
+    if not match:
+        return False
+    if match.group(1):
+        return match.group(1).lower() == bot_username.lower()
+    return chat_type == "private"
+
+
+def problem_for(error: BadArgument) -> tuple[str, str, int | None]:
+    """Map a lookup BadArgument to (problem kind, value shown, limit)."""
+    params = error.params
+    if error.code == "empty":
+        return "missing", "", None
+    if error.code == "too_long":
+        return "too_long", str(params.get("length", "")), int(params.get("limit", 0)) or None
+    if error.code in ("bad_year", "year_out_of_range", "reversed_range"):
+        value = params.get("value") or f"{params.get('start')}-{params.get('end')}"
+        return "bad_year", str(value), None
+    return "other", str(params.get("value", "")), None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def svc(context: Context) -> Services:
+    return services_of(context)
+
+
+def _tdir(context: Context) -> Path | None:
+    return svc(context).settings.template_dir
+
+
+async def current_chat(update: Update, context: Context) -> chats.Chat:
+    """The chat's settings row, created with defaults the first time."""
+    tg_chat = update.effective_chat
+    assert tg_chat is not None
+    services = svc(context)
+    found = await services.db.read(chats.get_chat, tg_chat.id)
+    if found is not None:
+        return found
+    title = tg_chat.title or tg_chat.full_name
+    return await services.db.write(
+        chats.ensure_chat,
+        tg_chat.id,
+        tg_chat.type,
+        title,
+        language=services.settings.language,
+        default_time=services.settings.default_time,
+        now=services.now(),
+    )
+
+
+async def reply(
+    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is not None and update.callback_query is None:
+        await message.reply_text(text, reply_markup=markup)
+    elif chat is not None:
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def say(update: Update, context: Context, template: str, **values: Any) -> None:
+    chat = await current_chat(update, context)
+    await reply(update, context, texts.html(template, chat.language, _tdir(context), **values))
+
+
+async def usage(
+    update: Update,
+    context: Context,
+    command: str,
+    *,
+    kind: str = "",
+    value: str = "",
+    limit: int | None = None,
+    choices: Sequence[str] = (),
+) -> None:
+    """The command's usage line with an example, after what was wrong with the input."""
+    chat = await current_chat(update, context)
+    lang, tdir = chat.language, _tdir(context)
+    problem = texts.html("problem", lang, tdir, kind=kind, value=value, limit=limit) if kind else ""
+    await reply(
+        update,
+        context,
+        texts.html(
+            "command_usage",
+            lang,
+            tdir,
+            command=texts.command_spec(command, lang, tdir),
+            problem=problem,
+            choices=list(choices),
+        ),
+    )
+
+
+async def refuse(update: Update, context: Context) -> None:
+    """Polite refusal for non-administrators in groups."""
+    chat = await current_chat(update, context)
+    text = texts.html("not_admin", chat.language, _tdir(context))
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await reply(update, context, text)
+
+
+def theme_keys() -> list[str]:
+    return list(load_themes().keys)
+
+
+# --------------------------------------------------------------------------- paged answers
+
+
+def compute_answer(services: Services, kind: str, arg: str, lang: str) -> Callable[[Any], str]:
+    """A reader-thread function rendering answer ``kind`` for ``arg``."""
+    tdir = services.settings.template_dir
+
+    def run(db: Any) -> str:
+        if kind == "company":
+            return answers.company(db, arg, lang, tdir)
+        if kind == "companies":
+            return answers.companies(db, lang, tdir)
+        if kind == "target":
+            return answers.targets(db, arg, lang, tdir)
+        if kind == "target_years":
+            return answers.target_years(db, lang, tdir)
+        if kind == "search":
+            return answers.search(db, arg, lang, tdir)
+        raise ValueError(f"unknown answer kind {kind!r}")
+
+    return run
+
+
+async def send_page(update: Update, context: Context, kind: str, arg: str, page: int = 0) -> None:
+    """Send page ``page`` of an answer, with a "More" button when more pages follow."""
+    services = svc(context)
+    chat = await current_chat(update, context)
+    render = compute_answer(services, kind, arg, chat.language)
+    pages = await services.db.read(lambda db: answers.paginate(render(db)))
+    if page >= len(pages):
+        page = len(pages) - 1
+    markup = None
+    if page + 1 < len(pages):
+        query_id = await services.db.write(storage.remember_query, kind, arg)
+        label = texts.plain("buttons", chat.language, _tdir(context), button="more")
+        label = f"{label} ({page + 2}/{len(pages)})"
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))]]
+        )
+    await reply(update, context, pages[page], markup)
+
+
+async def answer_or_usage(
+    update: Update, context: Context, command: str, kind: str, arg: str
+) -> None:
+    try:
+        await send_page(update, context, kind, arg)
+    except BadArgument as error:
+        problem, value, limit = problem_for(error)
+        await usage(update, context, command, kind=problem, value=value, limit=limit)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+async def cmd_start(update: Update, context: Context) -> None:
+    """Greet, and (in a private chat) turn the daily digest back on."""
+    chat = await current_chat(update, context)
+    services = svc(context)
+    if chat.type == "private" and not chat.active:
+        revived = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
+        chat = revived or chat
+        schedule(context.application, chat)
+    user = update.effective_user
+    await say(
+        update,
+        context,
+        "start",
+        user_name=user.first_name if user and chat.type == "private" else "",
+        time=f"{chat.time:%H:%M}",
+        active=chat.active,
+    )
+
+
+async def cmd_help(update: Update, context: Context) -> None:
+    """List every command with its arguments."""
+    chat = await current_chat(update, context)
+    lang, tdir = chat.language, _tdir(context)
+    themes = [{"key": t.key, "emoji": t.emoji, "label": t.label(lang)} for t in load_themes()]
+    await say(
+        update,
+        context,
+        "help",
+        commands=texts.command_specs(lang, tdir),
+        themes=themes,
+        is_group=chat.is_group,
+    )
+
+
+async def cmd_digest(update: Update, context: Context) -> None:
+    """The digest now, optionally for one theme."""
+    chat = await current_chat(update, context)
+    services = svc(context)
+    known = theme_keys()
+    chosen, unknown = parse_theme_keys(context.args or [], known)
+    if unknown or len(chosen) > 1:
+        value = unknown[0] if unknown else " ".join(chosen)
+        await usage(update, context, "digest", kind="unknown_theme", value=value, choices=known)
+        return
+    themes = chosen or (list(chat.themes) if chat.themes else None)
+    now = services.now().astimezone(services.tz)
+
+    def build(db: Any) -> list[str]:
+        options = dict(themes=themes, send_when_empty=False, template_dir=_tdir(context))
+        messages = prepare_digest(db, chat, now, **options).messages  # type: ignore[arg-type]
+        if not messages and chat.last_article_id is not None:
+            # Nothing since the last digest: show the recent one rather than nothing.
+            recent = dataclasses.replace(chat, last_article_id=None)
+            messages = prepare_digest(db, recent, now, **options).messages  # type: ignore[arg-type]
+        return messages
+
+    messages = await services.db.read(build)
+    if not messages:
+        label = chosen[0] if chosen else ""
+        await say(update, context, "nothing_new", theme=label)
+        return
+    for message in messages:
+        await reply(update, context, message)
+
+
+async def cmd_themes(update: Update, context: Context) -> None:
+    """Articles per theme and a keyboard toggling this chat's themes."""
+    text, markup = await themes_view(update, context)
+    await reply(update, context, text, markup)
+
+
+async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+    chat = await current_chat(update, context)
+    services = svc(context)
+    lang, tdir = chat.language, _tdir(context)
+    counts = await services.db.read(answers.theme_counts, services.now().astimezone(services.tz))
+    selected = set(chat.themes) if chat.themes else None
+    rows = [
+        {
+            "key": t.key,
+            "emoji": t.emoji,
+            "label": t.label(lang),
+            "count": counts.get(t.key, 0),
+            "selected": selected is None or t.key in selected,
+        }
+        for t in load_themes()
+    ]
+    text = texts.html(
+        "themes",
+        lang,
+        tdir,
+        themes=rows,
+        all_selected=selected is None,
+        days=THEME_DAYS,
+        can_change=True,
+    )
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"{'✅' if row['selected'] else '▫️'} {row['emoji']} {row['label']}",
+                callback_data=theme_data(str(row["key"])),
+            )
+        ]
+        for row in rows
+    ]
+    all_label = texts.plain("buttons", lang, tdir, button="all_themes")
+    buttons.append([InlineKeyboardButton(all_label, callback_data=theme_data("*"))])
+    return text, InlineKeyboardMarkup(buttons)
+
+
+@admin_only(refuse)
+async def cmd_subscribe(update: Update, context: Context) -> None:
+    """Turn the daily digest on, optionally for the themes given."""
+    services = svc(context)
+    chat = await current_chat(update, context)
+    known = theme_keys()
+    chosen, unknown = parse_theme_keys(context.args or [], known)
+    if unknown:
+        await usage(
+            update, context, "subscribe", kind="unknown_theme", value=unknown[0], choices=known
+        )
+        return
+    if chosen:
+        await services.db.write(
+            chats.set_themes, chat.chat_id, None if set(chosen) == set(known) else chosen
+        )
+    updated = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
+    assert updated is not None
+    schedule(context.application, updated)
+    labels = list(updated.themes or [])
+    await say(update, context, "subscribed", time=f"{updated.time:%H:%M}", themes=labels)
+
+
+@admin_only(refuse)
+async def cmd_unsubscribe(update: Update, context: Context) -> None:
+    """Turn the daily digest off."""
+    chat = await current_chat(update, context)
+    await svc(context).db.write(chats.set_active, chat.chat_id, False)
+    unschedule(context.application, chat.chat_id)
+    await say(update, context, "unsubscribed")
+
+
+@admin_only(refuse)
+async def cmd_time(update: Update, context: Context) -> None:
+    """Set the daily delivery time."""
+    from bot.schedule import parse_hhmm
+
+    services = svc(context)
+    chat = await current_chat(update, context)
+    args = context.args or []
+    zone = services.settings.timezone
+    if not args:
+        await say(update, context, "time_current", time=f"{chat.time:%H:%M}", timezone=zone)
+        await usage(update, context, "time")
+        return
+    at = parse_hhmm(" ".join(args))
+    if at is None:
+        await usage(update, context, "time", kind="bad_time", value=" ".join(args)[:40])
+        return
+    updated = await services.db.write(chats.set_time, chat.chat_id, at, services.now())
+    assert updated is not None
+    if updated.active:
+        schedule(context.application, updated)
+    await say(update, context, "time_set", time=f"{at:%H:%M}", timezone=zone, active=updated.active)
+
+
+async def cmd_company(update: Update, context: Context) -> None:
+    """News and targets of one company."""
+    await answer_or_usage(update, context, "company", "company", " ".join(context.args or []))
+
+
+async def cmd_companies(update: Update, context: Context) -> None:
+    """The companies the store mentions most."""
+    await send_page(update, context, "companies", "")
+
+
+async def cmd_target(update: Update, context: Context) -> None:
+    """Targets for a year or a range of years."""
+    arg = " ".join(context.args or [])
+    if not arg.strip():
+        await usage(update, context, "target", kind="missing")
+        await send_page(update, context, "target_years", "")
+        return
+    await answer_or_usage(update, context, "target", "target", arg)
+
+
+async def cmd_search(update: Update, context: Context) -> None:
+    """Full-text search over the stored articles."""
+    await answer_or_usage(update, context, "search", "search", " ".join(context.args or []))
+
+
+@admin_only(refuse)
+async def cmd_lang(update: Update, context: Context) -> None:
+    """Switch the interface language."""
+    args = context.args or []
+    lang = parse_language(args)
+    if lang is None:
+        value = " ".join(args)[:40]
+        kind = "bad_lang" if value else "missing"
+        await usage(update, context, "lang", kind=kind, value=value, choices=LANGUAGES)
+        return
+    chat = await current_chat(update, context)
+    await svc(context).db.write(chats.set_language, chat.chat_id, lang)
+    await say(update, context, "lang_set")
+
+
+async def cmd_about(update: Update, context: Context) -> None:
+    """Sources, corpus size and the last ingest."""
+    chat = await current_chat(update, context)
+    services = svc(context)
+    text = await services.db.read(answers.about, services.settings, chat.language)
+    await reply(update, context, text)
+
+
+COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
+    "start": cmd_start,
+    "help": cmd_help,
+    "digest": cmd_digest,
+    "themes": cmd_themes,
+    "subscribe": cmd_subscribe,
+    "unsubscribe": cmd_unsubscribe,
+    "time": cmd_time,
+    "company": cmd_company,
+    "companies": cmd_companies,
+    "target": cmd_target,
+    "search": cmd_search,
+    "lang": cmd_lang,
+    "about": cmd_about,
+}
+READ_ONLY = ("help", "digest", "themes", "company", "companies", "target", "search", "about")
+
+
+# --------------------------------------------------------------------------- buttons and events
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """ "More" pages and theme toggles."""
+    query = update.callback_query
+    assert query is not None
+    kind, values = parse_callback(query.data)
+    if kind == "more":
+        await more_button(update, context, int(values[0]), int(values[1]))
+    elif kind == "theme":
+        await theme_button(update, context)
+    else:
+        chat = await current_chat(update, context)
+        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+
+
+async def more_button(update: Update, context: Context, query_id: int, page: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    recalled = await svc(context).db.read(storage.recall_query, query_id)
+    if recalled is None:
+        chat = await current_chat(update, context)
+        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        return
+    await query.answer()
+    if query.message is not None:
+        try:  # the old button would send the same page again
+            await query.edit_message_reply_markup(None)
+        except TelegramError as exc:
+            log.info("event=button_not_removed error=%r", str(exc))
+    kind, arg = recalled
+    await send_page(update, context, kind, arg, page)
+
+
+@admin_only(refuse)
+async def theme_button(update: Update, context: Context) -> None:
+    """Toggle one theme (or all) for this chat and redraw the keyboard."""
+    query = update.callback_query
+    assert query is not None
+    chat = await current_chat(update, context)
+    key = parse_callback(query.data)[1][0]
+    known = theme_keys()
+    if key != "*" and key not in known:
+        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        return
+    themes = None if key == "*" else toggle_theme(chat.themes, key, known)
+    await svc(context).db.write(chats.set_themes, chat.chat_id, themes)
+    await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="toggled"))
+    text, markup = await themes_view(update, context)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError as exc:
+        log.info("event=themes_not_redrawn error=%r", str(exc))
+
+
+async def on_my_chat_member(update: Update, context: Context) -> None:
+    """The bot was added to, removed from, blocked or unblocked in a chat."""
+    change = update.my_chat_member
+    assert change is not None
+    services = svc(context)
+    status = change.new_chat_member.status
+    chat = await current_chat(update, context)
+    if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+        log.info("event=bot_removed chat_id=%s", chat.chat_id)
+        await deactivate_chat(context.application, chat.chat_id)
+        return
+    was = change.old_chat_member.status
+    if was in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED) or not chat.active:
+        updated = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
+        if updated is not None:
+            schedule(context.application, updated)
+            log.info("event=bot_added chat_id=%s type=%s", chat.chat_id, chat.type)
+            if updated.is_group and was in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+                await say(update, context, "welcome_group", time=f"{updated.time:%H:%M}")
+
+
+async def on_migrate(update: Update, context: Context) -> None:
+    """A group became a supergroup: move its settings to the new id."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await move_chat(context.application, message.chat.id, message.migrate_to_chat_id)
+        log.info(
+            "event=chat_migrated chat_id=%s new_chat_id=%s",
+            message.chat.id,
+            message.migrate_to_chat_id,
+        )
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """A command this bot does not have — answered only when it was meant for this bot."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    if not addressed_to_me(message.text, context.bot.username, chat.type):
+        return
+    command = re.match(r"^/(\w+)", message.text)
+    await say(update, context, "unknown_command", command=command.group(1)[:32] if command else "")
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    """Plain messages in a private chat: point to the commands."""
+    message = update.effective_message
+    text = message.text or message.caption or "" if message else ""
+    await say(update, context, "not_a_command", too_long=len(text) > LONG_MESSAGE)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log every unhandled error; answer the user politely; apply the Telegram error policy."""
+    error = context.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    chat_id = chat.id if chat else None
+    if isinstance(error, ChatMigrated) and chat_id is not None:
+        await move_chat(context.application, chat_id, int(error.new_chat_id))
+        return
+    if isinstance(error, Forbidden) and chat_id is not None:
+        await deactivate_chat(context.application, chat_id)
+        return
+    log.error("event=handler_error chat_id=%s", chat_id, exc_info=error)
+    if isinstance(update, Update) and chat is not None:
+        try:
+            await say(update, context, "error")
+        except Exception as again:
+            log.error("event=error_reply_failed chat_id=%s error=%r", chat_id, str(again))
