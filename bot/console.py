@@ -1,0 +1,362 @@
+"""Chat with the bot in the terminal: the real Application against the embedded emulator.
+
+Each line typed is a message from the user "Bạn" in a private chat; the bot's replies are
+printed as plain text (links as ``title ‹url›``, inline buttons as ``[1] label``).
+``:N`` presses button N of the most recent keyboard; ``:q``, ``/quit`` or Ctrl-D leaves.
+
+On a terminal the bot runs live: scheduled digests print when they arrive. With piped
+input each line waits for the bot's answer, and the console exits 0 at end of input::
+
+    printf '/company Viettel\\n' | ictdigest console
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+from telegram.ext import Application
+
+from bot.emulator import BotApiEmulator, RateLimits
+from bot.settings import Settings
+
+CONSOLE_USER_ID = 100_001
+CONSOLE_USER_NAME = "Bạn"
+QUIT_WORDS = frozenset({":q", ":quit", "/quit", "/exit", "quit", "exit"})
+FIRST_REPLY_TIMEOUT = 20.0  # a slow answer (big store) still counts as the answer
+QUIET_AFTER_REPLY = 0.3  # the bot is done when it has been silent this long
+QUIET_WITHOUT_REPLY = 2.0  # … or this long when nothing at all came back
+QUIET_AT_EOF = 1.5  # before leaving, let paced multi-part answers finish
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+AppFactory = Callable[[Settings, BotApiEmulator], AnyApplication]
+
+WELCOME = (
+    "ictdigest — trò chuyện với bot qua trình giả lập Telegram cục bộ (không cần token, "
+    "không gửi gì ra Internet).\n"
+    "Gõ lệnh như /help hoặc /digest; gõ :1, :2… để bấm nút; :q hoặc Ctrl-D để thoát.\n"
+)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def to_plain_text(text: str, entities: list[dict[str, Any]]) -> str:
+    """Visible text with links shown as ``title ‹url›`` and quotes indented with ``│``."""
+    units = _utf16_index(text)
+    inserts: list[tuple[int, int, str]] = []  # (python index, order, text)
+    quote_ranges: list[tuple[int, int]] = []
+    for entity in entities:
+        start = units.get(entity["offset"], len(text))
+        end = units.get(entity["offset"] + entity["length"], len(text))
+        if entity["type"] == "text_link":
+            url = entity.get("url", "")
+            if url and url.rstrip("/") != text[start:end].strip().rstrip("/"):
+                inserts.append((end, 0, f" ‹{url}›"))
+        elif entity["type"] in ("blockquote", "expandable_blockquote"):
+            quote_ranges.append((start, end))
+    pieces = []
+    cursor = 0
+    for index, _, insert in sorted(inserts):
+        pieces.append(_quote(text, cursor, index, quote_ranges))
+        pieces.append(insert)
+        cursor = index
+    pieces.append(_quote(text, cursor, len(text), quote_ranges))
+    return "".join(pieces)
+
+
+def _quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with a ``│ `` bar at each line start inside a quote."""
+    out = []
+    for index in range(start, end):
+        at_line_start = index == 0 or text[index - 1] == "\n"
+        if at_line_start and any(q_start <= index < q_end for q_start, q_end in quotes):
+            out.append("│ ")
+        out.append(text[index])
+    return "".join(out)
+
+
+def _utf16_index(text: str) -> dict[int, int]:
+    """UTF-16 offset → Python string index, for every character boundary."""
+    mapping = {}
+    units = 0
+    for index, char in enumerate(text):
+        mapping[units] = index
+        units += 2 if ord(char) > 0xFFFF else 1
+    mapping[units] = len(text)
+    return mapping
+
+
+def keyboard_buttons(markup: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The inline buttons of a keyboard, row by row (numbered from 1 when shown)."""
+    if not markup:
+        return []
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def format_buttons(buttons: list[dict[str, Any]]) -> str:
+    labels = []
+    for number, button in enumerate(buttons, start=1):
+        label = f"[{number}] {button['text']}"
+        if "url" in button:
+            label += f" ‹{button['url']}›"
+        labels.append(label)
+    return "  ".join(labels)
+
+
+def format_event(event: dict[str, Any]) -> str:
+    """One bot action (message, edit or button answer) as terminal text."""
+    if event["kind"] == "answer":
+        return f"ⓘ {event['text']}"
+    body = to_plain_text(event["visible_text"] or "", event.get("entities") or [])
+    if event["kind"] == "edit":
+        body = f"✎ {body}"
+    buttons = keyboard_buttons(event.get("reply_markup"))
+    return f"{body}\n{format_buttons(buttons)}" if buttons else body
+
+
+# --------------------------------------------------------------------------- session
+
+
+class ConsoleSession:
+    """The console user's side: sends lines, presses buttons, collects the bot's output."""
+
+    def __init__(self, emulator: BotApiEmulator, out: IO[str]) -> None:
+        self.emulator = emulator
+        self.out = out
+        self.chat_id = CONSOLE_USER_ID
+        self._seen_seq = 0
+        self._keyboard: tuple[int, list[dict[str, Any]]] | None = None
+        self.busy = False  # waiting for an answer: the background printer holds off
+
+    def handle_line(self, line: str) -> str:
+        """Act on one typed line: "sent" (the bot will answer), "local" or "quit"."""
+        text = line.strip()
+        if not text:
+            return "local"
+        if text.lower() in QUIT_WORDS:
+            return "quit"
+        if text.startswith(":") and text[1:].isdigit():
+            return "sent" if self._press(int(text[1:])) else "local"
+        self.emulator.user_sends(
+            text, user_id=CONSOLE_USER_ID, first_name=CONSOLE_USER_NAME, language_code="vi"
+        )
+        return "sent"
+
+    def _press(self, number: int) -> bool:
+        """Press button ``number`` of the latest keyboard; False when nothing was pressed."""
+        if self._keyboard is None:
+            self._say("(Chưa có nút nào để bấm.)")
+            return False
+        message_id, buttons = self._keyboard
+        if not 1 <= number <= len(buttons):
+            self._say(f"(Không có nút số {number}; hãy chọn từ 1 đến {len(buttons)}.)")
+            return False
+        button = buttons[number - 1]
+        if "callback_data" not in button:
+            self._say(f"(Nút này mở liên kết: {button.get('url', '')})")
+            return False
+        self.emulator.press_button(
+            self.chat_id, CONSOLE_USER_ID, message_id, button["callback_data"]
+        )
+        return True
+
+    def new_events(self) -> list[dict[str, Any]]:
+        """The bot's messages, edits and button answers in this chat since the last call."""
+        emu = self.emulator
+        events = [{"kind": "message", **m} for m in emu.sent_messages(self.chat_id)]
+        events += [{"kind": "edit", **e} for e in emu.edits(self.chat_id)]
+        events += [
+            {"kind": "answer", **a}
+            for a in emu.callback_answers()
+            if a["chat_id"] == self.chat_id and a["text"]
+        ]
+        fresh = sorted((e for e in events if e["seq"] > self._seen_seq), key=lambda e: e["seq"])
+        if fresh:
+            self._seen_seq = fresh[-1]["seq"]
+        return fresh
+
+    def print_new(self) -> int:
+        """Print what the bot did since last time; returns how many events were shown."""
+        events = self.new_events()
+        for event in events:
+            buttons = keyboard_buttons(event.get("reply_markup"))
+            if buttons and event["kind"] != "answer":
+                self._keyboard = (event["message_id"], buttons)
+            self._say(format_event(event))
+        return len(events)
+
+    def _say(self, text: str) -> None:
+        self.out.write(text + "\n\n")
+        self.out.flush()
+
+    def wait_for_answer(
+        self, mark: int, *, patience: float = QUIET_WITHOUT_REPLY, settle: float = QUIET_AFTER_REPLY
+    ) -> None:
+        """Block until the bot answered what came after ``mark`` and then was silent for
+        ``settle`` seconds (or for ``patience`` seconds: not every line gets an answer)."""
+        self.busy = True
+        try:
+            deadline = time.monotonic() + FIRST_REPLY_TIMEOUT
+            while time.monotonic() < deadline:
+                answered = self._has_output_after(mark)
+                idle = time.monotonic() - self.emulator.last_activity()
+                quiet = settle if answered else patience
+                if self.emulator.pending_updates() == 0 and idle >= quiet:
+                    return
+                time.sleep(0.02)
+        finally:
+            self.busy = False
+
+    def new_events_pending(self) -> bool:
+        return not self.busy and any(e["seq"] > self._seen_seq for e in self._peek())
+
+    def _has_output_after(self, mark: int) -> bool:
+        return any(event["seq"] > mark for event in self._peek())
+
+    def _peek(self) -> list[dict[str, Any]]:
+        emu = self.emulator
+        return [
+            *emu.sent_messages(self.chat_id),
+            *emu.edits(self.chat_id),
+            *(a for a in emu.callback_answers() if a["chat_id"] == self.chat_id),
+        ]
+
+
+# --------------------------------------------------------------------------- running
+
+
+def default_app_factory(settings: Settings, emulator: BotApiEmulator) -> AnyApplication:
+    """The product's Application, pointed at the emulator instead of Telegram."""
+    from bot.app import build_application  # imported late: console is usable in tests alone
+
+    return build_application(
+        settings,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+        token=emulator.token,
+    )
+
+
+def run_console(
+    settings: Settings,
+    *,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+    app_factory: AppFactory | None = None,
+    limits: RateLimits | None = None,
+) -> int:
+    """Run the bot against the embedded emulator, talking through stdin/stdout; exit code."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    factory = app_factory or default_app_factory
+    try:
+        return asyncio.run(_run(settings, stdin, stdout, factory, limits))
+    except KeyboardInterrupt:
+        stdout.write("\n")
+        return 0
+
+
+async def _run(
+    settings: Settings,
+    stdin: IO[str],
+    stdout: IO[str],
+    factory: AppFactory,
+    limits: RateLimits | None,
+) -> int:
+    with BotApiEmulator(limits=limits) as emulator:
+        app = factory(settings, emulator)
+        session = ConsoleSession(emulator, stdout)
+        await _start(app)
+        try:
+            if _is_terminal(stdin):
+                await _interactive(session, stdin, stdout)
+            else:
+                await _piped(session, stdin)
+        finally:
+            await _stop(app)
+    return 0
+
+
+async def _start(app: AnyApplication) -> None:
+    """What ``run_polling`` does before it blocks: initialize, post_init, poll, start."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False)
+    await app.start()
+
+
+async def _stop(app: AnyApplication) -> None:
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+async def _piped(session: ConsoleSession, stdin: IO[str]) -> None:
+    """One line at a time: send it, wait for the whole answer, print it."""
+    await asyncio.to_thread(session.wait_for_answer, session.emulator.mark(), patience=0.3)
+    session.print_new()  # anything the bot says on start
+    while True:
+        line = await asyncio.to_thread(stdin.readline)
+        mark = session.emulator.mark()
+        action = session.handle_line(line) if line else "quit"
+        if action == "quit":
+            await asyncio.to_thread(
+                session.wait_for_answer, mark, patience=QUIET_AT_EOF, settle=QUIET_AT_EOF
+            )
+            session.print_new()
+            return
+        if action == "sent":
+            await asyncio.to_thread(session.wait_for_answer, mark)
+        session.print_new()
+
+
+async def _interactive(session: ConsoleSession, stdin: IO[str], stdout: IO[str]) -> None:
+    """Live chat: replies and scheduled digests print as they arrive."""
+    stdout.write(WELCOME + "\n")
+    stdout.flush()
+    printer = asyncio.create_task(_print_forever(session, stdout))
+    try:
+        while True:
+            stdout.write("› ")
+            stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            mark = session.emulator.mark()
+            action = session.handle_line(line) if line else "quit"
+            if action == "quit":
+                return
+            if action == "sent":
+                await asyncio.to_thread(session.wait_for_answer, mark)
+            session.print_new()
+    finally:
+        printer.cancel()
+
+
+async def _print_forever(session: ConsoleSession, stdout: IO[str]) -> None:
+    """Print what the bot sends on its own (scheduled digests) while the user idles."""
+    while True:
+        await asyncio.sleep(0.3)
+        if session.new_events_pending():
+            stdout.write("\r")
+            session.print_new()
+            stdout.write("› ")
+            stdout.flush()

@@ -1,0 +1,114 @@
+"""The terminal console: HTML shown as readable text, and piped lines answered in order."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from emulator_helpers import emulator_application_builder
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.console import AnyApplication, format_event, run_console, to_plain_text
+from bot.emulator import BotApiEmulator, parse_html
+from bot.settings import Settings
+
+
+def plain(html: str) -> str:
+    parsed = parse_html(html)
+    return to_plain_text(parsed.text, parsed.entities)
+
+
+def test_links_show_their_address_after_the_title() -> None:
+    html = '<b>Viettel</b> lãi lớn (<a href="https://ictnews.vn/a">ICTnews</a>, 12/3/2024)'
+    assert plain(html) == "Viettel lãi lớn (ICTnews ‹https://ictnews.vn/a›, 12/3/2024)"
+
+
+def test_a_link_whose_text_is_its_address_is_not_repeated() -> None:
+    assert plain('<a href="https://vnpt.vn/">https://vnpt.vn</a>') == "https://vnpt.vn"
+
+
+def test_entities_are_unescaped_and_offsets_survive_emoji() -> None:
+    html = '😀 <i>A &amp; B</i> <a href="https://x.vn">x</a> &lt;3'
+    assert plain(html) == "😀 A & B x ‹https://x.vn› <3"
+
+
+def test_quotes_get_a_bar_on_every_line() -> None:
+    assert plain("Tóm tắt:\n<blockquote>dòng 1\ndòng 2</blockquote>\nhết") == (
+        "Tóm tắt:\n│ dòng 1\n│ dòng 2\nhết"
+    )
+
+
+def test_buttons_are_numbered_and_edits_marked() -> None:
+    event = {
+        "kind": "edit",
+        "message_id": 3,
+        "visible_text": "Chủ đề",
+        "entities": [],
+        "reply_markup": {
+            "inline_keyboard": [
+                [{"text": "Bưu chính ✓", "callback_data": "t:postal"}],
+                [{"text": "Mở", "url": "https://mic.gov.vn"}],
+            ]
+        },
+    }
+    assert format_event(event) == "✎ Chủ đề\n[1] Bưu chính ✓  [2] Mở ‹https://mic.gov.vn›"
+    assert format_event({"kind": "answer", "text": "Đã lưu"}) == "ⓘ Đã lưu"
+
+
+# --------------------------------------------------------------------------- line loop
+
+
+async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /hello with a link and a keyboard."""
+    assert update.effective_message is not None and update.effective_user is not None
+    await update.effective_message.reply_html(
+        f'Chào <b>{update.effective_user.first_name}</b>, xem <a href="https://a.vn">A</a>',
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Xem thêm", callback_data="more")]]
+        ),
+    )
+
+
+async def two_parts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /long in two messages."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("phần 1")
+    await update.effective_message.reply_text("phần 2")
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle the Xem thêm button."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer("Trang 2")
+    await query.edit_message_text("Trang 2 &amp; hết", parse_mode="HTML")
+
+
+def tiny_app(settings: Settings, emulator: BotApiEmulator) -> AnyApplication:
+    app: Any = emulator_application_builder(emulator).build()
+    app.add_handler(CommandHandler("hello", greet))
+    app.add_handler(CommandHandler("long", two_parts))
+    app.add_handler(CallbackQueryHandler(more))
+    return app
+
+
+def test_piped_lines_are_answered_in_order_and_exit_zero_at_eof() -> None:
+    stdin = io.StringIO("/hello\n\n/long\n:1\n:5\n")
+    stdout = io.StringIO()
+    assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
+    assert stdout.getvalue() == (
+        "Chào Bạn, xem A ‹https://a.vn›\n[1] Xem thêm\n\n"
+        "phần 1\n\n"
+        "phần 2\n\n"
+        "ⓘ Trang 2\n\n"
+        "✎ Trang 2 & hết\n\n"
+        "(Không có nút số 5; hãy chọn từ 1 đến 1.)\n\n"
+    )
+
+
+def test_quit_word_stops_before_the_rest() -> None:
+    stdin = io.StringIO("/long\n:q\n/hello\n")
+    stdout = io.StringIO()
+    assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
+    assert stdout.getvalue() == "phần 1\n\nphần 2\n\n"
