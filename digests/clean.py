@@ -30,21 +30,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import pairwise
 
 from digests import dates
 from digests.extract import Block, extract_blocks
 from digests.model import BadItem, CleanArticle, RawDocument
-from digests.textnorm import fold, nfc
+from digests.textnorm import nfc
 
-# --- fast folding ---------------------------------------------------------------------------
-# textnorm.fold works a character at a time; a translate table gives the same result for NFC
-# text at C speed, which keeps plain-text cleaning cheap (ingest must reach 300 articles/s).
-_FOLD_TABLE = {cp: fold(chr(cp)) for cp in range(0x41, 0x2000) if fold(chr(cp)) != chr(cp)}
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD_TABLE)
+_fold = dates.fast_fold
 
 
 def _key(text: str) -> str:
@@ -244,6 +238,7 @@ _DATELINE = re.compile(
     r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|TTO|TTXVN|VOV|"
     r"VTV|VNA|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
 )
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")
 _ENDS_QUOTE = re.compile(r"[\"”»]$")
 _CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘(«]")
@@ -260,7 +255,11 @@ HEADING_MAX_WORDS = 25
 HEADLINE_MIN_WORDS = 4
 HEADLINE_MAX_WORDS = 40
 CAPTION_MAX_WORDS = 30
+PREFIX_CHARS = 40  # longer than any junk prefix: long lines are only looked at this far
+BANNER_MAX_CHARS = 250  # banners and headlines are shorter; longer lines skip that check
+CONTACT_MAX_WORDS = 12
 PULL_QUOTE_OVERLAP = 0.6
+PULL_QUOTE_MAX_CHARS = 400
 TITLE_FALLBACK_CHARS = 160
 MIN_BODY_WORDS = 12
 MIN_SENTENCE_WORDS = 8
@@ -268,15 +267,16 @@ MIN_SENTENCE_WORDS = 8
 
 # --- small predicates -----------------------------------------------------------------------
 def word_count(line: str) -> int:
-    return len(line.split())
+    """Words in a line whose spaces are already squashed (as all cleaned lines are)."""
+    return line.count(" ") + 1 if line else 0
 
 
 def ends_sentence(line: str) -> bool:
     """Whether a line ends like a sentence (a long line closing on a quote counts too)."""
-    line = line.rstrip()
-    if _TERMINAL.search(line):
+    end = line[-12:].rstrip()
+    if _TERMINAL.search(end):
         return True
-    return bool(_ENDS_QUOTE.search(line)) and word_count(line) >= 12
+    return bool(_ENDS_QUOTE.search(end)) and word_count(line) >= 12
 
 
 def is_heading_like(line: str) -> bool:
@@ -337,6 +337,8 @@ def is_title_and_name(line: str) -> bool:
     capital and has few lower-case syllables ("Bộ Thông tin và Truyền thông"); a verb
     there ("Thứ trưởng tiếp ông Nguyễn Văn An") makes it a sentence.
     """
+    if len(line) > 120:
+        return False
     words = line.rstrip(" .").split()
     name_len = person_name_length(words)
     if not 2 <= len(words) <= 12 or name_len == 0:
@@ -361,12 +363,18 @@ def is_caption_after_image(line: str) -> bool:
 
 
 def is_image_marker(line: str) -> bool:
-    return bool(_IMAGE_FILE.match(line) or _IMAGE_PLACEHOLDER.search(line))
+    return bool(_IMAGE_FILE.match(line) or _IMAGE_PLACEHOLDER.search(line[-40:]))
 
 
 def junk_reason(line: str) -> str | None:
-    """Why a line is page junk on its own, or ``None`` for a possible body line."""
-    key = _key(line)
+    """Why a line is page junk on its own, or ``None`` for a possible body line.
+
+    Rules that only short lines can meet are tried only on short lines, and end-anchored
+    rules only look at the line's end: most lines are long sentences, and cleaning must
+    stay cheap.
+    """
+    words = word_count(line)
+    key = _key(line if words <= CAPTION_MAX_WORDS else line[:PREFIX_CHARS])
     if not key:
         return "no words"
     if key in JUNK_LINES:
@@ -375,15 +383,16 @@ def junk_reason(line: str) -> str | None:
         return "related link"
     if not ends_sentence(line) and _starts_with_any(key, JUNK_PREFIXES):
         return "chrome prefix"
-    if is_image_marker(line):
+    end = line[-100:]
+    if (words == 1 and _IMAGE_FILE.match(line)) or _IMAGE_PLACEHOLDER.search(end):
         return "image"
-    if _PHOTO_CREDIT.search(line):
+    if _PHOTO_CREDIT.search(end):
         return "photo caption"
-    if is_contact_line(line):
+    if words <= CONTACT_MAX_WORDS and is_contact_line(line):
         return "contact"
     if dates.is_date_line(line) is not None:
         return "date line"
-    if word_count(line) <= CAPTION_MAX_WORDS and _starts_with_any(key, CAPTION_PREFIXES[:3]):
+    if words <= CAPTION_MAX_WORDS and _starts_with_any(key, CAPTION_PREFIXES[:3]):
         return "photo caption"
     if is_title_and_name(line):
         return "photo caption"
@@ -391,13 +400,16 @@ def junk_reason(line: str) -> str | None:
 
 
 # --- pull quotes ----------------------------------------------------------------------------
-def _bigrams(text: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=1024)
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     words = _key(text).split()
-    return set(pairwise(words))
+    return frozenset(pairwise(words))
 
 
 def is_pull_quote(line: str, others: Sequence[str]) -> bool:
     """``Person: paraphrase`` whose paraphrase repeats another paragraph's words."""
+    if len(line) > PULL_QUOTE_MAX_CHARS or ": " not in line[:130]:
+        return False
     m = _PULL_QUOTE.match(line)
     if m is None or word_count(m["who"]) > 15 or word_count(m["what"]) < 4:
         return False
@@ -529,7 +541,7 @@ def _check_usable(raw: str) -> None:
     if not raw or not raw.strip():
         raise BadItem("empty document")
     sample = raw[:4096]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(_CONTROL_CHARS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.01:
         raise BadItem("binary data, not text")
     if sample.count("\ufffd") > max(3, len(sample) * 0.01):
@@ -572,8 +584,8 @@ def _body(
     for idx, line in enumerate(lines):
         if idx in skip:
             continue
-        key = _key(line)
-        if key in banners or (title_key and key == title_key):
+        key = _key(line) if len(line) <= BANNER_MAX_CHARS else ""
+        if key and (key in banners or key == title_key):
             after_image = False
             continue
         if is_image_marker(line):
@@ -587,7 +599,7 @@ def _body(
             continue
         kept.append((line, idx in marked_headings))
     texts = [text for text, _ in kept]
-    kept = [(t, h) for t, h in kept if ":" not in t or not is_pull_quote(t, texts)]
+    kept = [(t, h) for t, h in kept if not is_pull_quote(t, texts)]
     trimmed = _trim_tail([t for t, _ in kept])
     kept = kept[: len(trimmed)]
     paragraphs: list[str] = []

@@ -23,6 +23,16 @@ from datetime import date, datetime, timedelta, timezone
 
 from digests.textnorm import fold, nfc
 
+# textnorm.fold works a character at a time; a translate table gives the same result on NFC
+# text much faster, which keeps cleaning cheap (ingest must reach 300 articles/s).
+_FOLD_TABLE = {cp: fold(chr(cp)) for cp in range(0x41, 0x2000) if fold(chr(cp)) != chr(cp)}
+
+
+def fast_fold(text: str) -> str:
+    """``textnorm.fold`` for text already in NFC (same result, length-preserving)."""
+    return text.translate(_FOLD_TABLE)
+
+
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 
@@ -192,7 +202,7 @@ def _year_weight(text: str, folded: str, start: int, end: int, range_role: str |
 def year_mentions(text: str) -> dict[int, float]:
     """Each year written in ``text`` with its weight as evidence of the present year."""
     text = nfc(text)
-    folded = fold(text)
+    folded = fast_fold(text)
     roles: dict[int, str] = {}
     for m in _RANGE_START.finditer(text):
         roles[m.start()] = "start"
@@ -277,6 +287,8 @@ def is_date_line(line: str) -> DateMatch | None:
     ``Thời sự 06/07/2020 20:45`` and ``Thứ tư - 22/03/2023 16:086620`` are date lines;
     ``Sáng 17/10/2022, tại Hà Nội, …`` is a sentence, not a date line.
     """
+    if len(line) > 100:
+        return None
     line = nfc(line).strip()
     if len(line) > 80:
         return None
