@@ -49,9 +49,15 @@ class Progress:
         self._width = 0
 
     def state(
-        self, done: int, added: int, updated: int, skipped: int, failed: int
+        self,
+        done: int,
+        added: int,
+        updated: int,
+        skipped: int,
+        failed: int,
+        now: float | None = None,
     ) -> ProgressState:
-        elapsed = max(self.clock() - self.started, 1e-9)
+        elapsed = max((self.clock() if now is None else now) - self.started, 1e-9)
         return ProgressState(done, done / elapsed, added, updated, skipped, failed)
 
     def update(self, done: int, added: int, updated: int, skipped: int, failed: int) -> None:
@@ -61,7 +67,7 @@ class Progress:
         if now - self._last_draw < self.interval:
             return
         self._last_draw = now
-        self._draw(self.render(self.state(done, added, updated, skipped, failed)))
+        self._draw(self.render(self.state(done, added, updated, skipped, failed, now)))
 
     def finish(self) -> None:
         """Clear the line so the summary that follows starts clean."""
