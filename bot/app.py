@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -23,6 +25,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -37,6 +40,7 @@ from bot.dbworker import DbWorker
 from bot.delivery import startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
+from digests.backup import HEARTBEAT_INTERVAL_S
 from digests.store import resolve_db_path
 from digests.templating import LANGUAGES
 
@@ -44,6 +48,37 @@ log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 3  # RetryAfter answers the rate limiter absorbs before the policy sees one
 OUTBOX_SWEEP_S = 300
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    """Updates run concurrently across chats but in order within one chat.
+
+    A user who sends /digest then /search reads the answers in that order,
+    while a slow search in one group never holds up another chat.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and len(self._locks) > 10_000:
+                self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 class TelegramLimits(AIORateLimiter):
@@ -122,7 +157,7 @@ def build_application(
                 tzinfo=ZoneInfo(settings.timezone),
             )
         )
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatOrder())
         .connection_pool_size(64)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -189,6 +224,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     settings = services_of(app).settings
     queue.run_once(_startup_job, when=0, name="startup")
     queue.run_repeating(_sweep_job, interval=OUTBOX_SWEEP_S, first=OUTBOX_SWEEP_S, name="outbox")
+    queue.run_repeating(_heartbeat_job, interval=HEARTBEAT_INTERVAL_S, first=1, name="heartbeat")
     if settings.sources:
         queue.run_repeating(
             ingest_job,
@@ -200,6 +236,16 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 async def _startup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await startup(context.application)
+
+
+async def _heartbeat_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell `ictdigest doctor` (another process) that we run and which jobs we hold."""
+    from bot.doctor import record_heartbeat
+
+    queue = context.application.job_queue
+    assert queue is not None
+    jobs = {job.name or "": job.next_t for job in queue.jobs()}
+    await services_of(context).db.write(record_heartbeat, jobs)
 
 
 async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,14 +270,24 @@ async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
     report = await asyncio.to_thread(run)
     for failure in report.failures:
-        log.warning("event=source_failed source=%r reason=%r", failure.label, failure.reason)
-    log.info("event=ingest_done %s", report.summary().replace(", ", " ").replace(" ", "_", 0))
+        log.warning("event=source_failed source=%r reason=%r", failure.item, failure.reason)
+    log.info(
+        "event=ingest_done added=%d updated=%d skipped=%d failed=%d",
+        report.added,
+        report.updated,
+        report.skipped,
+        report.failed,
+    )
     if report.added or report.updated:
         services.digest_cache.clear()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    from bot.doctor import clear_heartbeat
+
     services = services_of(app)
+    with suppress(Exception):
+        services.db.write_sync(clear_heartbeat)
     if services.owns_db:
         with suppress(Exception):
             services.db.close()

@@ -81,6 +81,8 @@ def make_app(
 async def running(app: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
     """Run the real Application with long polling against the emulator."""
     async with app:
+        assert app.post_init is not None
+        await app.post_init(app)  # as run_polling does: command menus, startup and jobs
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)

@@ -1,0 +1,175 @@
+"""Start the bot: seeds on first run, then Telegram (token) or the local emulator console."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import chats, outbox
+from bot.settings import Settings
+from bot.storage import open_bot_db
+from digests.store import resolve_db_path
+
+log = logging.getLogger(__name__)
+
+
+def seed_paths() -> list[Path]:
+    """Where the seed articles are: the repository's seeds/ folder, else the packaged copy."""
+    package_root = Path(__file__).resolve().parent.parent
+    candidates = [package_root / "seeds", package_root / "digests" / "seeds"]
+    return [p for p in candidates if p.is_dir() and any(p.glob("*.txt"))][:1]
+
+
+def db_path(settings: Settings) -> Path:
+    return resolve_db_path(str(settings.db_path) if settings.db_path else None)
+
+
+def load_seeds_if_empty(settings: Settings, out: TextIO = sys.stderr) -> int:
+    """First run: an empty store gets the seed articles. Returns how many were added."""
+    from digests.ingest import ingest
+
+    db = open_bot_db(db_path(settings))
+    try:
+        if db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]:
+            return 0
+        paths = seed_paths()
+        if not paths:
+            print("ictdigest: no seed articles found; the store starts empty", file=out)
+            return 0
+        report = ingest(db, [str(p) for p in paths])
+        print(f"ictdigest: first run, loaded the seed articles: {report.summary()}", file=out)
+        return report.added
+    finally:
+        db.conn.close()
+
+
+def run(settings: Settings) -> int:
+    """``ictdigest run``: serve Telegram with a token, else chat in the terminal."""
+    load_seeds_if_empty(settings)
+    if not settings.token:
+        return console(settings)
+    from bot.app import build_application
+    from bot.app import run as serve
+
+    serve(build_application(settings), settings)
+    return 0
+
+
+def console(settings: Settings) -> int:
+    """``ictdigest console``: the same Application against the embedded emulator."""
+    from bot.console import run_console
+
+    load_seeds_if_empty(settings)
+    return run_console(settings)
+
+
+# --------------------------------------------------------------------------- operator commands
+
+
+def chat_rows(settings: Settings) -> list[dict[str, Any]]:
+    """Every chat with its settings and last delivery, for ``ictdigest chats``."""
+    db = open_bot_db(db_path(settings))
+    try:
+        rows = []
+        for chat in chats.list_chats(db):
+            last = outbox.last_delivery(db, chat.chat_id)
+            rows.append(
+                {
+                    "chat_id": chat.chat_id,
+                    "type": chat.type,
+                    "title": chat.title,
+                    "active": chat.active,
+                    "language": chat.language,
+                    "time": f"{chat.time:%H:%M}",
+                    "themes": list(chat.themes) if chat.themes else "all",
+                    "last_delivery": None
+                    if last is None
+                    else {
+                        "day": last.digest_day.isoformat(),
+                        "state": last.state,
+                        "parts": f"{last.parts_sent}/{len(last.messages)}",
+                        "uncertain_parts": list(last.uncertain_parts),
+                        "error": last.error,
+                    },
+                }
+            )
+        return rows
+    finally:
+        db.conn.close()
+
+
+def format_chat_rows(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no chats yet"
+    lines = []
+    for row in rows:
+        last = row["last_delivery"]
+        delivered = (
+            "never"
+            if last is None
+            else f"{last['day']} {last['state']} {last['parts']}"
+            + (f" uncertain={last['uncertain_parts']}" if last["uncertain_parts"] else "")
+            + (f" ({last['error']})" if last["error"] and last["state"] != "sent" else "")
+        )
+        themes = row["themes"] if isinstance(row["themes"], str) else ",".join(row["themes"])
+        lines.append(
+            f"{row['chat_id']:>15} {row['type']:<10} {'on ' if row['active'] else 'off'}"
+            f" {row['time']} {row['language']} themes={themes} last={delivered}"
+            f"  {row['title'] or ''}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+async def send_now(
+    settings: Settings,
+    chat_id: int,
+    theme: str | None = None,
+    *,
+    base_url: str | None = None,
+    day: date | None = None,
+) -> tuple[int, str]:
+    """Send today's digest to one chat through the outbox; (exit code, one-line outcome)."""
+    from bot.app import build_application
+    from bot.delivery import deliver
+    from bot.schedule import digest_day
+    from bot.services import services_of
+
+    app = build_application(settings, base_url=base_url)
+    async with app:
+        svc = services_of(app)
+        chat = await svc.db.read(chats.get_chat, chat_id)
+        if chat is None:
+            return 1, f"unknown chat {chat_id}; see `ictdigest chats`"
+        if not chat.active:
+            return 1, f"chat {chat_id} is not subscribed (inactive); nothing sent"
+        the_day = day or digest_day(svc.now(), svc.tz)
+        row = await deliver(app, chat_id, the_day, themes=[theme] if theme else None)
+    if row is None:
+        return 1, f"chat {chat_id}: nothing sent"
+    detail = f"{row.parts_sent}/{len(row.messages)} parts"
+    if row.error:
+        detail += f" ({row.error})"
+    return (0 if row.state in ("sent", "uncertain") else 1), (
+        f"chat {chat_id} digest {row.digest_day}: {row.state}, {detail}"
+    )
+
+
+def send(settings: Settings, chat_id: int, theme: str | None) -> int:
+    if not settings.token:
+        print(
+            "ictdigest send: set TELEGRAM_BOT_TOKEN (the console has no real chats)",
+            file=sys.stderr,
+        )
+        return 2
+    code, line = asyncio.run(send_now(settings, chat_id, theme))
+    print(line)
+    return code
+
+
+def with_db(settings: Settings, db: str | None) -> Settings:
+    return dataclasses.replace(settings, db_path=Path(db)) if db else settings
