@@ -241,7 +241,16 @@ _DATELINE = re.compile(
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")
 _ENDS_QUOTE = re.compile(r"[\"”»]$")
-_CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘(«]")
+_CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘'(«]")
+# A headline may open on a lower-case brand: "e - Cabinet: …", "iPhone 15 …", "eKYC …".
+_TITLE_START = re.compile(r"^(?:[A-ZÀ-ỸĐ0-9\"“‘'(«]|[a-z]{1,2}\b|[a-z]+[A-Z])")
+_HAS_SENTENCE_END = re.compile(r"[.!?…](?:[\"”’»)]*)(?:\s|$)")
+# A byline glued after the last sentence: "… chuẩn bị cho phiên toà. Mộc Miên (Tổng hợp)".
+_GLUED_BYLINE = re.compile(r"(?<=[.!?…\"”])\s+(?P<tail>[A-ZÀ-ỸĐ][^.!?…:;\"“”]{1,60})$")
+_BYLINE_WORD = re.compile(
+    r"^(?:[A-ZÀ-ỸĐ][\w.]*|[-–—,/&]|và|\((?:t/h|[Tt]ổng hợp|[Tt]heo [^()]*)\)|"
+    r"\([Tt]heo|\([Tt]ổng|hợp\)|\(?t/h\)?|[\w.]+\))$"
+)
 _WORD = re.compile(r"[^\W\d_][\w&]*", re.UNICODE)
 _UPPER_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\w&.]*$")
 _PULL_QUOTE = re.compile(r"^(?P<who>[^:]{3,120}?):\s+(?P<what>\S.+)$")
@@ -259,6 +268,7 @@ PREFIX_CHARS = 40  # longer than any junk prefix: long lines are only looked at 
 BANNER_MAX_CHARS = 250  # banners and headlines are shorter; longer lines skip that check
 CONTACT_MAX_WORDS = 12
 PULL_QUOTE_OVERLAP = 0.6
+BYLINE_MAX_WORDS = 10
 PULL_QUOTE_MAX_CHARS = 400
 TITLE_FALLBACK_CHARS = 160
 MIN_BODY_WORDS = 12
@@ -448,12 +458,22 @@ def find_banners(lines: Sequence[str], sitename: str | None = None) -> set[str]:
     return banners
 
 
+def is_headline_like(line: str) -> bool:
+    """A title-shaped line: unlike a sub-heading, a headline may ask or exclaim
+    ("Vì sao …?") or end on a quote; it never ends like a statement (".", ";", ":", ",")."""
+    last = line.rstrip("\"”’»')] ")[-1:]
+    return (
+        HEADLINE_MIN_WORDS <= word_count(line) <= HEADLINE_MAX_WORDS
+        and bool(_TITLE_START.match(line))
+        and (last not in ".;:," or line.endswith("..."))
+    )
+
+
 def _is_headline_candidate(line: str, banners: set[str]) -> bool:
     return (
-        _key(line) not in banners
+        is_headline_like(line)
         and junk_reason(line) is None
-        and is_heading_like(line)
-        and HEADLINE_MIN_WORDS <= word_count(line) <= HEADLINE_MAX_WORDS
+        and (len(line) > BANNER_MAX_CHARS or _key(line) not in banners)
     )
 
 
@@ -602,6 +622,8 @@ def _body(
     kept = [(t, h) for t, h in kept if not is_pull_quote(t, texts)]
     trimmed = _trim_tail([t for t, _ in kept])
     kept = kept[: len(trimmed)]
+    if kept and not kept[-1][1]:
+        kept[-1] = (strip_glued_byline(kept[-1][0]), False)
     paragraphs: list[str] = []
     headings: set[int] = set()
     for text, marked in kept:
@@ -703,10 +725,27 @@ def _lines_from_blocks(blocks: Sequence[Block]) -> tuple[list[str], set[int]]:
     return lines, marked
 
 
+def strip_glued_byline(paragraph: str) -> str:
+    """Drop a byline glued after the last sentence (``… phiên toà. Mộc Miên (Tổng hợp)``).
+
+    Only a short tail without final punctuation made of capitalised names, dashes and
+    "(t/h)"-like notes is dropped: an article never ends on an unfinished sentence.
+    """
+    m = _GLUED_BYLINE.search(paragraph[-80:])
+    if m is None:
+        return paragraph
+    tail = m["tail"].split()
+    if len(tail) > BYLINE_MAX_WORDS or not all(_BYLINE_WORD.match(w) for w in tail):
+        return paragraph
+    return paragraph[: len(paragraph) - len(m["tail"])].rstrip()
+
+
 def _check_body(paragraphs: Sequence[str], headings: set[int]) -> None:
     body = [p for i, p in enumerate(paragraphs) if i not in headings]
     words = sum(word_count(p) for p in body)
-    has_sentence = any(ends_sentence(p) and word_count(p) >= MIN_SENTENCE_WORDS for p in body)
+    has_sentence = any(
+        word_count(p) >= MIN_SENTENCE_WORDS and _HAS_SENTENCE_END.search(p) for p in body
+    )
     if not body:
         raise BadItem("no article body (only navigation, links or captions)")
     if words < MIN_BODY_WORDS or not has_sentence:

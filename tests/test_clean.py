@@ -17,6 +17,7 @@ from digests.clean import (
     is_pull_quote,
     is_title_and_name,
     junk_reason,
+    strip_glued_byline,
 )
 from digests.model import BadItem, CleanArticle, RawDocument
 
@@ -499,3 +500,58 @@ def test_bad_item_reason_is_one_line() -> None:
         clean_document(text_doc("Trang chủ\nTin tức\nLiên hệ"), today=TODAY)
     assert "\n" not in str(caught.value)
     assert str(caught.value)
+
+
+# --- one-paragraph bodies (feeds, the evaluation set) ---------------------------------------
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Bị cáo đã được đưa về trại giam. Mộc Miên (Tổng hợp)",
+            "Bị cáo đã được đưa về trại giam.",
+        ),
+        (
+            "Phim phải chuyển sang chiếu trên Internet. Quốc Tiệp",
+            "Phim phải chuyển sang chiếu trên Internet.",
+        ),
+        (
+            "Mạng 5G sẽ phủ sóng toàn quốc. Vũ Hoàng (Theo Fox News)",
+            "Mạng 5G sẽ phủ sóng toàn quốc.",
+        ),
+        ("Hội nghị kết thúc. Võ Hải - Lan Hạ", "Hội nghị kết thúc."),
+        ("Bộ trưởng nhấn mạnh./.", "Bộ trưởng nhấn mạnh./."),
+        (
+            "Doanh thu tăng. Viettel cho biết sẽ tiếp tục đầu tư",
+            "Doanh thu tăng. Viettel cho biết sẽ tiếp tục đầu tư",
+        ),
+        ("“Đây là bước tiến lớn”, ông Hùng nói.", "“Đây là bước tiến lớn”, ông Hùng nói."),
+    ],
+)
+def test_glued_byline_after_last_sentence(paragraph: str, expected: str) -> None:
+    assert strip_glued_byline(paragraph) == expected
+
+
+def test_single_paragraph_article_with_question_headline() -> None:
+    raw = (
+        "Vì sao nhà mạng chưa tắt sóng 2G?\n\n"
+        "Ngày 16/9/2024, Bộ TT&TT cho biết còn khoảng 2 triệu thuê bao dùng điện thoại chỉ có "
+        "2G.\u200b Các nhà mạng đã hỗ trợ người dân đổi máy miễn phí. Ánh Ngọc"
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "Vì sao nhà mạng chưa tắt sóng 2G?"
+    assert article.published == date(2024, 9, 16)
+    assert article.paragraphs == (
+        "Ngày 16/9/2024, Bộ TT&TT cho biết còn khoảng 2 triệu thuê bao dùng điện thoại chỉ có "
+        "2G. Các nhà mạng đã hỗ trợ người dân đổi máy miễn phí.",
+    )
+
+
+def test_headline_may_open_on_a_lowercase_brand() -> None:
+    raw = (
+        "e - Cabinet: Bước tiến lớn trong cải cách của Chính phủ\n\n"
+        "Phiên họp Chính phủ đầu tiên thông qua Hệ thống e - Cabinet diễn ra ngày 21/6/2019 "
+        "dưới sự chủ trì của Thủ tướng."
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "e - Cabinet: Bước tiến lớn trong cải cách của Chính phủ"
+    assert article.paragraphs[0].startswith("Phiên họp Chính phủ đầu tiên")
