@@ -10,8 +10,10 @@ bucket that refills continuously at the limit's rate and holds at most ``burst``
 - per chat: 1/s with a burst of 3, so a reply split into a few messages goes through,
   as it does on Telegram, but a loop hammering one chat does not.
 
-``jitter`` forgives arrivals up to that fraction of a token early: requests leave the
-client evenly spaced but reach the server bunched by scheduling noise.
+``tolerance_s`` forgives an arrival up to that many seconds early: requests leave a
+well-paced client evenly spaced but reach the server bunched by scheduling noise (a few
+ms with 64 connections on 2 cores). It cannot hide a sustained excess: a bot sending
+faster than a limit runs out of tokens within a second or two and gets its 429.
 A refused send consumes nothing; ``retry_after`` is whole seconds, at least 1, as Telegram
 sends it.
 """
@@ -35,7 +37,7 @@ class RateLimits:
     group_burst: float = 20.0
     chat_per_s: float | None = 1.0
     chat_burst: float = 3.0
-    jitter: float = 0.1
+    tolerance_s: float = 0.05
 
     @classmethod
     def unlimited(cls) -> RateLimits:
@@ -54,9 +56,9 @@ class _Bucket:
         self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
         self.updated = now
 
-    def wait_needed(self, jitter: float) -> float:
+    def wait_needed(self, tolerance_s: float) -> float:
         """Seconds until one token is available (0 when available now)."""
-        missing = 1.0 - jitter - self.tokens
+        missing = 1.0 - tolerance_s * self.rate - self.tokens
         return 0.0 if missing <= 0 else missing / self.rate
 
 
@@ -80,7 +82,7 @@ class RateLimiter:
             buckets = self._buckets_for(chat_id, now)
             for bucket in buckets:
                 bucket.refill(now)
-            wait = max((b.wait_needed(self.limits.jitter) for b in buckets), default=0.0)
+            wait = max((b.wait_needed(self.limits.tolerance_s) for b in buckets), default=0.0)
             if wait > 0:
                 return max(1, math.ceil(wait))
             for bucket in buckets:
