@@ -227,6 +227,12 @@ _PHOTO_CREDIT = re.compile(
     r"|[.)\s]\s*(?:Ảnh|Nguồn ảnh|Photo)\s*:\s*[^.:()]{2,50}$",
     re.I,
 )
+# A whole line that credits a photo or labels a video/source: "Ảnh: VGP/Nhật Bắc", "Video: …".
+_CREDIT_LINE = re.compile(
+    r"^(?:Ảnh|Hình|Nguồn ảnh|Nguồn|Photo|Video|Clip)\s*:\s*[^:]{1,80}$", re.IGNORECASE
+)
+# "Trang chủ > Kinh tế > Viễn thông", "Trang chủ » Thời sự": a breadcrumb trail.
+_BREADCRUMB = re.compile(r"^[^>»›]{1,30}(?:\s[>»›]\s[^>»›]{1,30}){1,5}$")
 _PHONE = re.compile(r"(?:\+?84|\b0)\d{1,3}(?:[.\s-]?\d{2,4}){2,4}\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WEB = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org)\b", re.I)
@@ -262,6 +268,7 @@ _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<suffix>[^|–—]{2,60})$")
 
 HEADING_MAX_WORDS = 25
 HEADLINE_MIN_WORDS = 4
+MAX_TOP_LABELS = 2
 HEADLINE_MAX_WORDS = 40
 CAPTION_MAX_WORDS = 30
 PREFIX_CHARS = 40  # longer than any junk prefix: long lines are only looked at this far
@@ -287,6 +294,11 @@ def ends_sentence(line: str) -> bool:
     if _TERMINAL.search(end):
         return True
     return bool(_ENDS_QUOTE.search(end)) and word_count(line) >= 12
+
+
+def ends_statement(line: str) -> bool:
+    """Whether a line ends like a long statement: a short "Ảnh: Internet." does not."""
+    return ends_sentence(line) and word_count(line) > 12
 
 
 def is_heading_like(line: str) -> bool:
@@ -398,6 +410,10 @@ def junk_reason(line: str) -> str | None:
         return "image"
     if _PHOTO_CREDIT.search(end):
         return "photo caption"
+    if words <= CAPTION_MAX_WORDS and _CREDIT_LINE.match(line) and not ends_statement(line):
+        return "credit line"
+    if words <= CAPTION_MAX_WORDS and _BREADCRUMB.match(line) and not ends_sentence(line):
+        return "breadcrumb"
     if words <= CONTACT_MAX_WORDS and is_contact_line(line):
         return "contact"
     if dates.is_date_line(line) is not None:
@@ -481,18 +497,30 @@ def find_headline(lines: Sequence[str], date_idx: int | None, banners: set[str])
     """Index of the headline line, or ``None`` when the text opens without one.
 
     With a date line near the top, the headline is the nearest title-like line above it
-    (banners and contact blocks sit higher up). Without one, only the very first real
-    line can be the headline: a title-like line there, not the lead sentence.
+    (banners and contact blocks sit higher up). Without one, only the first real line
+    can be the headline (after at most :data:`MAX_TOP_LABELS` section labels such as
+    "Thời sự"): a title-like line there, not the lead sentence.
     """
     if date_idx is not None:
         for idx in range(date_idx - 1, -1, -1):
             if _is_headline_candidate(lines[idx], banners):
                 return idx
+    labels = 0
     for idx, line in enumerate(lines[: dates.HEADER_LINES]):
         if _key(line) in banners or junk_reason(line) is not None:
             continue
-        return idx if _is_headline_candidate(line, banners) else None
+        if _is_headline_candidate(line, banners):
+            return idx
+        if labels < MAX_TOP_LABELS and is_section_label(line):
+            labels += 1  # "Thời sự", "Kinh tế số": a section name above the headline
+            continue
+        return None
     return None
+
+
+def is_section_label(line: str) -> bool:
+    """A one-to-three-word line without punctuation, like a section name."""
+    return word_count(line) < HEADLINE_MIN_WORDS and not re.search(r"[.,;:!?]", line)
 
 
 def clean_meta_title(title: str | None, sitename: str | None) -> str | None:

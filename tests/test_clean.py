@@ -293,6 +293,12 @@ def test_seed_paragraphs_are_nfc_and_trimmed() -> None:
         "Cổng thông tin điện tử của các đơn vị thuộc Bộ",
         "Bản quyền thuộc về Báo Điện tử Tổ Quốc",
         "Từ khóa: chuyển đổi số, 5G",
+        "Ảnh: VGP/Nhật Bắc",
+        "Ảnh: Internet.",
+        "Video: Toàn cảnh lễ ra mắt mạng 5G",
+        "Nguồn: VnExpress",
+        "Trang chủ > Kinh tế > Viễn thông",
+        "Trang chủ » Thời sự",
     ],
 )
 def test_junk_lines(line: str) -> None:
@@ -316,6 +322,9 @@ def test_junk_lines(line: str) -> None:
         "Hotline 1800 1091 của VNPost đã tiếp nhận 12.000 cuộc gọi trong tháng 10.",
         "Sáng 17/10/2022, tại Hà Nội, Bộ TT&TT đã tổ chức Hội nghị giao ban.",
         "Ba là xây dựng nền kinh tế tự chủ “Make in Vietnam”.",
+        "Nguồn: Bộ TT&TT cho biết năm 2023 doanh thu toàn ngành đạt 3,6 triệu tỷ đồng, tăng 7% "
+        "so với năm trước.",
+        "Doanh thu / lợi nhuận",
     ],
 )
 def test_real_lines_are_not_junk(line: str) -> None:
@@ -555,3 +564,19 @@ def test_headline_may_open_on_a_lowercase_brand() -> None:
     article = clean_document(text_doc(raw), today=TODAY)
     assert article.title == "e - Cabinet: Bước tiến lớn trong cải cách của Chính phủ"
     assert article.paragraphs[0].startswith("Phiên họp Chính phủ đầu tiên")
+
+
+def test_section_labels_above_the_headline_are_dropped() -> None:
+    raw = "\n".join(
+        [
+            "Trang chủ > Viễn thông",
+            "Viễn thông",
+            "MobiFone mở rộng vùng phủ sóng 5G tại 10 tỉnh",
+            "Ngày 4/11/2024, MobiFone công bố mở rộng vùng phủ sóng 5G tại 10 tỉnh, thành phố.",
+        ]
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "MobiFone mở rộng vùng phủ sóng 5G tại 10 tỉnh"
+    assert article.paragraphs == (
+        "Ngày 4/11/2024, MobiFone công bố mở rộng vùng phủ sóng 5G tại 10 tỉnh, thành phố.",
+    )
