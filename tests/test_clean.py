@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digests.clean import (
     clean_document,
@@ -580,3 +582,38 @@ def test_section_labels_above_the_headline_are_dropped() -> None:
     assert article.paragraphs == (
         "Ngày 4/11/2024, MobiFone công bố mở rộng vùng phủ sóng 5G tại 10 tỉnh, thành phố.",
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "Viettel khai trương mạng 5G",
+                    "Thứ hai, 17/10/2022 15:10",
+                    "Ngày 28/11, Bộ TT&TT làm việc với doanh nghiệp nhiệm kỳ 2024 - 2027.",
+                    "bt1.jpg",
+                    "Toàn cảnh hội nghị (Ảnh: X)",
+                    "Ông Nguyễn Văn An: Doanh thu tăng 10% trong năm 2023.",
+                    "Doanh thu tăng 10% trong năm 2023, đạt 14.100 tỷ đồng.",
+                    "",
+                    "• Đường dây nóng",
+                    "(Tổ Quốc) - ",
+                    "./.",
+                ]
+            ),
+            st.text(max_size=60),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_gives_an_article_or_a_bad_item(lines: list[str]) -> None:
+    try:
+        article = clean_document(text_doc("\n".join(lines)), today=TODAY)
+    except BadItem as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert article.title.strip()
+    assert article.paragraphs
+    assert all(p.strip() == p and p for p in article.paragraphs)
