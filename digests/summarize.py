@@ -24,10 +24,10 @@ from digests.textnorm import nfc, words
 
 # Weights of the score parts, tuned on the first half of the vietnews-ict
 # validation set only (see bench/quality.py), reported on both halves.
-CENTRALITY_WEIGHT = 1.0
-TITLE_WEIGHT = 0.8
-POSITION_WEIGHT = 0.9
-INFORMATION_WEIGHT = 0.15
+CENTRALITY_WEIGHT = 0.5
+TITLE_WEIGHT = 1.5
+POSITION_WEIGHT = 0.5
+INFORMATION_WEIGHT = 0.05
 THEME_WEIGHT = 0.35  # per theme-score point, digests only
 MIN_WORDS = 6  # shorter "sentences" are headings, labels or fragments
 REDUNDANCY = 0.6  # a sentence this similar to one already chosen is skipped
