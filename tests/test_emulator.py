@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -19,7 +20,7 @@ from emulator_helpers import (
     wait_until,
 )
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -260,6 +261,9 @@ def test_unlimited_never_refuses() -> None:
 # --------------------------------------------------------------------------- raw HTTP
 
 
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def post(emu: BotApiEmulator, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(
         f"{emu.base_url}{emu.token}/{method}",
@@ -267,7 +271,7 @@ def post(emu: BotApiEmulator, method: str, body: dict[str, Any]) -> tuple[int, d
         headers={"Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with DIRECT.open(request, timeout=5) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -280,7 +284,7 @@ def test_unknown_method_and_bad_token_answer_like_telegram(emulator: BotApiEmula
     )
     request = urllib.request.Request(f"{emulator.base_url}123:wrong/getMe", data=b"")
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request, timeout=5)
+        DIRECT.open(request, timeout=5)
     assert caught.value.code == 401
 
 
@@ -534,3 +538,79 @@ async def test_stop_returns_promptly_with_a_pending_long_poll() -> None:
     started = loop.time()
     emu.stop()
     assert loop.time() - started < 3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_pushes_updates_with_the_secret_token(
+    emulator: BotApiEmulator,
+) -> None:
+    app = emulator_application_builder(emulator).build()
+    app.add_handler(CommandHandler("echo", echo_html))
+    port = free_port()
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            secret_token="s3cret",
+        )
+        try:
+            sent = emulator.user_sends("/echo qua <b>webhook</b>", user_id=8)
+            [reply] = await emulator.await_messages(8, 1, after=sent)
+            assert reply["visible_text"] == "qua webhook"
+            with pytest.raises(Conflict, match=r"(?i)getUpdates method while webhook"):
+                await app.bot.get_updates()
+            # A wrong secret: PTB refuses the push, Telegram keeps the update and the error.
+            await app.bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="wrong")
+            emulator.user_sends("/echo lost", user_id=8)
+            await wait_until(
+                lambda: "last_error_message" in post(emulator, "getWebhookInfo", {})[1]["result"]
+            )
+            info = (await app.bot.get_webhook_info()).to_dict()
+            assert info["pending_update_count"] == 1
+            assert info["last_error_message"].startswith("Wrong response from the webhook: 403")
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+def test_webhook_must_be_https_unless_on_this_machine(emulator: BotApiEmulator) -> None:
+    assert post(emulator, "setWebhook", {"url": "http://example.com/hook"})[1] == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+    }
+
+
+async def test_privacy_mode_hides_group_chatter_but_not_commands_for_this_bot() -> None:
+    seen: list[str] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Record every text."""
+        assert update.effective_message is not None
+        seen.append(update.effective_message.text or "")
+
+    with BotApiEmulator(privacy_mode=True) as emu:
+        app = emulator_application_builder(emu).build()
+        app.add_handler(MessageHandler(filters.TEXT, record))
+        async with polling(app):
+            for text in [
+                "chào cả nhóm",
+                "/x@otherbot",
+                "/x",
+                "/y@ictdigest_bot",
+                "hi @ictdigest_bot",
+            ]:
+                emu.user_sends(text, chat_id=-9, user_id=3, chat_type="group")
+            emu.user_sends("riêng tư", user_id=3)
+            await wait_until(lambda: len(seen) == 4)
+            await asyncio.sleep(0.2)
+    assert seen == ["/x", "/y@ictdigest_bot", "hi @ictdigest_bot", "riêng tư"]

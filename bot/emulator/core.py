@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.emulator.limits import RateLimiter, RateLimits
 from bot.emulator.methods import (
@@ -21,6 +22,7 @@ from bot.emulator.methods import (
     VALID_CHAT_ACTIONS,
     check_reply_markup,
     command_entities,
+    commands_in,
     inline_callback_data,
     parse_message_text,
 )
@@ -108,8 +110,13 @@ class EmulatorCore:
         limits: RateLimits | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        privacy_mode: bool = False,
     ) -> None:
         self.token = token
+        # Telegram's group privacy: a non-admin bot sees only commands for it, replies to
+        # it and mentions of it. Off by default so tests see everything the bot might get
+        # as an admin (admins always receive every message).
+        self.privacy_mode = privacy_mode
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 7000000001
         self.bot_user = UserState(bot_id, first_name, username=username, is_bot=True)
         self._monotonic = monotonic
@@ -305,25 +312,73 @@ class EmulatorCore:
             self._webhook = {}
             if get_bool(params, "drop_pending_updates"):
                 self._updates.clear()
+            self._changed.notify_all()
         return True
 
     def set_webhook(self, params: dict[str, Any]) -> bool:
         url = get_str(params, "url") or ""
-        if url and not url.startswith("https://"):
+        if not url:
+            return self.delete_webhook(params)
+        if not (url.startswith("https://") or is_loopback_url(url)):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        allowed = get_json(params, "allowed_updates")
         with self._lock:
-            self._webhook = {"url": url, "secret_token": get_str(params, "secret_token")}
+            self._webhook = {
+                "url": url,
+                "secret_token": get_str(params, "secret_token"),
+                "max_connections": get_int(params, "max_connections") or 40,
+            }
+            if isinstance(allowed, list):
+                self._allowed_updates = frozenset(allowed) or DEFAULT_UPDATE_TYPES
             if get_bool(params, "drop_pending_updates"):
                 self._updates.clear()
+            self._changed.notify_all()
         return True
 
     def get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            return {
+            info: dict[str, Any] = {
                 "url": self._webhook.get("url", ""),
                 "has_custom_certificate": False,
                 "pending_update_count": len(self._updates),
             }
+            if self._webhook.get("url"):
+                info["max_connections"] = self._webhook["max_connections"]
+                info["allowed_updates"] = sorted(self._allowed_updates)
+            if self._webhook.get("last_error_date"):
+                info["last_error_date"] = self._webhook["last_error_date"]
+                info["last_error_message"] = self._webhook["last_error_message"]
+            return info
+
+    def next_webhook_delivery(self, timeout: float) -> tuple[str, str | None, _Update] | None:
+        """Wait for an update to push to a loopback webhook: (url, secret, update)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not self._closing:
+                url = self._webhook.get("url", "")
+                if url and is_loopback_url(url):
+                    self._confirm(None)
+                    wanted = [u for u in self._updates if u.kind in self._allowed_updates]
+                    if wanted:
+                        return url, self._webhook.get("secret_token"), wanted[0]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._changed.wait(remaining)
+            return None
+
+    def webhook_delivered(self, update: _Update, error: str | None) -> None:
+        """Record a push: drop the update on success, keep it and the error otherwise."""
+        with self._lock:
+            if error is None:
+                if update in self._updates:
+                    self._updates.remove(update)
+                self._delivered_seq = max(self._delivered_seq, update.seq)
+                self._last_bot_activity = self._monotonic()
+            elif self._webhook:
+                self._webhook["last_error_date"] = self._now()
+                self._webhook["last_error_message"] = error
+            self._changed.notify_all()
 
     def set_my_commands(self, params: dict[str, Any]) -> bool:
         commands = get_json(params, "commands")
@@ -725,9 +780,20 @@ class EmulatorCore:
                 message["message_thread_id"] = message_thread_id
                 message["is_topic_message"] = True
             self._store_message(chat, message)
-            if chat.gone_description() is None:
+            if chat.gone_description() is None and self._bot_sees(chat, message):
                 self._enqueue("message", message)
             return message
+
+    def _bot_sees(self, chat: ChatState, message: dict[str, Any]) -> bool:
+        if not (self.privacy_mode and chat.is_group) or chat.bot_status == "administrator":
+            return True
+        text = message.get("text", "")
+        me = f"@{self.bot_user.username}".lower()
+        for command in commands_in(text):
+            if "@" not in command or command.lower().endswith(me):
+                return True
+        replied = message.get("reply_to_message", {}).get("from", {})
+        return replied.get("id") == self.bot_user.id or me in text.lower()
 
     def press_button(
         self,
@@ -1042,6 +1108,12 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+
+
+def is_loopback_url(url: str) -> bool:
+    """Webhooks the emulator pushes to: plain HTTP allowed, but only on this machine."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
 
 
 def _set_or_drop(message: dict[str, Any], key: str, value: Any) -> None:

@@ -106,6 +106,11 @@ def command_entities(text: str) -> list[dict[str, Any]]:
     return entities
 
 
+def commands_in(text: str) -> list[str]:
+    """The ``/command[@bot]`` words of a text, as Telegram marks them."""
+    return [match.group() for match in _COMMAND.finditer(text)]
+
+
 def inline_callback_data(markup: dict[str, Any] | None) -> list[str]:
     """Every callback_data of an inline keyboard, row by row."""
     if not markup:

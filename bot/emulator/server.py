@@ -6,6 +6,8 @@ import contextlib
 import json
 import socket
 import threading
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -84,6 +86,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+# Never through a proxy from the environment: webhooks are on this machine.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def post_update(url: str, secret: str | None, update: dict[str, Any]) -> str | None:
+    """POST one update to a webhook; None on success, else Telegram's last_error_message."""
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        url, data=json.dumps(update).encode("utf-8"), headers=headers, method="POST"
+    )
+    try:
+        with _DIRECT.open(request, timeout=10) as response:
+            response.read()
+            return None
+    except urllib.error.HTTPError as error:
+        return f"Wrong response from the webhook: {error.code} {error.reason}"
+    except (OSError, ValueError) as error:
+        return f"Connection failed: {error}"
+
+
 class BotApiEmulator(EmulatorCore):
     """A local Telegram Bot API server for PTB's ``base_url``.
 
@@ -96,6 +120,7 @@ class BotApiEmulator(EmulatorCore):
         self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._pusher: threading.Thread | None = None
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -111,7 +136,22 @@ class BotApiEmulator(EmulatorCore):
         )
         self._thread.name = "bot-api-emulator"
         self._thread.start()
+        self._pusher = threading.Thread(target=self._push_webhooks, daemon=True)
+        self._pusher.name = "bot-api-emulator-webhook"
+        self._pusher.start()
         return self
+
+    def _push_webhooks(self) -> None:
+        """Deliver updates to a loopback webhook one at a time, retrying as Telegram does."""
+        while not self._stopping.is_set():
+            delivery = self.next_webhook_delivery(timeout=0.5)
+            if delivery is None:
+                continue
+            url, secret, update = delivery
+            error = post_update(url, secret, update.to_api())
+            self.webhook_delivered(update, error)
+            if error is not None:
+                self._stopping.wait(0.5)
 
     def stop(self) -> None:
         server, self._server = self._server, None
@@ -125,8 +165,9 @@ class BotApiEmulator(EmulatorCore):
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
         server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        for thread in (self._thread, self._pusher):
+            if thread is not None:
+                thread.join(timeout=5)
 
     def __enter__(self) -> BotApiEmulator:
         return self.start()
