@@ -32,7 +32,7 @@ THEME_WEIGHT = 0.35  # per theme-score point, digests only
 MIN_WORDS = 6  # shorter "sentences" are headings, labels or fragments
 REDUNDANCY = 0.6  # a sentence this similar to one already chosen is skipped
 
-_TERMINAL = re.compile(r"""[.!?…]["”’)\]]*$|[.!?…]["”’]?\s*\)?$|["”]$""")
+_TERMINAL = re.compile(r"""[.!?…]["”’)\]]*$""")
 _CAPTION = re.compile(
     r"\((?:Ảnh|ảnh|Ản|ản|Nguồn|nguồn)\b[^)]*\)\s*$|^(?:Ảnh|Video|Clip|Nguồn)\s*:|- Ảnh \d+\.?$"
 )
@@ -234,7 +234,10 @@ def _summarize_text_file(path: Path, text: str, sentences: int, max_chars: int |
         kind="html" if _looks_like_raw_page(text) else "text",
     )
     article = clean_document(doc)  # raises BadItem with a one-line reason
-    return summarize_article(article.title, article.body, sentences=sentences, max_chars=max_chars)
+    body = "\n\n".join(
+        p for i, p in enumerate(article.paragraphs) if i not in article.headings
+    )
+    return summarize_article(article.title, body, sentences=sentences, max_chars=max_chars)
 
 
 class SummarizeInputError(ValueError):
