@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -20,8 +21,10 @@ from digests.store import CORPUS_MIGRATIONS, StoreError, apply_migrations, open_
 from digests.textnorm import fold
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"
-OLD_TABLES = ("articles", "sentences", "mentions", "organisations", "targets", "meta", "chats")
-OLD_TABLES += ("deliveries", "page_queries")
+OLD_TABLES = (
+    "articles", "sentences", "mentions", "organisations", "targets", "meta",
+    "chats", "deliveries", "page_queries",
+)  # fmt: skip
 
 ARTICLES = [
     (1, "https://ictnews.vn/a/1", "h1", "ictnews.vn", "Viettel đạt doanh thu 2024",
@@ -61,7 +64,7 @@ def build_v1_database(path: Path) -> None:
     )
     conn.execute("INSERT INTO targets VALUES (1, 2030, NULL, 'phủ sóng 5G', 'Viettel', 0, 's')")
     conn.execute("INSERT INTO meta VALUES ('last_ingest', '2025-05-01T00:00:00+00:00')")
-    chats = [
+    chats: list[tuple[Any, ...]] = [
         (-1001, "supergroup", "Phòng Viễn thông", "vi", '["telecom", "ai"]', "07:00", 1, 2),
         (42, "private", None, "en", None, "06:30", 1, 3),
         (-2002, "group", "Nhóm cũ", "vi", None, "08:00", 0, None),
