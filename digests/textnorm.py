@@ -31,6 +31,21 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+def _build_fold_table() -> dict[int, str]:
+    # Every precomposed Latin, Greek and Cyrillic letter folded once (Vietnamese lives in
+    # U+00C0–U+024F and U+1E00–U+1EFF), so fold() is one str.translate, not a per-char loop.
+    table: dict[int, str] = {ord("ð"): "d"}  # lower() of the Đ look-alike Ð
+    for block in (range(0xC0, 0x250), range(0x370, 0x530), range(0x1E00, 0x1F00)):
+        for code in block:
+            folded = _fold_char(chr(code))
+            if folded != chr(code):
+                table[code] = folded
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
 def fold(text: str) -> str:
     """Fold case, diacritics and đ, keeping the length of the NFC text.
 
@@ -38,9 +53,12 @@ def fold(text: str) -> str:
     'buu dien hoa binh'
     """
     text = nfc(text)
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    if len(lowered) != len(text):  # e.g. "İ" lowers to two chars: keep offsets exact
+        return "".join(_fold_char(c) for c in text)
+    return lowered.translate(_FOLD_TABLE)
 
 
 def squash_spaces(text: str) -> str:
