@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ async def ask(emulator: BotApiEmulator, text: str, count: int = 1, **kw: object)
     chat_id = kw.get("chat_id", kw.get("user_id", USER))
     sent = emulator.user_sends(text, **{"user_id": USER, **kw})  # type: ignore[arg-type]
     replies = await emulator.await_messages(chat_id, count, after=sent)  # type: ignore[arg-type]
-    return [r["text"] for r in replies]
+    return [r["visible_text"] for r in replies]
 
 
 async def test_start_and_help_in_vietnamese(emulator: BotApiEmulator, db_path: Path) -> None:
@@ -36,3 +37,57 @@ async def test_start_and_help_in_vietnamese(emulator: BotApiEmulator, db_path: P
     for command in ("/digest", "/themes", "/subscribe", "/time", "/company", "/search", "/about"):
         assert command in help_text
     assert "Danh sách lệnh" in help_text
+
+
+GROUP = -4001
+ADMIN, MEMBER = 601, 602
+
+
+async def test_every_command_answers_in_a_private_chat(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    async with running(make_app(emulator, db_path)):
+        assert "Bưu chính" in (await ask(emulator, "/digest postal"))[0]
+        assert "/digest" in (await ask(emulator, "/digest nope"))[0]  # usage, with an example
+        assert "Chủ đề" in (await ask(emulator, "/themes"))[0]
+        assert "postal" in (await ask(emulator, "/subscribe postal"))[0]
+        assert "/subscribe" in (await ask(emulator, "/subscribe bogus"))[0]
+        assert "Đã tắt" in (await ask(emulator, "/unsubscribe"))[0]
+        assert "06:30" in (await ask(emulator, "/time 6:30"))[0]
+        assert "25:00" in (await ask(emulator, "/time 25:00"))[0]
+        assert "Viettel" in (await ask(emulator, "/company Viettel"))[0]
+        assert "Ví dụ: /company Viettel" in (await ask(emulator, "/company"))[0]
+        assert (await ask(emulator, "/companies"))[0]
+        assert "2030" in (await ask(emulator, "/target 2030"))[0]
+        assert "/target" in (await ask(emulator, "/target abc"))[0]
+        assert "chuyển đổi số" in (await ask(emulator, "/search chuyển đổi số"))[0]
+        assert "Ví dụ" in (await ask(emulator, "/search"))[0]
+        assert "5 bài" in (await ask(emulator, "/about"))[0]
+        assert "English" in (await ask(emulator, "/lang en"))[0]
+        assert "Usage" in (await ask(emulator, "/lang fr"))[0]
+        assert "commands" in (await ask(emulator, "/help"))[0]
+        assert "/frobnicate" in (await ask(emulator, "/frobnicate"))[0]
+        assert "/help" in (await ask(emulator, "x" * 3000))[0]
+
+
+async def test_group_admin_rules(emulator: BotApiEmulator, db_path: Path) -> None:
+    async with running(make_app(emulator, db_path)):
+        emulator.add_bot_to_group(GROUP, ADMIN, "Phòng CNTT")
+        emulator.set_admins(GROUP, [ADMIN], owner_id=ADMIN)
+        welcome = await emulator.await_messages(GROUP, 1)
+        assert "Chào cả nhóm" in welcome[0]["visible_text"]
+
+        async def group_says(text: str, user: int, **kw: object) -> str:
+            sent = emulator.user_sends(text, user_id=user, chat_id=GROUP, **kw)  # type: ignore[arg-type]
+            return str((await emulator.await_messages(GROUP, 1, after=sent))[0]["visible_text"])
+
+        assert "chỉ quản trị viên" in await group_says("/time@ictdigest_bot 08:15", MEMBER)
+        assert "08:15" in await group_says("/time@ictdigest_bot 08:15", ADMIN)
+        assert "08:45" in await group_says("/time 08:45", MEMBER, is_anonymous_admin=True)
+        assert "Bưu chính" in await group_says("/digest@ictdigest_bot postal", MEMBER)  # reading
+        before = len(emulator.sent_messages(GROUP))
+        emulator.user_sends("/help@otherbot", user_id=MEMBER, chat_id=GROUP)
+        emulator.user_sends("/frobnicate", user_id=MEMBER, chat_id=GROUP)  # maybe another bot's
+        await asyncio.to_thread(emulator.wait_until_quiet, 0.4)
+        assert len(emulator.sent_messages(GROUP)) == before
+        assert "/frobnicate" in await group_says("/frobnicate@ictdigest_bot", MEMBER)

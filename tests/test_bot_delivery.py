@@ -1,0 +1,108 @@
+"""Daily delivery end to end: schedule, catch-up, the error policy, exactly-once."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bot_helpers import Clock, make_app, running, seeded_db
+from emulator_helpers import emulator_fixture
+
+from bot import chats, outbox
+from bot.delivery import daily_digest_job
+from bot.emulator import BotApiEmulator
+from bot.schedule import job_name
+from bot.services import services_of
+from bot.storage import open_bot_db
+
+__all__ = ["emulator_fixture"]
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+USER = 701
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeded_db(tmp_path, tmp_path_factory.getbasetemp())
+
+
+def subscribe(db_path: Path, chat_id: int, since: datetime, at: time = time(7, 0)) -> None:
+    db = open_bot_db(db_path)
+    chats.ensure_chat(db, chat_id, "private", "Lan", now=since)
+    chats.set_time(db, chat_id, at, since)
+    db.conn.close()
+
+
+async def test_daily_job_sends_once_per_day(emulator: BotApiEmulator, db_path: Path) -> None:
+    clock = Clock(datetime(2025, 3, 10, 6, 0, tzinfo=HCM))
+    emulator.user_sends("/start", user_id=USER)  # the chat exists in the emulator
+    subscribe(db_path, USER, clock.now - timedelta(days=1))
+    app = make_app(emulator, db_path, clock)
+    async with running(app):
+        await emulator.await_messages(USER, 1)  # the /start answer
+        queue = app.job_queue
+        assert queue is not None
+        [job] = queue.get_jobs_by_name(job_name(USER))
+        assert job.next_t is not None
+        assert job.next_t.astimezone(HCM).time() == time(7, 0)
+        clock.now = datetime(2025, 3, 10, 7, 0, tzinfo=HCM)
+        before = len(emulator.sent_messages(USER))
+        await job.run(app)
+        await job.run(app)  # a second firing the same day sends nothing more
+        digest = emulator.sent_messages(USER)[before:]
+        assert len(digest) >= 1
+        assert "Bản tin" in digest[0]["visible_text"]
+        row = await services_of(app).db.read(outbox.get_delivery, USER, clock.now.date())
+        assert row is not None and row.state == "sent"
+        assert callable(daily_digest_job)
+
+
+async def test_missed_digest_is_caught_up_once_after_downtime(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator.add_chat(USER)
+    subscribe(db_path, USER, datetime(2025, 3, 1, tzinfo=HCM))
+    clock = Clock(datetime(2025, 3, 10, 9, 30, tzinfo=HCM))  # 07:00 passed while we were down
+    async with running(make_app(emulator, db_path, clock)):
+        sent = await emulator.await_messages(USER, 1)
+        assert "Bản tin" in sent[0]["visible_text"]
+    first = len(emulator.sent_messages(USER))
+    async with running(make_app(emulator, db_path, clock)):  # restart: nothing again
+        await __import__("asyncio").to_thread(emulator.wait_until_quiet, 0.5)
+    assert len(emulator.sent_messages(USER)) == first
+
+
+async def test_blocked_chat_is_deactivated(emulator: BotApiEmulator, db_path: Path) -> None:
+    emulator.add_chat(USER)
+    emulator.block(USER, notify=False)
+    subscribe(db_path, USER, datetime(2025, 3, 1, tzinfo=HCM))
+    clock = Clock(datetime(2025, 3, 10, 9, 30, tzinfo=HCM))
+    app = make_app(emulator, db_path, clock)
+    async with running(app):
+        await __import__("asyncio").to_thread(emulator.wait_until_quiet, 0.5)
+        chat = await services_of(app).db.read(chats.get_chat, USER)
+        assert chat is not None and not chat.active
+        queue = app.job_queue
+        assert queue is not None
+        assert not [
+            j for j in queue.get_jobs_by_name(job_name(USER)) if j.enabled and not j.removed
+        ]
+        row = await services_of(app).db.read(outbox.get_delivery, USER, clock.now.date())
+        assert row is not None and row.state == "failed"
+
+
+async def test_unparsable_html_is_resent_as_plain_text(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator.add_chat(USER)
+    subscribe(db_path, USER, datetime(2025, 3, 1, tzinfo=HCM))
+    emulator.fail_next(
+        "sendMessage", 400, "Bad Request: can't parse entities: unsupported start tag"
+    )
+    clock = Clock(datetime(2025, 3, 10, 9, 30, tzinfo=HCM))
+    async with running(make_app(emulator, db_path, clock)):
+        sent = await emulator.await_messages(USER, 1)
+    assert sent[0]["parse_mode"] is None
+    assert "Bản tin" in sent[0]["visible_text"]
