@@ -318,12 +318,14 @@ async def _piped(session: ConsoleSession, stdin: IO[str]) -> None:
     while True:
         line = await asyncio.to_thread(stdin.readline)
         mark = session.emulator.mark()
-        action = session.handle_line(line) if line else "quit"
-        if action == "quit":
+        if not line:  # end of input: let a paced multi-part answer finish first
             await asyncio.to_thread(
                 session.wait_for_answer, mark, patience=QUIET_AT_EOF, settle=QUIET_AT_EOF
             )
             session.print_new()
+            return
+        action = session.handle_line(line)
+        if action == "quit":
             return
         if action == "sent":
             await asyncio.to_thread(session.wait_for_answer, mark)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from emulator_helpers import emulator_application_builder
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.console import AnyApplication, format_event, run_console, to_plain_text
+from bot.console import (
+    CONSOLE_USER_ID,
+    WELCOME,
+    AnyApplication,
+    format_event,
+    run_console,
+    to_plain_text,
+)
 from bot.emulator import BotApiEmulator, parse_html
 from bot.settings import Settings
 
@@ -112,3 +123,62 @@ def test_quit_word_stops_before_the_rest() -> None:
     stdout = io.StringIO()
     assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
     assert stdout.getvalue() == "phần 1\n\nphần 2\n\n"
+
+
+class TerminalPipe(io.TextIOWrapper):
+    """The read end of a pipe that says it is a terminal, like a user's tty."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def morning_digest_soon(app: Any) -> None:
+    """Schedule a message to the console user one second after start."""
+
+    async def send(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await context.bot.send_message(CONSOLE_USER_ID, "<b>Bản tin</b> sáng", parse_mode="HTML")
+
+    app.job_queue.run_once(send, 1.0)
+
+
+def scheduled_app(settings: Settings, emulator: BotApiEmulator) -> AnyApplication:
+    app: Any = emulator_application_builder(emulator).post_init(morning_digest_soon).build()
+    app.add_handler(CommandHandler("hello", greet))
+    return app
+
+
+def test_terminal_session_welcomes_and_prints_scheduled_messages_as_they_come() -> None:
+    read_fd, write_fd = os.pipe()
+    stdin = TerminalPipe(io.BufferedReader(io.FileIO(read_fd, "r")), encoding="utf-8")
+
+    def user_types() -> None:
+        time.sleep(0.3)
+        os.write(write_fd, b"/hello\n")
+        time.sleep(2.0)  # idle while the scheduled message arrives
+        os.close(write_fd)
+
+    typist = threading.Thread(target=user_types)
+    typist.start()
+    stdout = io.StringIO()
+    try:
+        code = run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=scheduled_app)
+    finally:
+        typist.join()
+        stdin.close()
+    output = stdout.getvalue()
+    assert code == 0
+    assert output.startswith(WELCOME + "\n› ")
+    assert "Chào Bạn, xem A ‹https://a.vn›\n[1] Xem thêm\n\n› " in output
+    assert "\rBản tin sáng\n\n› " in output
+
+
+def test_the_real_bot_answers_piped_commands(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "console.db")
+    stdin = io.StringIO("/help\n/company\n")
+    stdout = io.StringIO()
+    assert run_console(settings, stdin=stdin, stdout=stdout) == 0
+    output = stdout.getvalue()
+    assert "/search" in output and "/lang" in output and "/about" in output  # /help
+    usage = output.rstrip().rsplit("\n\n", 1)[1]
+    assert "/company" in usage  # a bare /company gets a usage line, not silence
+    assert "<" not in output and "&amp;" not in output  # rendered, not raw HTML
