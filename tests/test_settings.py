@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import time
 from pathlib import Path
 
@@ -245,3 +246,38 @@ def test_load_or_exit_prints_one_line_and_exits_2(
         "ictdigest: bad setting: ICTDIGEST_DEFAULT_TIME: 'noon' is not a time; use HH:MM,"
         " e.g. 07:00\n"
     )
+
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+
+
+def test_env_example_documents_every_setting_with_a_meaning() -> None:
+    lines = (DEPLOY / ".env.example").read_text(encoding="utf-8").splitlines()
+    documented: dict[str, str] = {}
+    for before, line in itertools.pairwise(lines):
+        name = line.lstrip("#").split("=", 1)[0]
+        if "=" in line and name.isupper():
+            documented[name] = before
+    expected = set(ENV_VARS.values()) | {"ICTDIGEST_CONFIG", "TELEGRAM_BOT_TOKEN_FILE"}
+    assert set(documented) == expected
+    for name, comment in documented.items():
+        assert comment.startswith("# ") or comment.lstrip("#").split("=")[0].isupper(), name
+
+
+def test_env_example_as_is_is_a_valid_configuration(tmp_path: Path) -> None:
+    env = {}
+    for line in (DEPLOY / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            env[key] = value
+    assert env == {"TELEGRAM_BOT_TOKEN": ""}
+    assert load_settings(env | {"XDG_DATA_HOME": str(tmp_path)}).token is None
+
+
+def test_example_toml_is_valid(tmp_path: Path) -> None:
+    s = load_settings({"ICTDIGEST_DB": str(tmp_path / "x.db")}, DEPLOY / "ictdigest.example.toml")
+    assert s.sources == (
+        "https://example.vn/rss/cong-nghe.rss",
+        "https://example.vn/rss/vien-thong.rss",
+    )
+    assert s.default_time == time(7, 0)
