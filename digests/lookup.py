@@ -23,7 +23,7 @@ from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
-STATEMENT_CANDIDATES = 400  # newest mention sentences scored per company query
+STATEMENT_CANDIDATES = 200  # newest mention sentences scored per company query
 MAX_LIMIT = 50
 SNIPPET_CHARS = 220
 
@@ -239,14 +239,16 @@ def company_report(
 
 
 def _discovered(db: Database, query: str) -> Organisation | None:
-    folded = fold(query)
-    for key, name, kind, aliases in db.execute(
-        "SELECT key, name, kind, aliases FROM organisations WHERE discovered = 1"
-    ):
-        names = [name, *json.loads(aliases or "[]")]
-        if key == folded or any(fold(n) == folded for n in names):
-            return Organisation(key, name, kind, tuple(names[1:]), discovered=True)
-    return None
+    """A discovered organisation named ``query``; discovered keys are slugs of folded names."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(query)).strip("-")
+    row = db.execute(
+        "SELECT key, name, kind, aliases FROM organisations WHERE key = ? AND discovered = 1",
+        [slug],
+    ).fetchone()
+    if row is None:
+        return None
+    key, name, kind, aliases = row
+    return Organisation(key, name, kind, tuple(json.loads(aliases or "[]")), discovered=True)
 
 
 def _suggestions(db: Database, registry: Any, query: str, n: int = 5) -> list[str]:

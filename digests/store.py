@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from sqlite_utils import Database
 
 from digests import stories
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument
-from digests.textnorm import fold, words
+from digests.textnorm import fold, nfc
 
 SaveResult = Literal["added", "updated", "unchanged"]
 Migration = Callable[[Database], None]
@@ -70,6 +71,7 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -16000")  # 16 MB: fewer re-reads of index pages
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn)
         if migrate:
@@ -283,9 +285,28 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
-def content_hash(body: str) -> str:
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table equal to ``textnorm.fold`` per character, filled lazily."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_WORDS = re.compile(r"\w+")
+
+
+def fast_fold(text: str) -> str:
+    """``textnorm.fold`` done by ``str.translate`` in C: same result, several times faster."""
+    return nfc(text).translate(_FOLD_TABLE)
+
+
+def content_hash(body: str, folded_body: str | None = None) -> str:
     """sha256 of the folded body: the same text with other tone marks or case is the same."""
-    return hashlib.sha256(fold(body).encode("utf-8")).hexdigest()
+    folded = fast_fold(body) if folded_body is None else folded_body
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -309,18 +330,19 @@ def save_article(
     text is "unchanged" whatever its URL, since ``content_hash`` is unique.
     """
     url = canonical_url(article.url or doc.url)
-    digest = content_hash(article.body)
+    folded_body = fast_fold(article.body)
+    digest = content_hash(article.body, folded_body)
     try:
         with write_transaction(db):
             existing = _find_existing(db, url, digest, doc.origin)
             if existing is None:
-                _insert(db, doc, article, analysis, url, digest)
+                _insert(db, doc, article, analysis, url, digest, folded_body)
                 return "added"
             if existing.content_hash != digest and _hash_taken(db, digest, existing.id):
                 return "unchanged"  # this text is already stored under another identity
             if _same(existing, article, digest):
                 return "unchanged"
-            _update(db, existing, doc, article, analysis, url or existing.url, digest)
+            _update(db, existing, doc, article, analysis, url or existing.url, digest, folded_body)
             return "updated"
     except sqlite3.OperationalError as exc:
         raise explain(exc) from exc
@@ -383,6 +405,7 @@ def _insert(
     analysis: Analysis,
     url: str | None,
     digest: str,
+    folded_body: str,
 ) -> int:
     values = _article_values(doc, article, url, digest)
     now = _now()
@@ -391,7 +414,7 @@ def _insert(
     marks = ", ".join("?" for _ in values)
     cursor = db.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(values.values()))
     article_id = int(cursor.lastrowid or 0)
-    _write_children(db, article_id, article, analysis)
+    _write_children(db, article_id, article, analysis, folded_body)
     return article_id
 
 
@@ -403,13 +426,14 @@ def _update(
     analysis: Analysis,
     url: str | None,
     digest: str,
+    folded_body: str,
 ) -> None:
     _delete_children(db, existing.id, existing.title, existing.body)
     values = _article_values(doc, article, url, digest)
     values["updated_at"] = _now()
     assignments = ", ".join(f"{name} = ?" for name in values)
     db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), existing.id])
-    _write_children(db, existing.id, article, analysis)
+    _write_children(db, existing.id, article, analysis, folded_body)
 
 
 def _delete_children(db: Database, article_id: int, title: str, body: str) -> None:
@@ -418,7 +442,7 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
     # A contentless FTS5 row is deleted by repeating the exact values it was indexed with.
     db.execute(
         "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-        [article_id, fold(title), fold(body)],
+        [article_id, fast_fold(title), fast_fold(body)],
     )
     row = db.execute(
         "SELECT signature FROM story_sketches WHERE article_id = ?", [article_id]
@@ -432,14 +456,14 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
 
 
 def _write_children(
-    db: Database, article_id: int, article: CleanArticle, analysis: Analysis
+    db: Database, article_id: int, article: CleanArticle, analysis: Analysis, folded_body: str
 ) -> None:
     conn = db.conn
     conn.executemany(
         "INSERT INTO sentences (article_id, idx, paragraph, text, folded, is_heading) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (article_id, s.idx, s.paragraph, s.text, fold(s.text), int(s.is_heading))
+            (article_id, s.idx, s.paragraph, s.text, fast_fold(s.text), int(s.is_heading))
             for s in analysis.sentences
         ],
     )
@@ -460,12 +484,11 @@ def _write_children(
         ],
     )
     _insert_organisations(db, analysis.organisations)
-    folded_body = fold(article.body)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        [article_id, fold(article.title), folded_body],
+        [article_id, fast_fold(article.title), folded_body],
     )
-    story_id = _link_story(db, article_id, words(folded_body))
+    story_id = _link_story(db, article_id, _WORDS.findall(folded_body))
     conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
 
 
@@ -539,7 +562,7 @@ def reindex_fts(db: Database) -> int:
         for article_id, title, body in db.execute("SELECT id, title, body FROM articles"):
             db.execute(
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                [article_id, fold(title), fold(body)],
+                [article_id, fast_fold(title), fast_fold(body)],
             )
             count += 1
     return count
