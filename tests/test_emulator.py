@@ -614,3 +614,84 @@ async def test_privacy_mode_hides_group_chatter_but_not_commands_for_this_bot() 
             await wait_until(lambda: len(seen) == 4)
             await asyncio.sleep(0.2)
     assert seen == ["/x", "/y@ictdigest_bot", "hi @ictdigest_bot", "riêng tư"]
+
+
+def description(emu: BotApiEmulator, method: str, body: dict[str, Any]) -> str:
+    return str(post(emu, method, body)[1].get("description", "ok"))
+
+
+def test_chat_states_answer_with_telegrams_errors(emulator: BotApiEmulator) -> None:
+    emulator.add_chat(1)
+    emulator.add_chat(-2, chat_type="group", title="Nhóm")
+    emulator.deactivate_user(1)
+    assert description(emulator, "sendMessage", {"chat_id": 1, "text": "x"}) == (
+        "Forbidden: user is deactivated"
+    )
+    emulator.kick_silently(-2)
+    assert description(emulator, "sendMessage", {"chat_id": -2, "text": "x"}) == (
+        "Forbidden: bot was kicked from the group chat"
+    )
+    assert description(emulator, "getChatAdministrators", {"chat_id": 5}) == (
+        "Bad Request: chat not found"
+    )
+
+
+def test_edits_replies_and_callback_answers_follow_telegrams_rules(
+    emulator: BotApiEmulator,
+) -> None:
+    emulator.add_chat(4)
+    first = post(emulator, "sendMessage", {"chat_id": 4, "text": "một"})[1]["result"]
+    same = {"chat_id": 4, "message_id": first["message_id"], "text": "một"}
+    assert description(emulator, "editMessageText", same).startswith(
+        "Bad Request: message is not modified"
+    )
+    gone = {"chat_id": 4, "message_id": 99, "text": "hai"}
+    assert description(emulator, "editMessageText", gone) == (
+        "Bad Request: message to edit not found"
+    )
+    reply = {"chat_id": 4, "text": "x", "reply_parameters": {"message_id": 77}}
+    assert description(emulator, "sendMessage", reply) == (
+        "Bad Request: message to be replied not found"
+    )
+    reply["reply_parameters"] = {"message_id": first["message_id"]}
+    assert post(emulator, "sendMessage", reply)[1]["result"]["reply_to_message"] == first
+    assert description(emulator, "answerCallbackQuery", {"callback_query_id": "1"}) == (
+        "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    )
+    explicit = {
+        "chat_id": 4,
+        "text": "đậm",
+        "entities": [{"type": "bold", "offset": 0, "length": 3}],
+    }
+    assert post(emulator, "sendMessage", explicit)[1]["result"]["entities"] == [
+        {"type": "bold", "offset": 0, "length": 3}
+    ]
+    explicit["entities"] = [{"type": "bold", "offset": 2, "length": 5}]
+    assert description(emulator, "sendMessage", explicit) == (
+        "Bad Request: entity beginning out of bounds"
+    )
+
+
+def test_members_admins_and_migration_updates(emulator: BotApiEmulator) -> None:
+    emulator.add_bot_to_group(-50, by_user_id=1, title="Nhóm A")
+    emulator.set_admins(-50, [2], anonymous_ids=[3], owner_id=1)
+    emulator.user_sends("chào", chat_id=-50, user_id=4)
+    status = {
+        user: post(emulator, "getChatMember", {"chat_id": -50, "user_id": user})[1]["result"][
+            "status"
+        ]
+        for user in (1, 2, 3, 4)
+    }
+    assert status == {1: "creator", 2: "administrator", 3: "administrator", 4: "member"}
+    new_id = emulator.migrate(-50)
+    assert new_id == -1000000000050
+    updates = post(emulator, "getUpdates", {"timeout": 0})[1]["result"]
+    kinds = [next(key for key in update if key != "update_id") for update in updates]
+    assert kinds == ["my_chat_member", "message", "message", "message", "message"]
+    assert updates[0]["my_chat_member"]["new_chat_member"]["status"] == "member"
+    assert updates[1]["message"]["new_chat_members"][0]["username"] == "ictdigest_bot"
+    assert updates[3]["message"]["migrate_to_chat_id"] == new_id
+    assert updates[4]["message"]["migrate_from_chat_id"] == -50
+    assert updates[4]["message"]["chat"]["type"] == "supergroup"
+    assert post(emulator, "deleteWebhook", {"drop_pending_updates": True})[0] == 200
+    assert emulator.pending_updates() == 0

@@ -414,7 +414,7 @@ class EmulatorCore:
         text = get_str(params, "text")
         with self._lock:
             chat = self._chat_for_bot(params)
-            parsed = parse_message_text(text, parse_mode)
+            parsed = parse_message_text(text, parse_mode, get_json(params, "entities"))
             markup = check_reply_markup(get_json(params, "reply_markup"))
             reply_to = self._reply_target(chat, params)
             retry_after = self._limiter.try_acquire(chat.id)
@@ -512,7 +512,7 @@ class EmulatorCore:
         text = get_str(params, "text")
         with self._lock:
             chat, message = self._editable(params)
-            parsed = parse_message_text(text, parse_mode)
+            parsed = parse_message_text(text, parse_mode, get_json(params, "entities"))
             markup = check_reply_markup(get_json(params, "reply_markup"))
             unchanged = (
                 message.get("text") == parsed.text
@@ -908,6 +908,14 @@ class EmulatorCore:
                 self._set_bot_status(chat, "member", by=self._user(chat_id).to_api())
             else:
                 chat.bot_status = "member"
+
+    def deactivate_user(self, chat_id: int) -> None:
+        """The user of a private chat deleted their account: sends get 403 from now on."""
+        with self._lock:
+            chat = self._existing(chat_id)
+            if chat.type != "private":
+                raise ValueError("only a private chat's user can be deactivated")
+            chat.deactivated = True
 
     def kick_silently(self, chat_id: int) -> None:
         """The bot lost a group without the bot seeing an update (e.g. while it was down)."""

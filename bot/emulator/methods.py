@@ -29,11 +29,15 @@ VALID_CHAT_ACTIONS = frozenset(
 _COMMAND = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w@])")
 
 
-def parse_message_text(text: str | None, parse_mode: str | None) -> ParsedText:
+def parse_message_text(
+    text: str | None, parse_mode: str | None, entities: Any = None
+) -> ParsedText:
     """The visible text Telegram would store, or the 400 it would answer."""
     if text is None or not text.strip():
         raise bad_request("message text is empty")
-    if parse_mode is not None and parse_mode not in ("", "HTML", "html"):
+    if entities is not None and not parse_mode:
+        parsed = ParsedText(text, _explicit_entities(text, entities))
+    elif parse_mode is not None and parse_mode not in ("", "HTML", "html"):
         if parse_mode.lower() not in ("markdown", "markdownv2"):
             raise bad_request(f"unsupported parse_mode {parse_mode!r}")
         # The bot under test only uses HTML; other modes are stored verbatim.
@@ -50,6 +54,22 @@ def parse_message_text(text: str | None, parse_mode: str | None) -> ParsedText:
     if utf16_length(parsed.text.strip()) > MAX_TEXT_UNITS:
         raise bad_request("message is too long")
     return parsed
+
+
+def _explicit_entities(text: str, entities: Any) -> list[dict[str, Any]]:
+    """Entities sent instead of a parse mode must be objects inside the text."""
+    if not isinstance(entities, list):
+        raise bad_request("can't parse entities JSON object")
+    size = utf16_length(text)
+    for entity in entities:
+        if not isinstance(entity, dict) or not isinstance(entity.get("type"), str):
+            raise bad_request("can't parse MessageEntity JSON object")
+        offset, length = entity.get("offset"), entity.get("length")
+        if not isinstance(offset, int) or not isinstance(length, int):
+            raise bad_request("can't parse MessageEntity JSON object")
+        if offset < 0 or length <= 0 or offset + length > size:
+            raise bad_request("entity beginning out of bounds")
+    return [dict(entity) for entity in entities]
 
 
 def check_reply_markup(markup: Any) -> dict[str, Any] | None:

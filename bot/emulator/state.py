@@ -65,6 +65,7 @@ class ChatState:
     admins: dict[int, bool] = field(default_factory=dict)  # user id → is_anonymous
     members: set[int] = field(default_factory=set)
     next_message_id: int = 1
+    deactivated: bool = False  # a private chat whose user deleted their account
 
     def to_api(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -108,6 +109,8 @@ class ChatState:
     def gone_description(self) -> str | None:
         """The 403 text when the bot can no longer post here, else None."""
         if self.type == "private":
+            if self.deactivated:
+                return "Forbidden: user is deactivated"
             return "Forbidden: bot was blocked by the user" if self.bot_status == "kicked" else None
         noun = "supergroup chat" if self.type == "supergroup" else "group chat"
         if self.type == "channel":
