@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench console wheel clean
+.PHONY: run test lint format bench console wheel deploy-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 
 wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .
+
+# Builds the wheel, installs it as the Dockerfile does, verifies the systemd unit.
+deploy-check: $(STAMP)
+	deploy/check-deploy.sh
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache
