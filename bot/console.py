@@ -13,6 +13,7 @@ input each line waits for the bot's answer, and the console exits 0 at end of in
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -258,6 +259,21 @@ def run_console(
     except KeyboardInterrupt:
         stdout.write("\n")
         return 0
+    except BrokenPipeError:
+        # The reader left (``| head``): stop quietly, like any well-behaved filter.
+        _silence(stdout)
+        return 0
+
+
+def _silence(stdout: IO[str]) -> None:
+    """Point a closed stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        descriptor = stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 async def _run(

@@ -182,3 +182,19 @@ def test_the_real_bot_answers_piped_commands(tmp_path: Path) -> None:
     usage = output.rstrip().rsplit("\n\n", 1)[1]
     assert "/company" in usage  # a bare /company gets a usage line, not silence
     assert "<" not in output and "&amp;" not in output  # rendered, not raw HTML
+
+
+class ClosedAfterOneWrite(io.StringIO):
+    """A reader that leaves after the first line, like ``| head -1``."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_a_reader_leaving_early_ends_the_console_quietly() -> None:
+    stdout = ClosedAfterOneWrite()
+    stdin = io.StringIO("/long\n/long\n")
+    assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
+    assert stdout.getvalue() == "phần 1\n\n"
