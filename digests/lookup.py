@@ -473,7 +473,7 @@ def snippet(body: str, folded_patterns: list[str], width: int = SNIPPET_CHARS) -
         cursor = e
     if cursor < end:
         segments.append(Segment(body[cursor:end], False))
-    segments = [Segment(" ".join(seg.text.split("\n\n")), seg.hit) for seg in segments]
+    segments = [Segment(" · ".join(seg.text.split("\n\n")), seg.hit) for seg in segments]
     if start > 0:
         segments.insert(0, Segment("…", False))
     if end < len(body):

@@ -381,13 +381,21 @@ def _same(existing: _Existing, article: CleanArticle, digest: str) -> bool:
     )
 
 
+def source_name(doc: RawDocument, article: CleanArticle) -> str:
+    """Web articles are named by their host ("toquoc.vn"), the same for every page of an
+    outlet; a saved file by the site name its page declares, else by its path."""
+    if doc.url or doc.origin.startswith(("http://", "https://")):
+        return doc.source
+    return article.source or doc.source
+
+
 def _article_values(
     doc: RawDocument, article: CleanArticle, url: str | None, digest: str
 ) -> dict[str, Any]:
     return {
         "url": url,
         "content_hash": digest,
-        "source": article.source or doc.source,
+        "source": source_name(doc, article),
         "origin": doc.origin,
         "title": article.title,
         "published": article.published.isoformat(),

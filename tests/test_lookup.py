@@ -318,3 +318,68 @@ def test_list_companies_counts_mentions(db: Database) -> None:
         ("VNPost", 1),
         ("Viettel", 1),
     ]
+
+
+# --------------------------------------------------------------------------- the real seeds
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    from digests.ingest import ingest
+
+    db = store.open_db(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    report = ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
+    assert report.summary() == "added 5, updated 0, skipped 0, failed 0"
+    return db
+
+
+def test_seed_company_viettel(seeds_db: Database) -> None:
+    report = lookup.company_report(seeds_db, "Viettel")
+    assert isinstance(report, lookup.CompanyReport)
+    assert (report.key, report.name) == ("viettel", "Viettel")
+    assert "Viettel" in report.aliases
+    assert report.article_count == 4  # seeds 000, 001, 002 (by its full name) and 004
+    assert "gần 180.000 tỷ đồng" in report.statements[0].text
+    assert report.statements[0].has_figure
+    assert report.statements[0].published == "2024-01-30"
+    assert report.people[0].name == "Tào Đức Thắng"
+    assert report.people[0].role == "Chủ tịch"
+
+
+def test_seed_company_vietnam_post_is_vnpost_not_vnpt(seeds_db: Database) -> None:
+    report = lookup.company_report(seeds_db, "Vietnam Post")
+    assert isinstance(report, lookup.CompanyReport)
+    assert report.key == "vnpost"
+    assert report.name == "Vietnam Post (VNPost)"
+    assert all("VNPT" not in alias for alias in report.aliases)
+    assert report.article_count == 3  # seeds 000 (VNPost), 002 and 004 (Bưu điện Việt Nam)
+
+
+def test_seed_company_typo_suggests_viettel(seeds_db: Database) -> None:
+    report = lookup.company_report(seeds_db, "Vietel")
+    assert isinstance(report, lookup.NotFound)
+    assert report.suggestions[0] == "Viettel"
+
+
+def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -> None:
+    result = lookup.search(seeds_db, "buu dien")
+    sources = sorted(Path(h.source).name[:3] for h in result.hits)
+    assert sources == ["000", "002", "004"]  # the three seeds that write "Bưu điện"
+    for hit in result.hits:
+        assert next(s.text.lower() for s in hit.snippet if s.hit) == "bưu điện"
+
+
+def test_seed_search_hai_hoa_finds_hai_hoa(seeds_db: Database) -> None:
+    result = lookup.search(seeds_db, "hài hòa")
+    assert [Path(h.source).name[:3] for h in result.hits] == ["004"]
+    assert next(s.text for s in result.hits[0].snippet if s.hit) == "hài hoà"
+
+
+def test_seed_target_2045(seeds_db: Database) -> None:
+    report = lookup.targets_report(seeds_db, 2045)
+    sentences = " | ".join(t.sentence for t in report.targets)
+    assert "phấn đấu trong top 30 thế giới" in sentences
+    assert "kinh tế số đóng góp hơn 30%" in sentences
+    assert {t.year for t in report.targets} == {2045}
+    years = dict(lookup.target_years(seeds_db))
+    assert years[2045] == report.total
