@@ -1050,6 +1050,13 @@ class EmulatorCore:
             return after
         return self._message_seq.get((after["chat"]["id"], after["message_id"]), 0)
 
+    def _messages_after(self, chat_id: int | None, floor: int) -> list[dict[str, Any]]:
+        return [
+            dict(m)
+            for m in self._sent
+            if m["seq"] > floor and (chat_id is None or m["chat_id"] == chat_id)
+        ]
+
     def wait_for_messages(
         self,
         chat_id: int | None,
@@ -1064,19 +1071,12 @@ class EmulatorCore:
         with self._lock:
             floor = self._after_seq(after)
             while True:
-                found = [
-                    dict(m)
-                    for m in self._sent
-                    if m["seq"] > floor and (chat_id is None or m["chat_id"] == chat_id)
-                ]
+                found = self._messages_after(chat_id, floor)
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._closing:
-                    raise TimeoutError(
-                        f"{len(found)} of {count} messages to chat {chat_id} after {timeout}s: "
-                        f"{[m['visible_text'][:80] for m in found]}"
-                    )
+                    raise self._timeout(chat_id, count, timeout, found)
                 self._changed.wait(remaining)
 
     async def await_messages(
@@ -1087,12 +1087,30 @@ class EmulatorCore:
         *,
         after: int | dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """``wait_for_messages`` for async tests: waits without blocking the event loop."""
-        return await asyncio.to_thread(self.wait_for_messages, chat_id, count, timeout, after=after)
+        """``wait_for_messages`` for async tests: polls without blocking the event loop or
+        taking an executor thread the bot under test may need."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            floor = self._after_seq(after)
+        while True:
+            with self._lock:
+                found = self._messages_after(chat_id, floor)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline or self._closing:
+                raise self._timeout(chat_id, count, timeout, found)
+            await asyncio.sleep(0.01)
 
-    def wait_until_quiet(
-        self, quiet: float = 0.3, timeout: float = 10.0, *, after: int | None = None
-    ) -> bool:
+    @staticmethod
+    def _timeout(
+        chat_id: int | None, count: int, timeout: float, found: list[dict[str, Any]]
+    ) -> TimeoutError:
+        texts = [m["visible_text"][:80] for m in found]
+        return TimeoutError(
+            f"{len(found)} of {count} messages to chat {chat_id} after {timeout}s: {texts}"
+        )
+
+    def wait_until_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> bool:
         """Wait until the bot took every update and made no call for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
         with self._lock:
