@@ -1,0 +1,400 @@
+"""Targets: goals and deadlines tied to a year ("phấn đấu … vào năm 2045").
+
+A time expression becomes a target when
+- it points at the article's year or later ("đến năm 2030", "trong tháng 10/2022",
+  "trong năm nay", "năm tới", "trong 3 năm tới" — relative ones resolved
+  against the publication date);
+- it is no term of office or date range ("nhiệm kỳ 2024 - 2027",
+  "Từ tháng 02 đến tháng 12/2020"), no comparison ("cùng kỳ năm 2019");
+- its clause speaks of an aim (phấn đấu, mục tiêu, sẽ, phải, để, trở thành, top …)
+  and is not a report of the past (đã, vừa, từng) unless the past verb is a
+  directive ("đã chỉ đạo hoàn thành trước năm 2025").
+
+A sentence that only says what a year is like — "năm 2025 là năm Việt Nam có
+nhiều sự kiện", "năm 2024 là năm để doanh nghiệp ICT Việt Nam cất cánh" — sets no
+goal and is no target: there is nothing to check against it later.
+
+Matching runs on folded text (same offsets as the original), the verbatim goal
+and setter are cut from the original sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from digests.companies import ROLES, fast_fold
+from digests.model import Mention, Person, Sentence, Target
+
+# A cheap pre-filter over folded text: a sentence without one of these holds no target.
+TIME_CUE = (
+    r"nam\s+(?:20\d\d|nay|sau|toi|ke\s+tiep)|thang\s+\d{1,2}\s*/\s*20\d\d"
+    r"|quy\s+\w+\s*/\s*20\d\d|\d{1,2}\s+nam\s+(?:toi|sap\s+toi|tiep\s+theo|nua)|sang\s+nam"
+)
+_TIME_CUE = re.compile(rf"(?<!\w)(?:{TIME_CUE})")
+
+_PREP = r"(?:ngay\s+trong|trong|vao|den|toi|truoc|tu\s+nay\s+den|cho\s+den|het|sau)"
+_PART = r"(?:(?:cuoi|dau|giua|het)\s+)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d/])"
+_NUMBER_WORDS = {
+    "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+    "muoi": 10,
+}  # fmt: skip
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_COUNT = r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+_WITHIN = r"(?:trong\s+vong|trong|vong)"
+_AHEAD = r"(?:toi|sap\s+toi|tiep\s+theo|nua)"
+_SLASH_YEAR = rf"\s*(?:/|nam\s+){_YEAR}"
+_FEW = r"(?<!vai )(?<!may )(?<!nhieu )(?<!cac )(?<!nhung )(?<!\d )"
+_NEXT = rf"{_FEW}nam\s+(?:sau|toi|ke\s+tiep)(?!\w)(?!\s+(?:do|nua)(?!\w))"
+_NOW_PREP = r"(?:ngay\s+trong|trong|den|toi|truoc|tu\s+nay\s+den|cho\s+den|het|vao)"
+_NOW_PART = r"(?:(?:cuoi|het|giua)\s+)?"
+
+# (kind, pattern) in priority order; a later kind never overlaps an earlier match.
+_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("month", rf"(?<!\w)(?:{_PREP}\s+)?{_PART}thang\s+(?P<month>\d{{1,2}}){_SLASH_YEAR}"),
+        ("quarter", rf"(?<!\w){_PREP}\s+{_PART}quy\s+(?P<quarter>iv|i{{1,3}}|[1-4]){_SLASH_YEAR}"),
+        ("month_this", rf"(?<!\w){_NOW_PREP}\s+{_PART}thang\s+(?P<month>\d{{1,2}})\s+nam\s+nay"),
+        ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_PART}quy\s+(?:iv|i{{1,3}}|[1-4])\s+nam\s+nay"),
+        ("month_next", rf"(?<!\w)(?:{_PREP}\s+)?{_PART}thang\s+(?P<month>\d{{1,2}})\s+{_NEXT}"),
+        ("year", rf"(?<!\w){_PREP}\s+{_PART}nam\s+{_YEAR}"),
+        ("year", rf"(?<!\w)(?:vao|den|truoc|toi)\s+{_YEAR}"),
+        ("year", rf"^[\"“]?{_PART}nam\s+{_YEAR}(?=\s*,)"),
+        ("years_ahead", rf"(?<!\w)(?:{_WITHIN}\s+)?{_COUNT}\s+nam\s+{_AHEAD}(?!\w)"),
+        ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_NOW_PART}nam\s+nay(?!\w)"),
+        ("next_year", rf"(?<!\w)(?:(?:{_PREP}|sang)\s+{_PART})?{_NEXT}|(?<!\w)sang\s+nam(?!\w)"),
+    )
+)  # fmt: skip
+
+_RANGE_BEFORE = re.compile(r"(?<!\w)tu\s+(?:thang|nam|ngay|quy|\d)(?![\s\S]*(?<!\w)tu\s+nay)")
+_TERM_BEFORE = re.compile(r"nhiem\s+ky|cung\s+ky|so\s+voi|giai\s+doan\s+\d")
+_YEAR_RANGE_AFTER = re.compile(r"\s*[-–]\s*\d{4}")
+_YEAR_RANGE_BEFORE = re.compile(r"\d{4}\s*[-–]\s*$")
+_DESCRIBES_YEAR = re.compile(r"\s*(?:se\s+|cung\s+|van\s+)?la\s+(?:nam|mot\s+nam)(?!\w)")
+# What may stand between a clause's start and a time expression that leads it.
+_LEADS = re.compile(r"(?:^|(?<!\w)(?:và|mà|thì|để|nhằm|nhưng|còn|[Cc]ũng))[\s“\"]*$")
+_CLAUSE_BREAK = re.compile(r",(?!\d)|[;:“”\"()]|\.\s|…")
+
+# Cues are matched on the ORIGINAL text: folded "đã" and "đa", "Giao" and "giao" are one.
+_PAST = re.compile(r"(?<!\w)(?:đã|vừa|từng)(?!\w)")
+_DIRECTIVE = re.compile(
+    r"(?<!\w)(?:chỉ đạo|giao|yêu cầu|đặt ra|đề ra|đặt mục tiêu|phấn đấu|cam kết|sẽ|kế hoạch"
+    r"|lộ trình|mục tiêu|để|nhằm)(?!\w)"
+)
+_ORDER = re.compile(
+    r"(?<!\w)(?:chỉ đạo|giao|yêu cầu|đặt ra|đề ra|phấn đấu|cam kết|kế hoạch|lộ trình"
+    r"|mục tiêu)(?!\w)"
+)
+_FORECAST = re.compile(r"(?<!\w)(?:dự báo|dự đoán|ước tính)(?!\w)")
+_GOAL = re.compile(
+    r"(?<!\w)(?:sẽ|phải|cần|phấn đấu|mục tiêu|kế hoạch|lộ trình|dự kiến|chỉ đạo|giao|yêu cầu"
+    r"|đề nghị|đề ra|đặt ra|nhằm|(?<!định )hướng (?:tới|đến)|hoàn thành|trở thành|lọt vào|đạt|top"
+    r"|đóng góp|tăng|nâng|giảm|phổ cập|chiếm|cam kết|quyết tâm|kỳ vọng|để|đưa vào)(?!\w)"
+)
+
+# Where a goal clause starts when the time expression closes it.
+_GOAL_START = re.compile(
+    r"[,;:](?!\d)\s*|[“(]\s*"
+    r"|(?<!\w)(?:để|nhằm|mục tiêu|cho biết|cho rằng|cho hay|khẳng định|nhấn mạnh|rằng)\s+"
+)
+_GOAL_END = re.compile(r";|,\s*(?:trong đó|đồng thời|theo đó|qua đó|nhưng|tuy nhiên)(?!\w)")
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:và|nhưng|mà|thì|cũng|sẽ|phải|cần|chỉ đạo|giao|yêu cầu|đề nghị|ngay|cho biết"
+    r"|cho rằng|cho hay|khẳng định|nhấn mạnh|rằng)[\s,:]+)+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"[\s.…!?”\"’)/]+$|\s+(?:ngay|là)$")
+_TOPIC = re.compile(r"^(?:Về|Đối với)\s+(?:việc\s+)?(?P<topic>[^,]{3,120}),")
+
+# Openings that are not the subject: connectives, topics, times, places.
+_PREFIX = re.compile(
+    r"^(?:theo đó|ngoài ra|đồng thời|bên cạnh đó|tuy nhiên|vì vậy|do đó|cụ thể|trước đó|sắp tới"
+    r"|hiện nay|hiện|về|đối với|trong|năm|vào|đến|tới|tại|phát biểu|chia sẻ|với|sau|trước"
+    r"|nhân dịp|từ|cuối|đầu|giữa|ngay|cũng tại)(?!\w)[^,]{0,120},\s*",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(r"^(?:cũng\s+)?theo\s+(?P<source>[^,]{2,80}),\s*", re.IGNORECASE)
+# Words (lower case, with their tones) that end a sentence's subject.
+_PREDICATES = frozenset(
+    (
+        "có", "là", "sẽ", "đã", "đang", "phải", "cần", "giao", "lấy", "coi", "muốn", "cũng",
+        "vẫn", "vừa", "nhằm", "đặt", "nêu", "nên", "được", "chỉ đạo", "cho biết", "cho rằng",
+        "đặt ra", "phấn đấu", "mong muốn", "dự kiến", "cam kết", "yêu cầu", "đề nghị",
+        "quyết tâm", "nhấn mạnh", "khẳng định", "tiếp tục", "đề xuất", "hướng tới",
+        "triển khai", "thông tin", "chia sẻ", "tuyên bố", "xác định", "đề ra", "lên kế hoạch",
+    )
+)  # fmt: skip
+_MAX_SUBJECT_WORDS = 12
+_ROLE_KEYS = frozenset(fast_fold(role) for role in ROLES)
+_HONORIFIC = re.compile(r"^(?:[Ôô]ng|[Bb]à)\s+(?P<name>\S+)$")
+
+
+@dataclass(frozen=True)
+class _TimeMatch:
+    start: int
+    end: int
+    year: int
+    month: int | None
+
+
+def extract_targets(
+    sentences: Sequence[Sentence],
+    published: date,
+    *,
+    people: Sequence[Person] = (),
+    mentions: Sequence[Mention] = (),
+    candidates: Collection[int] | None = None,
+) -> list[Target]:
+    """The goals and deadlines the sentences set, each tied to a year.
+
+    ``candidates`` (sentence idx values) limits the search to sentences a
+    cheaper scan already found a time cue in; None looks at every sentence.
+    """
+    targets: list[Target] = []
+    for position, sentence in enumerate(sentences):
+        if candidates is not None and sentence.idx not in candidates:
+            continue
+        folded = fast_fold(sentence.text)
+        if candidates is None and not _TIME_CUE.search(folded):
+            continue
+        seen: set[tuple[int, int | None]] = set()
+        for time in _time_matches(sentence.text, folded, published):
+            if (time.year, time.month) in seen:
+                continue
+            seen.add((time.year, time.month))
+            previous = sentences[position - 1] if position else None
+            context = previous if previous and previous.paragraph == sentence.paragraph else None
+            setter, subject = _setter(sentence, context, people, mentions)
+            goal = _goal(sentence.text, time, subject, context)
+            targets.append(Target(time.year, time.month, goal, setter, sentence.idx, sentence.text))
+    return targets
+
+
+def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
+    """Time expressions in a sentence that point at a goal, in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[_TimeMatch] = []
+    for kind, pattern in _FORMS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            when = _resolve(kind, match, published)
+            if when is None or not _is_goal_time(text, folded, start, end, published, *when):
+                continue
+            found.append(_TimeMatch(start, end, *when))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int | None] | None:
+    if kind in ("year", "quarter"):
+        return int(match.group("year")), None
+    if kind == "month":
+        month = int(match.group("month"))
+        return (int(match.group("year")), month) if 1 <= month <= 12 else None
+    if kind == "this_year":
+        return published.year, None
+    if kind == "next_year":
+        return published.year + 1, None
+    if kind in ("month_this", "month_next"):
+        month = int(match.group("month"))
+        year = published.year + (kind == "month_next")
+        return (year, month) if 1 <= month <= 12 else None
+    count = match.group("n")
+    years = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+    return published.year + years, None
+
+
+def _is_goal_time(
+    text: str, folded: str, start: int, end: int, published: date, year: int, month: int | None
+) -> bool:
+    if year < published.year or year > published.year + 60:
+        return False  # past years are reports; far ones are not goals but typos
+    if year == published.year and month is not None and month < published.month:
+        return False
+    before = folded[max(0, start - 40) : start]
+    if _TERM_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(folded, 0, start):
+        return False
+    if _RANGE_BEFORE.search(folded[_clause_start(folded, start) : start]):
+        return False
+    if _YEAR_RANGE_AFTER.match(folded, end) or _DESCRIBES_YEAR.match(folded, end):
+        return False
+    scope = _scope(text, start, end)
+    if text.startswith(scope):
+        scope = scope[:1].lower() + scope[1:]  # a capital opening the sentence is no name
+    past = _PAST.search(scope)
+    if past is not None and not _DIRECTIVE.search(scope, past.end()):
+        return False
+    if _FORECAST.search(scope) and not _ORDER.search(scope):
+        return False  # a forecast is no one's goal
+    return _GOAL.search(scope) is not None
+
+
+def _clause_start(text: str, position: int) -> int:
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    return start
+
+
+def _clause_end(text: str, position: int) -> int:
+    match = _CLAUSE_BREAK.search(text, position)
+    return match.start() if match else len(text)
+
+
+def _scope(text: str, start: int, end: int) -> str:
+    """The clause holding the time expression, plus the next one when the time opens it."""
+    clause_start = _clause_start(text, start)
+    clause_end = _clause_end(text, end)
+    if _opens_clause(text, clause_start, start, end):
+        clause_end = _clause_end(text, text.index(",", end) + 1)
+    return text[clause_start:clause_end]
+
+
+def _opens_clause(text: str, clause_start: int, start: int, end: int) -> bool:
+    """Whether the time expression leads its clause: "(để) vào năm 2045, kinh tế số …"."""
+    if not text[end:].lstrip().startswith(","):
+        return False
+    return _LEADS.search(text, clause_start, start) is not None
+
+
+# ---------------------------------------------------------------------------- goal
+
+
+def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | None) -> str:
+    """What is aimed at, verbatim: the clause the time expression opens or closes."""
+    after = text[time.end :]
+    if _opens_clause(text, _clause_start(text, time.start), time.start, time.end):
+        rest = after.lstrip()[1:].lstrip()
+        stop = _GOAL_END.search(rest)
+        goal = rest[: stop.start()] if stop else rest
+    else:
+        head = text[: time.start]
+        starts = [m.end() for m in _GOAL_START.finditer(head)]
+        goal = head[starts[-1] :] if starts else head
+        if not goal.strip():
+            stop = _GOAL_END.search(after)
+            goal = (after[: stop.start()] if stop else after).lstrip(" ,")
+    goal = _tidy(goal, subject)
+    clause_rest = after[: _clause_end(after, 0)]
+    if len(goal.split()) < 3 and len(clause_rest.split()) >= 2:
+        # "Phấn đấu đến năm 2030 có 100.000 doanh nghiệp": the aim is the whole clause.
+        goal = _tidy(text[: time.end] + clause_rest, subject)
+        goal = goal[goal.rfind(", ") + 2 :] if ", " in text[: time.start] else goal
+    if len(goal.split()) < 3 and context is not None:
+        topic = _TOPIC.match(context.text)
+        if topic:
+            goal = f"{topic.group('topic').strip()}: {goal}"
+    return goal
+
+
+def _tidy(goal: str, subject: str | None) -> str:
+    goal = goal.strip().lstrip('“"‘').strip()
+    if subject and goal.startswith(subject):
+        goal = goal[len(subject) :].strip()
+    goal = _LEADING_FILLER.sub("", goal)
+    previous = None
+    while previous != goal:
+        previous = goal
+        goal = _TRAILING.sub("", goal)
+    return goal
+
+
+# -------------------------------------------------------------------------- setter
+
+
+def _setter(
+    sentence: Sentence,
+    context: Sentence | None,
+    people: Sequence[Person],
+    mentions: Sequence[Mention],
+) -> tuple[str | None, str | None]:
+    """Who set the goal (resolved for readers) and, if that is the subject, as written."""
+    text = sentence.text.lstrip('“"‘ ')
+    source = _SOURCE.match(text)
+    if source:
+        named = source.group("source").strip()
+        if named[:1].isupper():
+            return _resolve_person(named, sentence.idx, people), None
+        text = text[source.end() :]
+    while (prefix := _PREFIX.match(text)) is not None:
+        text = text[prefix.end() :]
+    aliases = [m.alias for m in mentions if m.sentence_idx == sentence.idx]
+    subject = _subject(text, aliases)
+    if subject and subject[:1].isupper():
+        return _resolve_person(subject, sentence.idx, people), subject
+    if subject:
+        for mention in mentions:
+            if mention.sentence_idx == sentence.idx and mention.alias in subject:
+                return mention.alias, None  # the subject stays in the goal
+    here = _speaker(sentence.idx, people)
+    return here or _speaker(context.idx if context else None, people), None
+
+
+def _subject(text: str, aliases: Sequence[str]) -> str | None:
+    """The words before the first predicate, if that comes soon enough.
+
+    An organisation's name at the start is taken whole: the "thông tin" of
+    "Cục An toàn thông tin" is no verb there.
+    """
+    words = text.split()
+    lowered = text.lower().split()
+    if not words or lowered[0] in _PREDICATES or " ".join(lowered[:2]) in _PREDICATES:
+        return None  # the sentence opens with its verb: "Phấn đấu đến năm 2030 …"
+    first = 1
+    for alias in sorted(aliases, key=len, reverse=True):
+        if text.startswith(alias):
+            first = max(1, len(alias.split()))
+            break
+    for i in range(first, min(len(words), _MAX_SUBJECT_WORDS + 1)):
+        if words[i - 1].endswith((",", ":", ";")):
+            return None
+        word = lowered[i].strip(",.:;")
+        following = lowered[i + 1].strip(",.:;") if i + 1 < len(lowered) else ""
+        if word in _PREDICATES or f"{word} {following}" in _PREDICATES:
+            return " ".join(words[:i])
+    return None
+
+
+def _resolve_person(subject: str, sentence_idx: int, people: Sequence[Person]) -> str:
+    """ "Bộ trưởng" or "Ông Giang" alone become the person the article named that way."""
+    if fast_fold(subject) in _ROLE_KEYS:
+        wanted = fast_fold(subject)
+        match = _nearest(people, sentence_idx, lambda p: fast_fold(p.role or "") == wanted)
+        return f"{match.role} {match.name}" if match and match.role else subject
+    honorific = _HONORIFIC.match(subject)
+    if honorific:
+        given = honorific.group("name")
+        match = _nearest(people, sentence_idx, lambda p: p.name.split()[-1] == given)
+        return f"{match.role} {match.name}" if match and match.role else subject
+    return subject
+
+
+def _nearest(
+    people: Sequence[Person], sentence_idx: int, wanted: Callable[[Person], bool]
+) -> Person | None:
+    """The last matching person at or before the sentence, else the first after it."""
+    chosen: Person | None = None
+    for person in people:
+        if wanted(person):
+            if person.sentence_idx <= sentence_idx or chosen is None:
+                chosen = person
+            if person.sentence_idx > sentence_idx:
+                break
+    return chosen
+
+
+def _speaker(sentence_idx: int | None, people: Sequence[Person]) -> str | None:
+    """The first person named in that sentence, as "Role Name"."""
+    if sentence_idx is None:
+        return None
+    for person in people:
+        if person.sentence_idx == sentence_idx:
+            return f"{person.role} {person.name}" if person.role else person.name
+    return None

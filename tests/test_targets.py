@@ -1,0 +1,164 @@
+"""Targets: goals and deadlines tied to a year, with what, who and the sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from analyse_helpers import seed_article
+
+from digests.analyse import analyse
+from digests.model import Person, Sentence, Target
+from digests.targets import extract_targets
+
+
+def seed_targets(number: str) -> list[tuple[int, int | None, str, str | None]]:
+    return [(t.year, t.month, t.goal, t.setter) for t in analyse(seed_article(number)).targets]
+
+
+def test_seed_000_relative_three_years_from_publication() -> None:
+    assert seed_targets("000") == [
+        (
+            2027,
+            None,
+            "phấn đấu xuất khẩu 60% camera AI ra nước ngoài với doanh số khoảng 100 triệu USD",
+            "MK",
+        )
+    ]
+
+
+def test_seed_001_year_opening_the_sentence() -> None:
+    # "năm 2025 là năm Việt Nam có nhiều sự kiện" and "nhiệm kỳ 2024 - 2027" are not targets.
+    assert seed_targets("001") == [
+        (
+            2045,
+            None,
+            "các lĩnh vực do Bộ TT&TT quản lý phấn đấu trong top 30 thế giới",
+            "Bộ TT&TT",
+        )
+    ]
+
+
+def test_seed_002_deadlines_set_by_the_minister() -> None:
+    assert seed_targets("002") == [
+        (
+            2022,
+            None,
+            "Cục Viễn thông phải tổ chức hội nghị bàn về phát triển data center của Việt Nam",
+            "Bộ trưởng Nguyễn Mạnh Hùng",
+        ),
+        (
+            2026,
+            None,
+            "các doanh nghiệp Việt Nam lập nhóm đầu tư cáp quang biển Việt Nam: hoàn thành",
+            "Thứ trưởng Phạm Đức Long và Cục Viễn thông",
+        ),
+        (
+            2025,
+            None,
+            "Viễn thông Việt Nam lọt vào top 30 thế giới",
+            "Bộ trưởng Nguyễn Mạnh Hùng",
+        ),
+        (
+            2022,
+            10,
+            "lập kế hoạch hành động quốc gia về nội dung này trình Thủ tướng Chính phủ xem xét",
+            "Cục An toàn thông tin",
+        ),
+        (
+            2022,
+            None,
+            "hoàn thành cơ sở dữ liệu về các doanh nghiệp công nghệ số",
+            "Bộ trưởng Nguyễn Mạnh Hùng",
+        ),
+    ]
+
+
+def test_seed_003_reports_the_past_and_sets_no_target() -> None:
+    # "phương hướng nhiệm vụ 6 tháng cuối năm 2020" is reported with "đã tổ chức".
+    assert seed_targets("003") == []
+
+
+def test_seed_004_strategy_targets() -> None:
+    assert seed_targets("004") == [
+        (2030, None, "trở thành nước phát triển nhập trung bình cao", "Việt Nam"),
+        (
+            2045,
+            None,
+            "kinh tế số đóng góp hơn 30% và nâng lên 40 - 45% GDP",
+            "Chiến lược phát triển kinh tế số - xã hội số",
+        ),
+    ]
+
+
+def test_targets_keep_their_sentence_verbatim() -> None:
+    (target,) = analyse(seed_article("000")).targets
+    assert target.sentence == (
+        "Trong 3 năm tới, MK sẽ phấn đấu xuất khẩu 60% camera AI ra nước ngoài với doanh số "
+        "khoảng 100 triệu USD."
+    )
+    assert target.sentence_idx == 50
+
+
+def one(text: str, published: date = date(2024, 5, 10)) -> list[tuple[int, int | None]]:
+    targets = extract_targets([Sentence(0, 0, text)], published)
+    return [(t.year, t.month) for t in targets]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Viettel sẽ phủ sóng 5G toàn quốc trong năm nay.", [(2024, None)]),
+        ("VNPT đặt mục tiêu tăng doanh thu 10% vào năm sau.", [(2025, None)]),
+        ("Năm tới, FPT sẽ mở văn phòng tại 5 quốc gia.", [(2025, None)]),
+        ("Trong 5 năm tới, MobiFone phấn đấu đạt 1 tỷ USD doanh thu.", [(2029, None)]),
+        ("Bộ yêu cầu hoàn thành quy hoạch trong tháng 10/2024.", [(2024, 10)]),
+        ("Dự án phải xong vào cuối tháng 6 năm nay.", [(2024, 6)]),
+        ("Việt Nam phấn đấu đến năm 2030 phổ cập 5G.", [(2030, None)]),
+        (
+            "Tuyến cáp phải hoàn thành trước năm 2026 và đạt 100% vào năm 2028.",
+            [(2026, None), (2028, None)],
+        ),
+        ("Bộ trưởng đã chỉ đạo hoàn thành trước năm 2025.", [(2025, None)]),
+    ],
+)
+def test_forms_of_goals(text: str, expected: list[tuple[int, int | None]]) -> None:
+    assert one(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trưởng các cơ quan Đại diện nhiệm kỳ 2024 - 2027 sẽ hỗ trợ doanh nghiệp.",
+        "Từ tháng 02 đến tháng 12/2024, viễn thông phải tăng trưởng chậm.",
+        "Sản lượng tăng trên 40% so với cùng kỳ năm 2023.",
+        "Năm 2025 là năm Việt Nam có nhiều sự kiện.",
+        "Ông Chính khẳng định năm 2024 là năm để doanh nghiệp ICT Việt Nam cất cánh.",
+        "Trong năm 2023, Viettel đã đưa nền tảng trợ lý ảo vào hoạt động.",
+        "Trong năm 2024, Viettel đã đạt doanh thu 10 tỷ USD.",
+        "Các chuyên gia dự báo đến năm 2030 thị trường sẽ đạt 50 tỷ USD.",
+        "Hãng dự kiến trong vài năm tới sẽ mở rộng.",
+        "Năm nay, tuần lễ số tập trung vào dữ liệu.",
+        "Ý tưởng hợp tác mới trong năm 2024, Chủ tịch Giao Hàng Tiết Kiệm Phạm Hồng Quân cho biết.",
+        "Quy hoạch mạng lưới đến năm 2021, định hướng đến năm 2030.",
+    ],
+)
+def test_not_targets(text: str) -> None:
+    assert one(text) == []
+
+
+def test_setter_comes_from_the_speaker_or_the_article_people() -> None:
+    sentences = [
+        Sentence(0, 0, "Thứ trưởng Phan Tâm phát biểu tại hội nghị."),
+        Sentence(1, 0, "Phấn đấu đến năm 2030 có 100.000 doanh nghiệp công nghệ số."),
+        Sentence(2, 1, "Theo Thứ trưởng, Bộ sẽ hoàn thành quy hoạch trước năm 2026."),
+        Sentence(3, 2, "Ông Tâm cho biết Bộ sẽ ban hành luật trong năm 2027."),
+    ]
+    people = [Person("Phan Tâm", "Thứ trưởng", "mic", 0)]
+    targets = extract_targets(sentences, date(2025, 1, 2), people=people)
+    assert [(t.year, t.setter, t.goal) for t in targets] == [
+        (2030, "Thứ trưởng Phan Tâm", "Phấn đấu đến năm 2030 có 100.000 doanh nghiệp công nghệ số"),
+        (2026, "Thứ trưởng Phan Tâm", "Bộ sẽ hoàn thành quy hoạch"),
+        (2027, "Thứ trưởng Phan Tâm", "Bộ sẽ ban hành luật"),
+    ]
+    assert all(isinstance(t, Target) for t in targets)
