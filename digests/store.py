@@ -72,6 +72,10 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -16000")  # 16 MB: fewer re-reads of index pages
+        # Checkpoint (and fsync) every ~32 MB of WAL instead of 4 MB: bulk ingest commits one
+        # transaction per article, and the fsyncs dominated its cost.  Power loss can still
+        # only roll back recent articles (synchronous=NORMAL), never corrupt the file.
+        conn.execute("PRAGMA wal_autocheckpoint = 8000")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn)
         if migrate:
