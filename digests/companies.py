@@ -460,7 +460,9 @@ def _people_at_role(
     role = _squash(text[role_start:role_end])
     org, after = _org_at(text, role_end, orgs_by_start)
     found: list[PersonHit] = []
-    before = _HONORIFIC_BEFORE.search(text, max(0, role_start - 60), role_start)
+    before = None
+    if text[max(0, role_start - 3) : role_start].rstrip().endswith(","):  # "ông Tên, Role"
+        before = _HONORIFIC_BEFORE.search(text, max(0, role_start - 60), role_start)
     if before is not None:
         found.append(PersonHit(_squash(before.group(1)), role, org, *before.span(1)))
     listed = _LIST_START.match(text, after) if org else None
