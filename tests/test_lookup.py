@@ -383,3 +383,33 @@ def test_seed_target_2045(seeds_db: Database) -> None:
     assert {t.year for t in report.targets} == {2045}
     years = dict(lookup.target_years(seeds_db))
     assert years[2045] == report.total
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_html_templates_escape_stored_text(db: Database, lang: str) -> None:
+    add(
+        db,
+        9,
+        ["Giá <b>cước</b> & phí của Viettel giảm 5%."],
+        title="A <script> & B",
+        published=date(2024, 2, 1),
+        mentions=[Mention("viettel", "Viettel", 0)],
+        targets=[Target(2026, None, "<i>x</i>", None, 0, "Giá <b>cước</b>.")],
+    )
+    report = lookup.company_report(db, "viettel", registry=FakeRegistry())
+    pages = {
+        "company": render("company", lang=lang, fmt="html", report=report),
+        "targets": render("targets", lang=lang, fmt="html", report=lookup.targets_report(db, 2026)),
+        "search": render("search", lang=lang, fmt="html", result=lookup.search(db, "cuoc")),
+        "articles": render("articles", lang=lang, fmt="html", result=lookup.list_articles(db)),
+    }
+    for name, page in pages.items():
+        assert "<script>" not in page, name
+        assert "&lt;" in page, name
+    assert "Giá &lt;b&gt;cước&lt;/b&gt; &amp; phí" in pages["company"]
+    assert "<i>x</i>" not in pages["targets"] and "&lt;i&gt;x&lt;/i&gt;" in pages["targets"]
+    assert "A &lt;script&gt; &amp; B" in pages["search"]
+    assert "Giá &lt;b&gt;<b>cước</b>&lt;/b&gt; &amp; phí" in pages["search"]  # the hit, in bold
+    assert (
+        '<a href="https://toquoc.vn/bai-9.html">A &lt;script&gt; &amp; B</a>' in pages["articles"]
+    )
