@@ -13,8 +13,12 @@ input each line waits for the bot's answer, and the console exits 0 at end of in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import queue
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import IO, Any
@@ -26,6 +30,7 @@ from bot.settings import Settings
 
 CONSOLE_USER_ID = 100_001
 CONSOLE_USER_NAME = "Bạn"
+PROMPT = "› "
 QUIT_WORDS = frozenset({":q", ":quit", "/quit", "/exit", "quit", "exit"})
 FIRST_REPLY_TIMEOUT = 20.0  # a slow answer (big store) still counts as the answer
 QUIET_AFTER_REPLY = 0.3  # the bot is done when it has been silent this long
@@ -194,10 +199,10 @@ class ConsoleSession:
         self.out.write(text + "\n\n")
         self.out.flush()
 
-    def wait_for_answer(
+    async def wait_for_answer(
         self, mark: int, *, patience: float = QUIET_WITHOUT_REPLY, settle: float = QUIET_AFTER_REPLY
     ) -> None:
-        """Block until the bot answered what came after ``mark`` and then was silent for
+        """Wait until the bot answered what came after ``mark`` and then was silent for
         ``settle`` seconds (or for ``patience`` seconds: not every line gets an answer)."""
         self.busy = True
         try:
@@ -208,7 +213,7 @@ class ConsoleSession:
                 quiet = settle if answered else patience
                 if self.emulator.pending_updates() == 0 and idle >= quiet:
                     return
-                time.sleep(0.02)
+                await asyncio.sleep(0.02)
         finally:
             self.busy = False
 
@@ -256,7 +261,7 @@ def run_console(
     factory = app_factory or default_app_factory
     try:
         return asyncio.run(_run(settings, stdin, stdout, factory, limits))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         stdout.write("\n")
         return 0
     except BrokenPipeError:
@@ -283,18 +288,29 @@ async def _run(
     factory: AppFactory,
     limits: RateLimits | None,
 ) -> int:
+    _stop_on_sigterm()
     with BotApiEmulator(limits=limits) as emulator:
         app = factory(settings, emulator)
         session = ConsoleSession(emulator, stdout)
         await _start(app)
         try:
+            reader = LineReader(stream_reader(stdin, stdout))
             if _is_terminal(stdin):
-                await _interactive(session, stdin, stdout)
+                await _interactive(session, reader, stdout)
             else:
-                await _piped(session, stdin)
+                await _piped(session, reader)
         finally:
             await _stop(app)
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the session like Ctrl-C: the bot stops cleanly, exit code 0."""
+    task = asyncio.current_task()
+    if task is None or threading.current_thread() is not threading.main_thread():
+        return
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
 
 async def _start(app: AnyApplication) -> None:
@@ -327,43 +343,91 @@ def _is_terminal(stream: IO[str]) -> bool:
         return False
 
 
-async def _piped(session: ConsoleSession, stdin: IO[str]) -> None:
+class LineReader:
+    """Reads the user's lines in a daemon thread, one per request (so a prompt never runs
+    ahead of the bot's answer) and never keeps the process alive on Ctrl-C or ``:q``."""
+
+    def __init__(self, read: Callable[[str], str]) -> None:
+        self._read = read
+        self._requests: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._lines: asyncio.Queue[str] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        thread = threading.Thread(target=self._pump, daemon=True, name="console-stdin")
+        thread.start()
+
+    def _pump(self) -> None:
+        while True:
+            prompt = self._requests.get()
+            try:
+                line = self._read(prompt)
+            except (EOFError, OSError, ValueError):
+                line = ""
+            try:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the console already ended
+                return
+            if not line:
+                return
+
+    async def next_line(self, prompt: str = "") -> str:
+        """The next line with its newline; "" at end of input."""
+        self._requests.put(prompt)
+        return await self._lines.get()
+
+
+def stream_reader(stdin: IO[str], stdout: IO[str]) -> Callable[[str], str]:
+    """Read from ``stdin``; on the real terminal with line editing and history."""
+    if stdin is sys.stdin and stdout is sys.stdout and _is_terminal(stdin):
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (arrow keys and history for input())
+
+        def read_terminal(prompt: str) -> str:
+            return input(prompt) + "\n"
+
+        return read_terminal
+
+    def read_stream(prompt: str) -> str:
+        if prompt:
+            stdout.write(prompt)
+            stdout.flush()
+        return stdin.readline()
+
+    return read_stream
+
+
+async def _piped(session: ConsoleSession, reader: LineReader) -> None:
     """One line at a time: send it, wait for the whole answer, print it."""
-    await asyncio.to_thread(session.wait_for_answer, session.emulator.mark(), patience=0.3)
+    await session.wait_for_answer(session.emulator.mark(), patience=0.3)
     session.print_new()  # anything the bot says on start
     while True:
-        line = await asyncio.to_thread(stdin.readline)
+        line = await reader.next_line()
         mark = session.emulator.mark()
         if not line:  # end of input: let a paced multi-part answer finish first
-            await asyncio.to_thread(
-                session.wait_for_answer, mark, patience=QUIET_AT_EOF, settle=QUIET_AT_EOF
-            )
+            await session.wait_for_answer(mark, patience=QUIET_AT_EOF, settle=QUIET_AT_EOF)
             session.print_new()
             return
         action = session.handle_line(line)
         if action == "quit":
             return
         if action == "sent":
-            await asyncio.to_thread(session.wait_for_answer, mark)
+            await session.wait_for_answer(mark)
         session.print_new()
 
 
-async def _interactive(session: ConsoleSession, stdin: IO[str], stdout: IO[str]) -> None:
+async def _interactive(session: ConsoleSession, reader: LineReader, stdout: IO[str]) -> None:
     """Live chat: replies and scheduled digests print as they arrive."""
     stdout.write(WELCOME + "\n")
     stdout.flush()
     printer = asyncio.create_task(_print_forever(session, stdout))
     try:
         while True:
-            stdout.write("› ")
-            stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
+            line = await reader.next_line(PROMPT)
             mark = session.emulator.mark()
             action = session.handle_line(line) if line else "quit"
             if action == "quit":
                 return
             if action == "sent":
-                await asyncio.to_thread(session.wait_for_answer, mark)
+                await session.wait_for_answer(mark)
             session.print_new()
     finally:
         printer.cancel()
@@ -376,5 +440,5 @@ async def _print_forever(session: ConsoleSession, stdout: IO[str]) -> None:
         if session.new_events_pending():
             stdout.write("\r")
             session.print_new()
-            stdout.write("› ")
+            stdout.write(PROMPT)
             stdout.flush()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -198,3 +201,34 @@ def test_a_reader_leaving_early_ends_the_console_quietly() -> None:
     stdin = io.StringIO("/long\n/long\n")
     assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
     assert stdout.getvalue() == "phần 1\n\n"
+
+
+def test_sigterm_stops_a_waiting_console_cleanly(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from bot.console import run_console; "
+        "from bot.settings import Settings; "
+        f"sys.exit(run_console(Settings(db_path=Path({str(tmp_path / 'c.db')!r}))))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write("/help\n")
+        process.stdin.flush()
+        lines: list[str] = []
+        while not any("/about" in line for line in lines):
+            line = process.stdout.readline()
+            assert line, "the console ended before answering /help"
+            lines.append(line)
+        process.send_signal(signal.SIGTERM)  # stdin still open: the console is waiting
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
