@@ -16,7 +16,6 @@ from digests.companies import (
     Registry,
     Scanner,
     discovered_organisations,
-    fast_fold,
     link_people,
     load_registry,
     mentions_from_hits,
@@ -24,6 +23,7 @@ from digests.companies import (
 from digests.model import Analysis, CleanArticle, Mention, Person, Sentence
 from digests.sentences import JoinedText, split_sentences
 from digests.targets import TIME_CUE, extract_targets
+from digests.textnorm import fold_nfc
 
 
 @lru_cache(maxsize=4)
@@ -51,7 +51,7 @@ def analyse(article: CleanArticle, registry: Registry | None = None) -> Analysis
     registry = registry or load_registry()
     sentences = article_sentences(article)
     joined = JoinedText([sentence.text for sentence in sentences])
-    scan = _scanner(registry).scan(joined.text, fast_fold(joined.text))
+    scan = _scanner(registry).scan(joined.text, fold_nfc(joined.text))
 
     hits_by_sentence: dict[int, list[OrgHit]] = defaultdict(list)
     for hit in scan.orgs:

@@ -36,9 +36,9 @@ from itertools import pairwise
 from digests import dates
 from digests.extract import Block, extract_blocks
 from digests.model import BadItem, CleanArticle, RawDocument
-from digests.textnorm import nfc
+from digests.textnorm import fold_nfc, nfc
 
-_fold = dates.fast_fold
+_fold = fold_nfc
 
 
 def _key(text: str) -> str:

@@ -25,8 +25,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from digests.companies import ROLES, fast_fold
+from digests.companies import ROLES
 from digests.model import Mention, Person, Sentence, Target
+from digests.textnorm import fold_nfc
 
 # A cheap pre-filter over folded text: a sentence without one of these holds no target.
 TIME_CUE = (
@@ -130,7 +131,7 @@ _PREDICATES = frozenset(
     )
 )  # fmt: skip
 _MAX_SUBJECT_WORDS = 12
-_ROLE_KEYS = frozenset(fast_fold(role) for role in ROLES)
+_ROLE_KEYS = frozenset(fold_nfc(role) for role in ROLES)
 _HONORIFIC = re.compile(r"^(?:[Ôô]ng|[Bb]à)\s+(?P<name>\S+)$")
 
 
@@ -159,7 +160,7 @@ def extract_targets(
     for position, sentence in enumerate(sentences):
         if candidates is not None and sentence.idx not in candidates:
             continue
-        folded = fast_fold(sentence.text)
+        folded = fold_nfc(sentence.text)
         if candidates is None and not _TIME_CUE.search(folded):
             continue
         seen: set[tuple[int, int | None]] = set()
@@ -364,9 +365,9 @@ def _subject(text: str, aliases: Sequence[str]) -> str | None:
 
 def _resolve_person(subject: str, sentence_idx: int, people: Sequence[Person]) -> str:
     """ "Bộ trưởng" or "Ông Giang" alone become the person the article named that way."""
-    if fast_fold(subject) in _ROLE_KEYS:
-        wanted = fast_fold(subject)
-        match = _nearest(people, sentence_idx, lambda p: fast_fold(p.role or "") == wanted)
+    if fold_nfc(subject) in _ROLE_KEYS:
+        wanted = fold_nfc(subject)
+        match = _nearest(people, sentence_idx, lambda p: fold_nfc(p.role or "") == wanted)
         return f"{match.role} {match.name}" if match and match.role else subject
     honorific = _HONORIFIC.match(subject)
     if honorific:

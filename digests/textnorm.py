@@ -31,19 +31,20 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
-def _build_fold_table() -> dict[int, str]:
-    # Every precomposed Latin, Greek and Cyrillic letter folded once (Vietnamese lives in
-    # U+00C0–U+024F and U+1E00–U+1EFF), so fold() is one str.translate, not a per-char loop.
-    table: dict[int, str] = {ord("ð"): "d"}  # lower() of the Đ look-alike Ð
-    for block in (range(0xC0, 0x250), range(0x370, 0x530), range(0x1E00, 0x1F00)):
-        for code in block:
-            folded = _fold_char(chr(code))
-            if folded != chr(code):
-                table[code] = folded
-    return table
+class _FoldTable(dict[int, str]):
+    """Code point → folded character, filled on first sight of each character.
+
+    ``str.translate`` with this table runs in C, several times faster than a
+    Python loop, and stays exact for any character because misses are computed.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
 
 
-_FOLD_TABLE = _build_fold_table()
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -52,13 +53,12 @@ def fold(text: str) -> str:
     >>> fold("Bưu điện Hoà Bình")
     'buu dien hoa binh'
     """
-    text = nfc(text)
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    if len(lowered) != len(text):  # e.g. "İ" lowers to two chars: keep offsets exact
-        return "".join(_fold_char(c) for c in text)
-    return lowered.translate(_FOLD_TABLE)
+    return nfc(text).translate(_FOLD_TABLE)
+
+
+def fold_nfc(text: str) -> str:
+    """``fold`` for text already in NFC (every stored text is): skips normalising."""
+    return text.translate(_FOLD_TABLE)
 
 
 def squash_spaces(text: str) -> str:

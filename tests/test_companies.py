@@ -9,7 +9,6 @@ from analyse_helpers import seed_text
 
 from digests.companies import (
     RegistryError,
-    fast_fold,
     figures,
     find_mentions,
     find_people,
@@ -20,7 +19,7 @@ from digests.companies import (
 )
 from digests.model import Person
 from digests.sentences import split_sentences
-from digests.textnorm import fold
+from digests.textnorm import fold, fold_nfc
 
 REGISTRY = load_registry()
 
@@ -234,7 +233,7 @@ def test_statements_with_business_figures_score_first() -> None:
 def test_fast_fold_equals_fold() -> None:
     for number in ("000", "002", "004"):
         text = seed_text(number)
-        assert fast_fold(text) == fold(text)
+        assert fold_nfc(text) == fold(text)
 
 
 def write(tmp_path: Path, body: str) -> Path:
