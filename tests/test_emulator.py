@@ -435,6 +435,7 @@ async def test_fault_injection_and_ambiguous_timeout(emulator: BotApiEmulator) -
         with pytest.raises(TimedOut):
             await app.bot.send_message(10, "maybe", read_timeout=0.2)
     assert [m["text"] for m in emulator.sent_messages(10)] == ["maybe"]
+    assert (emulator.stats().sent_count, emulator.stats().rejected_429) == (1, 1)
 
 
 async def test_commands_buttons_and_membership_through_polling(emulator: BotApiEmulator) -> None:

@@ -163,17 +163,21 @@ class EmulatorCore:
                 self._last_bot_activity = self._monotonic()
         if fault is not None:
             error = ApiError(fault.code, fault.description, **fault.parameters)
+            self._count_rejection(error)
             return error.code, error.payload(), delay
         try:
             result = handler(self, params)
         except ApiError as error:
-            with self._lock:
-                if error.code == 429:
-                    self._stats.rejected_429 += 1
-                else:
-                    self._stats.rejected_other += 1
+            self._count_rejection(error)
             return error.code, error.payload(), delay
         return 200, {"ok": True, "result": result}, delay
+
+    def _count_rejection(self, error: ApiError) -> None:
+        with self._lock:
+            if error.code == 429:
+                self._stats.rejected_429 += 1
+            else:
+                self._stats.rejected_other += 1
 
     def _pop_fault(self, name: str) -> Fault | None:
         queue = self._faults.get(name)
