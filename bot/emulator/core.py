@@ -135,6 +135,7 @@ class EmulatorCore:
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._delivered_seq = 0
         self._sent: list[dict[str, Any]] = []
+        self._sent_by_chat: dict[int, list[dict[str, Any]]] = {}  # waits scan one chat only
         self._edits: list[dict[str, Any]] = []
         self._callback_answers: list[dict[str, Any]] = []
         self._callbacks: dict[str, dict[str, Any]] = {}
@@ -472,23 +473,23 @@ class EmulatorCore:
         previews: Any,
     ) -> None:
         now = self._monotonic()
-        self._sent.append(
-            {
-                "chat_id": chat.id,
-                "message_id": message["message_id"],
-                "text": source,
-                "parse_mode": parse_mode,
-                "visible_text": message["text"],
-                "entities": message.get("entities", []),
-                "reply_markup": markup,
-                "reply_to_message_id": message.get("reply_to_message", {}).get("message_id"),
-                "message_thread_id": message.get("message_thread_id"),
-                "link_preview_options": previews,
-                "date": message["date"],
-                "sent_at": now,
-                "seq": seq,
-            }
-        )
+        record = {
+            "chat_id": chat.id,
+            "message_id": message["message_id"],
+            "text": source,
+            "parse_mode": parse_mode,
+            "visible_text": message["text"],
+            "entities": message.get("entities", []),
+            "reply_markup": markup,
+            "reply_to_message_id": message.get("reply_to_message", {}).get("message_id"),
+            "message_thread_id": message.get("message_thread_id"),
+            "link_preview_options": previews,
+            "date": message["date"],
+            "sent_at": now,
+            "seq": seq,
+        }
+        self._sent.append(record)
+        self._sent_by_chat.setdefault(chat.id, []).append(record)
         stats = self._stats
         stats.sent_count += 1
         stats.send_times.append(now)
@@ -986,7 +987,8 @@ class EmulatorCore:
     def sent_messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Every accepted sendMessage, oldest first, optionally for one chat."""
         with self._lock:
-            return [dict(m) for m in self._sent if chat_id is None or m["chat_id"] == chat_id]
+            pool = self._sent if chat_id is None else self._sent_by_chat.get(chat_id, [])
+            return [dict(m) for m in pool]
 
     def edits(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         with self._lock:
@@ -1055,11 +1057,8 @@ class EmulatorCore:
         return self._message_seq.get((after["chat"]["id"], after["message_id"]), 0)
 
     def _messages_after(self, chat_id: int | None, floor: int) -> list[dict[str, Any]]:
-        return [
-            dict(m)
-            for m in self._sent
-            if m["seq"] > floor and (chat_id is None or m["chat_id"] == chat_id)
-        ]
+        pool = self._sent if chat_id is None else self._sent_by_chat.get(chat_id, [])
+        return [dict(m) for m in pool if m["seq"] > floor]
 
     def wait_for_messages(
         self,
