@@ -37,7 +37,7 @@ from telegram.ext import (
 
 from bot import handlers, texts
 from bot.dbworker import DbWorker
-from bot.delivery import startup, sweep_outbox
+from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
 from digests.backup import HEARTBEAT_INTERVAL_S
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 3  # RetryAfter answers the rate limiter absorbs before the policy sees one
 OUTBOX_SWEEP_S = 300
+CHAT_BURST = 3  # messages one chat may get at once before the 1/s pacing starts
 
 
 class PerChatOrder(BaseUpdateProcessor):
@@ -102,7 +103,9 @@ class TelegramLimits(AIORateLimiter):
                 self._chat_limiters = {
                     k: v for k, v in self._chat_limiters.items() if not v.has_capacity(1)
                 }
-            limiter = AsyncLimiter(1, 1 / self._chat_rate)
+            # Telegram lets a chat take a short burst (a digest's few parts, a paged
+            # answer) as long as the average stays near 1/s: a leaky bucket of CHAT_BURST.
+            limiter = AsyncLimiter(CHAT_BURST, CHAT_BURST / self._chat_rate)
             self._chat_limiters[chat_id] = limiter
         return limiter
 
@@ -113,8 +116,17 @@ class TelegramLimits(AIORateLimiter):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Any,
     ) -> Any:
+        if isinstance(rate_limit_args, PartClaim):
+            # An outbox part: claim it only now that the limiter lets it go (see PartClaim).
+            claim, send = rate_limit_args, callback
+
+            async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
+                await claim.before_request()
+                return await send(*call_args, **call_kwargs)
+
+            rate_limit_args = None
         chat_id = data.get("chat_id")
         if isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith("send"):
             async with self._chat_limiter(chat_id):

@@ -125,9 +125,13 @@ async def send_delivery(
     row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
     while not row.done and row.parts_sent < len(row.messages):
         part = row.parts_sent
-        if not await svc.db.write(outbox.claim_part, row.id, part):
-            return await svc.db.read(outbox.get_delivery_by_id, delivery_id)  # someone else has it
-        outcome = await _send_part(app, svc, row, part)
+        claim = PartClaim(svc, row.id, part)
+        if app.bot.rate_limiter is None and not await claim.take():
+            return row  # someone else has it
+        try:
+            outcome = await _send_part(app, svc, row, part, claim)
+        except ClaimLost:
+            return await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         if outcome == "stop":
             return row
@@ -146,17 +150,55 @@ async def send_delivery(
     return row
 
 
+class ClaimLost(Exception):
+    """Another task or process claimed the part first: it sends it, we stop."""
+
+
+class PartClaim:
+    """The outbox claim of one part, taken when the rate limiter lets the request go.
+
+    Taking it only then (``TelegramLimits`` calls ``take`` right before the HTTP
+    request) keeps the window of doubt to the request itself: a process killed
+    while hundreds of parts queue in the limiter leaves none of them "in doubt",
+    so a restart sends them instead of marking them uncertain.
+    """
+
+    def __init__(self, svc: Services, delivery_id: int, part: int) -> None:
+        self._svc, self._delivery_id, self._part = svc, delivery_id, part
+        self.taken = False
+
+    async def take(self) -> bool:
+        """Claim once; later calls (retries of the same part) find it taken."""
+        if not self.taken:
+            self.taken = await self._svc.db.write(outbox.claim_part, self._delivery_id, self._part)
+        return self.taken
+
+    async def before_request(self) -> None:
+        if not await self.take():
+            raise ClaimLost(f"delivery {self._delivery_id} part {self._part}")
+
+
 async def _send_part(
-    app: Application[Any, Any, Any, Any, Any, Any], svc: Services, row: Delivery, part: int
+    app: Application[Any, Any, Any, Any, Any, Any],
+    svc: Services,
+    row: Delivery,
+    part: int,
+    claim: PartClaim,
 ) -> str:
-    """Send one claimed part; returns "next" to go on or "stop". Records the outcome."""
+    """Send one part, claimed as it leaves; returns "next" or "stop". Records the outcome."""
     bot: Bot = app.bot
     chat_id, text = row.chat_id, row.messages[part]
+    limited = app.bot.rate_limiter is not None
     waits = reconnects = 0
     migrated = False
     while True:
         try:
-            await bot.send_message(chat_id, text)
+            if limited:
+                await bot.send_message(chat_id, text, rate_limit_args=claim)  # type: ignore[call-arg]
+            else:
+                await bot.send_message(chat_id, text)
+        except ClaimLost:
+            raise
         except Exception as exc:
             action = decide(exc)
             context = f"chat_id={chat_id} digest_key={row.key} part={part} error={str(exc)!r}"
@@ -184,7 +226,12 @@ async def _send_part(
                 log.error("event=bug_unparsable_html resending_as_plain_text %s", context)
                 plain = html_to_plain(text)
                 try:
-                    await bot.send_message(chat_id, plain, parse_mode=None)
+                    if limited:
+                        await bot.send_message(  # type: ignore[call-arg]
+                            chat_id, plain, parse_mode=None, rate_limit_args=claim
+                        )
+                    else:
+                        await bot.send_message(chat_id, plain, parse_mode=None)
                 except Exception as again:
                     await _give_up(app, svc, row, part, again)
                     return "stop"
