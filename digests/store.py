@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from digests import stories
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument
-from digests.textnorm import fold, nfc
+from digests.textnorm import fold
 
 SaveResult = Literal["added", "updated", "unchanged"]
 Migration = Callable[[Database], None]
@@ -289,27 +289,12 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
-class _FoldTable(dict[int, str]):
-    """A ``str.translate`` table equal to ``textnorm.fold`` per character, filled lazily."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
 _WORDS = re.compile(r"\w+")
-
-
-def fast_fold(text: str) -> str:
-    """``textnorm.fold`` done by ``str.translate`` in C: same result, several times faster."""
-    return nfc(text).translate(_FOLD_TABLE)
 
 
 def content_hash(body: str, folded_body: str | None = None) -> str:
     """sha256 of the folded body: the same text with other tone marks or case is the same."""
-    folded = fast_fold(body) if folded_body is None else folded_body
+    folded = fold(body) if folded_body is None else folded_body
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -334,7 +319,7 @@ def save_article(
     text is "unchanged" whatever its URL, since ``content_hash`` is unique.
     """
     url = canonical_url(article.url or doc.url)
-    folded_body = fast_fold(article.body)
+    folded_body = fold(article.body)
     digest = content_hash(article.body, folded_body)
     try:
         with write_transaction(db):
@@ -454,7 +439,7 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
     # A contentless FTS5 row is deleted by repeating the exact values it was indexed with.
     db.execute(
         "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-        [article_id, fast_fold(title), fast_fold(body)],
+        [article_id, fold(title), fold(body)],
     )
     row = db.execute(
         "SELECT signature FROM story_sketches WHERE article_id = ?", [article_id]
@@ -475,7 +460,7 @@ def _write_children(
         "INSERT INTO sentences (article_id, idx, paragraph, text, folded, is_heading) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (article_id, s.idx, s.paragraph, s.text, fast_fold(s.text), int(s.is_heading))
+            (article_id, s.idx, s.paragraph, s.text, fold(s.text), int(s.is_heading))
             for s in analysis.sentences
         ],
     )
@@ -498,7 +483,7 @@ def _write_children(
     _insert_organisations(db, analysis.organisations)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        [article_id, fast_fold(article.title), folded_body],
+        [article_id, fold(article.title), folded_body],
     )
     story_id = _link_story(db, article_id, _WORDS.findall(folded_body))
     conn.execute("UPDATE articles SET story_id = ? WHERE id = ?", [story_id, article_id])
@@ -574,7 +559,7 @@ def reindex_fts(db: Database) -> int:
         for article_id, title, body in db.execute("SELECT id, title, body FROM articles"):
             db.execute(
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                [article_id, fast_fold(title), fast_fold(body)],
+                [article_id, fold(title), fold(body)],
             )
             count += 1
     return count
