@@ -9,9 +9,11 @@ stopped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -22,6 +24,7 @@ from digests.progress import Progress
 from digests.sources import Failure, iter_items
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -104,15 +107,23 @@ def ingest_document(
     from digests.analyse import analyse
     from digests.clean import clean_document
 
-    article = clean_document(doc, today=today)
+    article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
+    analysis = _step("analysis", doc, lambda: analyse(article))
     try:
-        analysis = analyse(article)
+        return store.save_article(db, doc, article, analysis)
+    except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written
+        raise BadItem(f"not stored: {exc}") from exc
+
+
+def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
+    """Run one pipeline step; a bug tripped by one document fails that document only."""
+    try:
+        return run()
     except BadItem:
         raise
-    except Exception as exc:  # one article the analyser trips on must not stop the batch
-        log.exception("analysis failed for %s", doc.origin)
-        raise BadItem(f"analysis failed: {type(exc).__name__}: {exc}"[:200]) from exc
-    return store.save_article(db, doc, article, analysis)
+    except Exception as exc:
+        log.debug("%s failed for %s", name, doc.origin, exc_info=True)
+        raise BadItem(f"{name} failed: {type(exc).__name__}: {exc}"[:200]) from exc
 
 
 def _sync_registry(db: Database) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 TEASER_CHARS = 400  # a feed item whose text is shorter than this is a teaser: fetch its page
 
 Kind = Literal["text", "html", "feed"]
+log = logging.getLogger(__name__)
 
 
 class SourceProblem(BadItem):
@@ -93,10 +95,14 @@ def is_url(target: str) -> bool:
 def iter_items(targets: list[str], fetcher: Fetcher) -> Iterator[Item]:
     """Every document (or failure) the targets lead to, in order, lazily."""
     for target in targets:
-        if is_url(target):
-            yield from _from_url(target, fetcher)
-        else:
-            yield from _from_path(target, fetcher)
+        try:
+            if is_url(target):
+                yield from _from_url(target, fetcher)
+            else:
+                yield from _from_path(target, fetcher)
+        except Exception as exc:  # a bug tripped by one source must not stop the others
+            log.debug("reading %s failed", target, exc_info=True)
+            yield Failure(target, f"unexpected error: {type(exc).__name__}: {exc}"[:200])
 
 
 # --------------------------------------------------------------------------- files

@@ -13,6 +13,7 @@ from conftest import LocalSite, Page
 from digests import store
 from digests.fetch import Fetcher
 from digests.ingest import IngestReport, ingest
+from digests.model import Analysis, CleanArticle
 from digests.progress import Progress, ProgressState
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -277,3 +278,25 @@ def test_progress_state_rate() -> None:
     ticks = iter([0.0, 4.0])
     progress = Progress(io.StringIO(), clock=lambda: next(ticks))
     assert progress.state(8, 8, 0, 0, 0) == ProgressState(8, 2.0, 8, 0, 0, 0)
+
+
+def test_a_bug_on_one_document_fails_only_that_document(
+    db_path: Path, tmp_path: Path, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digests.analyse
+
+    real = digests.analyse.analyse
+
+    def flaky(article: CleanArticle) -> Analysis:
+        if "Hoa Kỳ" in article.title:
+            raise RuntimeError("boom")
+        return real(article)
+
+    monkeypatch.setattr(digests.analyse, "analyse", flaky)
+    (tmp_path / "a.txt").write_text(seed(4), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(seed(1), encoding="utf-8")
+    report = ingest(store.open_db(db_path), [str(tmp_path)], fetcher=fetcher)
+    assert report.summary() == "added 1, updated 0, skipped 0, failed 1"
+    assert [(Path(f.item).name, f.reason) for f in report.failures] == [
+        ("a.txt", "analysis failed: RuntimeError: boom")
+    ]
