@@ -147,11 +147,13 @@ def build_application(
     clock: Clock | None = None,
     db: DbWorker | None = None,
     rate_limit: bool = True,
+    read_timeout: float | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for run_polling/run_webhook (or initialize/start in tests).
 
     ``base_url`` overrides settings.api_base_url (the emulator); ``clock``
-    drives schedules and catch-up in tests; ``db`` shares a DbWorker.
+    drives schedules and catch-up in tests; ``db`` shares a DbWorker;
+    ``read_timeout`` overrides PTB's 5 s wait for an answer (tests provoke timeouts).
     """
     the_token = token or settings.token
     if not the_token:
@@ -176,6 +178,8 @@ def build_application(
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
     if rate_limit:
         builder = builder.rate_limiter(TelegramLimits(settings))  # type: ignore[arg-type]
     app = builder.build()
