@@ -146,3 +146,35 @@ def test_add_command_lets_the_bot_extend_the_parser(capsys: pytest.CaptureFixtur
     args = parser.parse_args(["hello", "--db", "x.db"])
     assert cli.dispatch(args, parser) == 0
     assert capsys.readouterr().out == "hello x.db\n"
+
+
+def test_ingest_seeds_then_reingest(
+    db_path: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", str(db_path), "ingest", str(seeds_dir))
+    assert (code, out, err) == (0, "Đã thêm 5, cập nhật 0, bỏ qua 0 (không đổi), lỗi 0.\n", "")
+    code, out, _ = run(capsys, "--db", str(db_path), "--lang", "en", "ingest", str(seeds_dir))
+    assert (code, out) == (0, "added 0, updated 0, skipped 5, failed 0\n")
+
+
+def test_ingest_reports_bad_items_and_exits_1(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    missing = tmp_path / "nope"
+    code, out, err = run(
+        capsys, "--db", str(db_path), "ingest", str(tmp_path / "empty.txt"), str(missing)
+    )
+    assert code == 1
+    assert out == (
+        f"✗ {tmp_path / 'empty.txt'}: tệp rỗng\n"
+        f"✗ {missing}: không có tệp hay thư mục này\n"
+        "Đã thêm 0, cập nhật 0, bỏ qua 0 (không đổi), lỗi 2.\n"
+    )
+    assert err == ""  # progress stays quiet when stderr is not a terminal
+    code, out, _ = run(capsys, "--db", str(db_path), "--json", "ingest", str(missing))
+    data = json.loads(out)
+    assert data["failed"] == 1
+    assert data["failures"] == [
+        {"item": str(missing), "reason": "no such file or folder", "code": "missing", "params": {}}
+    ]
