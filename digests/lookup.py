@@ -358,7 +358,8 @@ def list_companies(db: Database, *, include_unmentioned: bool = False) -> list[C
 def targets_report(
     db: Database, year_from: int, year_to: int | None = None, *, limit: int = 20
 ) -> TargetsReport:
-    """Goals set for the years in range, earliest year first, newest article first."""
+    """Goals for the years in range: by year, goals for a whole year before those for a month,
+    newest article first (the order of the targets_year index, so no sort is needed)."""
     year_to = year_from if year_to is None else year_to
     limit = max(1, min(limit, 200))
     total = int(
@@ -370,7 +371,7 @@ def targets_report(
         "SELECT t.year, t.month, t.goal, t.setter, t.sentence, a.id, a.title, a.source, a.url, "
         "a.published, a.story_id FROM targets t JOIN articles a ON a.id = t.article_id "
         "WHERE t.year BETWEEN ? AND ? "
-        "ORDER BY t.year, t.month IS NOT NULL, t.month, t.article_id DESC LIMIT ?",
+        "ORDER BY t.year, t.month, t.article_id DESC LIMIT ?",
         [year_from, year_to, limit * 4],
     ).fetchall()
     seen: set[tuple[int, str]] = set()

@@ -207,7 +207,7 @@ CREATE TABLE mentions (
   alias TEXT NOT NULL,
   sentence_idx INTEGER NOT NULL
 );
-CREATE INDEX mentions_org ON mentions (org_key, article_id);
+CREATE INDEX mentions_org ON mentions (org_key, article_id, sentence_idx, alias);
 CREATE INDEX mentions_article ON mentions (article_id);
 CREATE TABLE organisations (
   key TEXT PRIMARY KEY,
@@ -234,7 +234,7 @@ CREATE TABLE targets (
   sentence_idx INTEGER NOT NULL,
   sentence TEXT NOT NULL
 );
-CREATE INDEX targets_year ON targets (year, month);
+CREATE INDEX targets_year ON targets (year, month, article_id DESC);
 CREATE INDEX targets_article ON targets (article_id);
 CREATE VIRTUAL TABLE articles_fts USING fts5 (
   title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
