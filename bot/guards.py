@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -73,24 +74,44 @@ async def member_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     return str(member.status)
 
 
-async def can_change(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, operator_ids: Collection[int]
-) -> bool:
+@dataclass(frozen=True)
+class Asker:
+    """Who is asking to change a chat's settings, as the update tells it."""
+
+    chat_type: str
+    chat_id: int
+    user_id: int | None
+    sender_chat_id: int | None
+
+
+def asker_of(update: Update) -> Asker | None:
+    """The chat and sender of a message or button press (None for other updates)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None:
-        return False
-    user_id = user.id if user else None
+        return None
     sender = message.sender_chat.id if message is not None and message.sender_chat else None
     if update.callback_query is not None:
         sender = None  # buttons are always pressed by a named user
+    return Asker(chat.type, chat.id, user.id if user else None, sender)
+
+
+async def can_change(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, operator_ids: Collection[int]
+) -> bool:
+    asker = asker_of(update)
+    if asker is None:
+        return False
     status = None
-    if needs_member_lookup(chat.type, chat.id, user_id, sender) and user_id not in operator_ids:
+    lookup = needs_member_lookup(
+        asker.chat_type, asker.chat_id, asker.user_id, asker.sender_chat_id
+    )
+    if lookup and asker.user_id not in operator_ids:
         status = await member_status(update, context)
     return may_change_settings(
-        chat_type=chat.type,
-        chat_id=chat.id,
-        user_id=user_id,
-        sender_chat_id=sender,
+        chat_type=asker.chat_type,
+        chat_id=asker.chat_id,
+        user_id=asker.user_id,
+        sender_chat_id=asker.sender_chat_id,
         operator_ids=operator_ids,
         member_status=status,
     )

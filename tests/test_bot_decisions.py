@@ -1,0 +1,278 @@
+"""The handlers' and guards' pure decisions, fed with synthetic Updates (Update.de_json)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot import handlers, texts
+from bot.answers import paginate
+from bot.app import menu
+from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
+from bot.settings import Settings
+from digests.lookup import BadArgument
+from digests.telegram_html import visible_length
+
+THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
+GROUP = -100123
+ANONYMOUS = {"id": GROUP_ANONYMOUS_BOT_ID, "is_bot": True, "first_name": "Group"}
+
+
+def message_update(text: str, chat: dict[str, Any], **fields: Any) -> Update:
+    message = {"message_id": 7, "date": 1741567800, "chat": chat, "text": text, **fields}
+    update = Update.de_json({"update_id": 1, "message": message}, None)
+    assert update is not None
+    return update
+
+
+def group(chat_id: int = GROUP) -> dict[str, Any]:
+    return {"id": chat_id, "type": "supergroup", "title": "Phòng CNTT"}
+
+
+def user(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Lan"}
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["postal,", "ai"], ["postal", "ai"]),
+        (["postal,ai"], ["postal", "ai"]),
+        (["  ", ","], []),
+        ([], []),
+    ],
+)
+def test_split_words_on_spaces_and_commas(args: list[str], expected: list[str]) -> None:
+    assert handlers.split_words(args) == expected
+
+
+def test_theme_keys_case_insensitive_in_order_without_repeats() -> None:
+    chosen, unknown = handlers.parse_theme_keys(["AI", "postal", "ai", "bưu"], THEMES)
+    assert chosen == ["ai", "postal"]
+    assert unknown == ["bưu"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["en"], "en"), (["VI"], "vi"), (["fr"], None), ([], None), (["vi", "en"], None)],
+)
+def test_parse_language(args: list[str], expected: str | None) -> None:
+    assert handlers.parse_language(args) == expected
+
+
+def test_lookup_errors_become_the_problem_shown_with_the_usage() -> None:
+    assert handlers.problem_for(BadArgument("empty")) == ("missing", "", None)
+    too_long = BadArgument("too_long", length=300, limit=200)
+    assert handlers.problem_for(too_long) == ("too_long", "300", 200)
+    assert handlers.problem_for(BadArgument("bad_year", value="20x5")) == ("bad_year", "20x5", None)
+    reversed_range = BadArgument("reversed_range", start=2030, end=2025)
+    assert handlers.problem_for(reversed_range) == ("bad_year", "2030-2025", None)
+
+
+# --------------------------------------------------------------------------- themes, buttons
+
+
+def test_toggle_theme_from_all_switches_one_off() -> None:
+    assert handlers.toggle_theme(None, "press", THEMES) == (
+        "postal",
+        "telecom",
+        "ai",
+        "cybersecurity",
+    )
+
+
+def test_toggle_theme_on_keeps_catalogue_order() -> None:
+    assert handlers.toggle_theme(("ai",), "postal", THEMES) == ("postal", "ai")
+
+
+def test_toggle_last_theme_off_means_every_theme_not_no_digest() -> None:
+    assert handlers.toggle_theme(("ai",), "ai", THEMES) is None
+
+
+def test_toggle_back_to_all_is_stored_as_no_filter() -> None:
+    assert (
+        handlers.toggle_theme(("postal", "telecom", "ai", "press"), "cybersecurity", THEMES) is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("more:12:1", ("more", ["12", "1"])),
+        ("theme:ai", ("theme", ["ai"])),
+        ("theme:*", ("theme", ["*"])),
+        ("more:12", ("", [])),
+        ("more:x:1", ("", [])),
+        ("theme:", ("", [])),
+        ("lol", ("", [])),
+        (None, ("", [])),
+    ],
+)
+def test_parse_callback(data: str | None, expected: tuple[str, list[str]]) -> None:
+    assert handlers.parse_callback(data) == expected
+
+
+def test_button_data_fits_telegrams_64_bytes() -> None:
+    assert handlers.more_data(2**40, 999) == f"more:{2**40}:999"
+    with pytest.raises(ValueError):
+        handlers.theme_data("x" * 60)
+
+
+# --------------------------------------------------------------------------- addressing
+
+
+@pytest.mark.parametrize(
+    ("text", "chat_type", "expected"),
+    [
+        ("/help", "private", True),
+        ("/help@ictdigest_bot", "group", True),
+        ("/help@ICTDigest_Bot now", "supergroup", True),
+        ("/help@otherbot", "group", False),
+        ("/help@otherbot", "private", False),
+        ("/frobnicate", "group", False),  # a bare unknown command may be another bot's
+        ("hello /help", "private", False),
+    ],
+)
+def test_addressed_to_me(text: str, chat_type: str, expected: bool) -> None:
+    assert handlers.addressed_to_me(text, "ictdigest_bot", chat_type) is expected
+
+
+# --------------------------------------------------------------------------- paging
+
+
+def test_paginate_cuts_at_blank_lines_within_the_limit_and_keeps_everything() -> None:
+    blocks = [f"<b>Bài {i}</b>\n{'chữ ' * 40}" for i in range(30)]
+    pages = paginate("\n\n".join(blocks), limit=500)
+    assert len(pages) > 1
+    assert all(visible_length(page) <= 500 for page in pages)
+    assert all(page.count("<b>") == page.count("</b>") for page in pages)
+    titles = [t for page in pages for t in re.findall(r"<b>(Bài \d+)</b>", page)]
+    assert titles == [f"Bài {i}" for i in range(30)]
+
+
+def test_paginate_short_answer_is_one_page() -> None:
+    assert paginate("<b>Viettel</b>\n\nMột dòng.") == ["<b>Viettel</b>\n\nMột dòng."]
+
+
+def test_paginate_one_enormous_line_is_shortened_not_split_inside_a_tag() -> None:
+    pages = paginate("<i>" + "a" * 5000 + "</i>", limit=1000)
+    assert all(visible_length(p) <= 1000 for p in pages)
+    assert "<i>" not in "".join(pages)
+
+
+# --------------------------------------------------------------------------- who may change
+
+
+def decide(update: Update, status: str | None = None, operators: tuple[int, ...] = ()) -> bool:
+    asker = asker_of(update)
+    assert asker is not None
+    return may_change_settings(
+        chat_type=asker.chat_type,
+        chat_id=asker.chat_id,
+        user_id=asker.user_id,
+        sender_chat_id=asker.sender_chat_id,
+        operator_ids=operators,
+        member_status=status,
+    )
+
+
+def test_private_chat_user_may_change() -> None:
+    update = message_update("/time 08:00", {"id": 55, "type": "private"}, **{"from": user(55)})
+    assert asker_of(update) == Asker("private", 55, 55, None)
+    assert decide(update)
+
+
+def test_group_member_may_not_change_but_admin_and_owner_may() -> None:
+    update = message_update("/time 08:00", group(), **{"from": user(56)})
+    assert not decide(update, "member")
+    assert not decide(update, None)  # getChatMember failed: refuse, never guess
+    assert decide(update, "administrator")
+    assert decide(update, "creator")
+
+
+def test_anonymous_admin_writing_as_the_group_may_change() -> None:
+    update = message_update("/time 08:00", group(), **{"from": ANONYMOUS, "sender_chat": group()})
+    assert asker_of(update) == Asker("supergroup", GROUP, GROUP_ANONYMOUS_BOT_ID, GROUP)
+    assert decide(update, None)
+
+
+def test_a_channel_posting_into_the_group_is_not_an_admin() -> None:
+    channel = {"id": -100999, "type": "channel", "title": "Kênh khác"}
+    update = message_update(
+        "/time 08:00",
+        group(),
+        **{
+            "from": {"id": 136817688, "is_bot": True, "first_name": "Channel"},
+            "sender_chat": channel,
+        },
+    )
+    assert not decide(update, "member")
+
+
+def test_operators_may_change_any_group() -> None:
+    update = message_update("/time 08:00", group(), **{"from": user(77)})
+    assert decide(update, "member", operators=(77,))
+
+
+def test_button_press_is_judged_by_the_named_user() -> None:
+    message = {"message_id": 9, "date": 1741567800, "chat": group(), "sender_chat": group()}
+    data = {
+        "id": "1",
+        "from": user(56),
+        "chat_instance": "1",
+        "data": "theme:ai",
+        "message": message,
+    }
+    update = Update.de_json({"update_id": 2, "callback_query": data}, None)
+    assert update is not None
+    assert asker_of(update) == Asker("supergroup", GROUP, 56, None)
+    assert not decide(update, "member")
+
+
+# --------------------------------------------------------------------------- help text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_command_has_help_text_and_an_example(lang: str) -> None:
+    specs = {spec.name: spec for spec in texts.command_specs(lang)}
+    assert set(specs) == set(handlers.COMMANDS)
+    for name, spec in specs.items():
+        assert spec.description, name
+        assert spec.example.startswith(f"/{name}"), spec
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_help_lists_every_command(lang: str) -> None:
+    help_text = texts.html(
+        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False
+    )
+    for name in handlers.COMMANDS:
+        assert re.search(rf"^/{name}\b", help_text, re.M), name
+
+
+def test_help_differs_by_language() -> None:
+    vi = {s.name: s.description for s in texts.command_specs("vi")}
+    en = {s.name: s.description for s in texts.command_specs("en")}
+    assert vi["search"] == "Tìm bài viết"
+    assert en["search"] != vi["search"]
+
+
+def test_group_menu_shows_only_what_members_may_use() -> None:
+    names = [c.command for c in menu("vi", "groups", Settings())]
+    assert names == [
+        "help",
+        "digest",
+        "themes",
+        "company",
+        "companies",
+        "target",
+        "search",
+        "about",
+    ]
+    assert [c.command for c in menu("en", "admins", Settings())] == list(handlers.COMMANDS)
