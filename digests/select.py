@@ -31,7 +31,6 @@ from digests.summarize import (
 from digests.themes import (
     SENTENCE_THRESHOLD,
     ArticleTheme,
-    Theme,
     ThemeSet,
     classify_article,
     load_themes,
@@ -252,11 +251,8 @@ def is_enumeration(text: str) -> bool:
     return capitalised / max(1, len(tokens)) >= 0.35
 
 
-def topic_bonus(theme: Theme | None, text: str, folded: str) -> float:
+def topic_bonus(offset: int | None, text: str) -> float:
     """A theme named early in a sentence is its topic, not an afterthought."""
-    if theme is None:
-        return 0.0
-    offset = theme.first_match(text, folded)
     return TOPIC_BONUS if offset is not None and offset < TOPIC_SHARE * len(text) else 0.0
 
 
@@ -284,6 +280,7 @@ def _theme_candidates(
     article: _Article,
     theme_set: ThemeSet,
     scores: list[dict[str, float]],
+    firsts: list[dict[str, int]],
     title_scores: dict[str, float],
 ) -> dict[str, _Candidate]:
     """This article's bullet for each theme it relates to."""
@@ -314,7 +311,7 @@ def _theme_candidates(
             i: base[i].score
             + THEME_WEIGHT * min(scores[i][key], RELEVANCE_CAP)
             - bullet_penalty(article.texts[i])
-            + topic_bonus(theme_set.get(key), article.texts[i], article.folded[i])
+            + topic_bonus(firsts[i].get(key), article.texts[i])
             for i in on_theme
         }
         ranked = sorted(on_theme, key=lambda i: (-value[i], i))
@@ -345,16 +342,32 @@ def _theme_candidates(
     return result
 
 
-def _sentence_scores(themes: ThemeSet, text: str, folded: str) -> dict[str, float]:
-    """Theme scores of one sentence; lists and catch-all sentences score nothing."""
-    scores = themes.scores(text, folded)
-    if not scores:
-        return scores
-    strong = sum(1 for value in scores.values() if value >= SENTENCE_THRESHOLD)
-    if strong >= 4 or is_enumeration(text):
-        return {}
-    top = max(scores.values())
-    return {key: value for key, value in scores.items() if value >= SPECIFICITY * top}
+def _sentence_scores(
+    themes: ThemeSet, texts: Sequence[str], folded: Sequence[str]
+) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
+    """Each sentence's theme scores and first-term offsets, one regex pass per theme.
+
+    Lists of names and sentences touching four themes or more score nothing; a
+    theme outweighed 1 : 2.5 by another in the same sentence does not count.
+    """
+    scores: list[dict[str, float]] = [{} for _ in texts]
+    firsts: list[dict[str, int]] = [{} for _ in texts]
+    for theme in themes:
+        values, offsets = theme.scan(texts, folded)
+        for index, (value, offset) in enumerate(zip(values, offsets, strict=True)):
+            if value > 0 and offset is not None:
+                scores[index][theme.key] = value
+                firsts[index][theme.key] = offset
+    for index, sentence in enumerate(scores):
+        if not sentence:
+            continue
+        strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
+        if strong >= 4 or is_enumeration(texts[index]):
+            scores[index] = {}
+            continue
+        top = max(sentence.values())
+        scores[index] = {k: v for k, v in sentence.items() if v >= SPECIFICITY * top}
+    return scores, firsts
 
 
 def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[str, ...]]]:
@@ -375,22 +388,30 @@ def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple
     return merged
 
 
-def _order(merged: list[tuple[_Candidate, tuple[str, ...]]]) -> list[DigestItem]:
-    """About-articles first, then mentions; within each, MMR by summary overlap."""
+def _order(merged: list[tuple[_Candidate, tuple[str, ...]]], budget: int) -> list[DigestItem]:
+    """About-articles first, then mentions; within each, MMR by summary overlap.
+
+    MMR runs only for the bullets that will be shown; the rest keep score order
+    (they are only counted), which keeps a 1,000-article digest fast.
+    """
     ordered: list[DigestItem] = []
     for about in (True, False):
         pool = [m for m in merged if m[0].relation.about is about]
+        pool.sort(key=lambda m: (-m[0].score, m[0].article.id))
         chosen: list[_Candidate] = []
         while pool:
-            best_index = max(
-                range(len(pool)),
-                key=lambda i: (
-                    pool[i][0].score
-                    - MMR_LAMBDA
-                    * max((overlap(pool[i][0].tokens, c.tokens) for c in chosen), default=0.0),
-                    -pool[i][0].article.id,
-                ),
-            )
+            if len(ordered) >= budget:
+                best_index = 0
+            else:
+                best_index = max(
+                    range(len(pool)),
+                    key=lambda i: (
+                        pool[i][0].score
+                        - MMR_LAMBDA
+                        * max((overlap(pool[i][0].tokens, c.tokens) for c in chosen), default=0.0),
+                        -pool[i][0].article.id,
+                    ),
+                )
             candidate, also = pool.pop(best_index)
             chosen.append(candidate)
             article = candidate.article
@@ -430,21 +451,19 @@ def build_digest(
     _load_sentences(db, articles)
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
     for article in articles:
-        scores = [
-            _sentence_scores(theme_set, text, folded)
-            for text, folded in zip(article.texts, article.folded, strict=True)
-        ]
+        scores, firsts = _sentence_scores(theme_set, article.texts, article.folded)
         if not any(scores):
             continue
         title_scores = theme_set.scores(article.title)
-        for key, candidate in _theme_candidates(article, theme_set, scores, title_scores).items():
+        candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores)
+        for key, candidate in candidates.items():
             per_theme[key].append(candidate)
     sections: list[DigestSection] = []
     for theme in theme_set:
-        items = _order(_merge_stories(per_theme[theme.key]))
+        budget = max(1, per_section)
+        items = _order(_merge_stories(per_theme[theme.key]), budget)
         if not items:
             continue
-        budget = max(1, per_section)
         sections.append(
             DigestSection(
                 theme=theme.key,

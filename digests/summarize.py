@@ -93,12 +93,17 @@ def _tfidf(vectors: Sequence[Counter[str]]) -> list[dict[str, float]]:
     ]
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], a_norm: float, b_norm: float) -> float:
+    if not a_norm or not b_norm:
+        return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+    get = b.get
+    return sum(weight * get(term, 0.0) for term, weight in a.items()) / (a_norm * b_norm)
 
 
 def information(text: str) -> float:
@@ -128,11 +133,13 @@ def score_sentences(
     for vector in weighted:
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
+    centroid_norm, title_norm = _norm(centroid), _norm(title_vector)
     scored: list[ScoredSentence] = []
     for idx, (text, vector) in enumerate(zip(sentences, sentence_vectors, strict=True)):
+        norm = _norm(vector)
         score = (
-            CENTRALITY_WEIGHT * _cosine(vector, centroid)
-            + TITLE_WEIGHT * _cosine(vector, title_vector)
+            CENTRALITY_WEIGHT * _cosine(vector, centroid, norm, centroid_norm)
+            + TITLE_WEIGHT * _cosine(vector, title_vector, norm, title_norm)
             + POSITION_WEIGHT * position_prior(idx)
             + INFORMATION_WEIGHT * information(text)
         )
@@ -234,9 +241,7 @@ def _summarize_text_file(path: Path, text: str, sentences: int, max_chars: int |
         kind="html" if _looks_like_raw_page(text) else "text",
     )
     article = clean_document(doc)  # raises BadItem with a one-line reason
-    body = "\n\n".join(
-        p for i, p in enumerate(article.paragraphs) if i not in article.headings
-    )
+    body = "\n\n".join(p for i, p in enumerate(article.paragraphs) if i not in article.headings)
     return summarize_article(article.title, body, sentences=sentences, max_chars=max_chars)
 
 

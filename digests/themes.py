@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,6 +72,41 @@ class Theme:
 
     def score(self, text: str, folded: str | None = None) -> float:
         return sum(self.matches(text, folded).values())
+
+    def scan(
+        self, texts: Sequence[str], folded: Sequence[str]
+    ) -> tuple[list[float], list[int | None]]:
+        """Scores and first-term offsets of many sentences in one regex pass.
+
+        ``folded`` must be the fold of each text (same lengths); sentences are
+        joined with newlines so a term never spans two of them.
+        """
+        if any(len(t) != len(f) for t, f in zip(texts, folded, strict=True)):
+            return (
+                [self.score(t) for t in texts],
+                [self.first_match(t) for t in texts],
+            )
+        text, joined = "\n".join(texts), "\n".join(folded)
+        starts: list[int] = []
+        offset = 0
+        for sentence in texts:
+            starts.append(offset)
+            offset += len(sentence) + 1
+        if self._excluded is not None:
+            text, joined = _mask(text, joined, self._excluded)
+        found: list[dict[str, float]] = [{} for _ in texts]
+        first: list[int | None] = [None] * len(texts)
+        for pattern, subject in ((self._folded, joined), (self._exact, text)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(subject):
+                index = bisect_right(starts, match.start()) - 1
+                term = match.group(0)
+                found[index][term] = self._weights[term]
+                position = match.start() - starts[index]
+                current = first[index]
+                first[index] = position if current is None else min(current, position)
+        return [sum(f.values()) for f in found], first
 
     def first_match(self, text: str, folded: str | None = None) -> int | None:
         """Offset of the earliest term in ``text``, or None: early means it is the topic."""
