@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,6 @@ from sqlite_utils import Database
 
 from digests.summarize import (
     THEME_WEIGHT,
-    ScoredSentence,
-    features,
     is_summary_sentence,
     join_summary,
     overlap,
@@ -286,12 +284,8 @@ def _theme_candidates(
     """This article's bullet for each theme it relates to."""
     body = [i for i, heading in enumerate(article.headings) if not heading]
     heads = [i for i, heading in enumerate(article.headings) if heading]
-    eligible = [
-        not article.headings[i] and is_summary_sentence(text)
-        for i, text in enumerate(article.texts)
-    ]
-    base: list[ScoredSentence] | None = None
-    result: dict[str, _Candidate] = {}
+    plans: list[tuple[str, ArticleTheme, list[int]]] = []
+    eligible: dict[int, bool] = {}
     for key in theme_set.keys:
         relation = classify_article(
             title_scores.get(key, 0.0),
@@ -300,13 +294,22 @@ def _theme_candidates(
         )
         if relation is None:
             continue
-        on_theme = [
-            i for i in body if eligible[i] and scores[i].get(key, 0.0) >= SENTENCE_THRESHOLD
-        ]
-        if not on_theme:
-            continue
-        if base is None:
-            base = score_sentences(article.title, article.texts)
+        on_theme = []
+        for i in body:
+            if scores[i].get(key, 0.0) < SENTENCE_THRESHOLD:
+                continue
+            if i not in eligible:
+                eligible[i] = is_summary_sentence(article.texts[i])
+            if eligible[i]:
+                on_theme.append(i)
+        if on_theme:
+            plans.append((key, replace(relation, key=key), on_theme))
+    if not plans:
+        return {}
+    needed = {i for _, _, on_theme in plans for i in on_theme}
+    base = score_sentences(article.title, article.texts, folded=article.folded, only=needed)
+    result: dict[str, _Candidate] = {}
+    for key, relation, on_theme in plans:
         value = {
             i: base[i].score
             + THEME_WEIGHT * min(scores[i][key], RELEVANCE_CAP)
@@ -323,20 +326,12 @@ def _theme_candidates(
                 break
         chosen.sort()
         best = max(value[i] for i in chosen)
-        summary = join_summary([article.texts[i] for i in chosen])
         result[key] = _Candidate(
             article=article,
-            relation=ArticleTheme(
-                key=key,
-                score=relation.score,
-                sentences=relation.sentences,
-                share=relation.share,
-                in_title=relation.in_title,
-                about=relation.about,
-            ),
-            summary=summary,
+            relation=relation,
+            summary=join_summary([article.texts[i] for i in chosen]),
             quoted=tuple(article.texts[i] for i in chosen),
-            tokens=frozenset(features(summary)),
+            tokens=frozenset().union(*(base[i].tokens for i in chosen)),
             score=best + 0.05 * min(relation.score, 30.0),
         )
     return result

@@ -15,7 +15,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -37,6 +37,7 @@ _CAPTION = re.compile(
     r"\((?:Ảnh|ảnh|Ản|ản|Nguồn|nguồn)\b[^)]*\)\s*$|^(?:Ảnh|Video|Clip|Nguồn)\s*:|- Ảnh \d+\.?$"
 )
 _FIGURE = re.compile(r"\d")
+_SYLLABLE = re.compile(r"\w+")
 _ORG_TOKEN = re.compile(
     r"\b[A-ZĐ][A-Z0-9Đ&]{1,}[a-z]*\b|\b(?:Tập đoàn|Tổng Công ty|Công ty|Bộ|Cục)\b"
 )
@@ -54,9 +55,9 @@ class ScoredSentence:
     tokens: frozenset[str]
 
 
-def features(text: str) -> list[str]:
-    """Syllable unigrams and bigrams of the folded text."""
-    syllables = words(text)
+def features(text: str, folded: str | None = None) -> list[str]:
+    """Syllable unigrams and bigrams of the folded text (pass ``folded`` if known)."""
+    syllables = _SYLLABLE.findall(folded) if folded is not None else words(text)
     return syllables + [f"{a}_{b}" for a, b in pairwise(syllables)]
 
 
@@ -123,19 +124,35 @@ def score_sentences(
     sentences: Sequence[str],
     *,
     theme_scores: Sequence[float] | None = None,
+    folded: Sequence[str] | None = None,
+    only: Collection[int] | None = None,
 ) -> list[ScoredSentence]:
-    """Score every sentence of one article (theme scores optional, for digests)."""
-    counters = [Counter(features(s)) for s in sentences]
+    """Score every sentence of one article (theme scores optional, for digests).
+
+    ``folded`` (the stored folded texts) saves folding again; ``only`` limits
+    the work to the sentences that can be chosen — the others still shape the
+    centroid but score 0.
+    """
+    counters = [
+        Counter(features(s, folded[i] if folded is not None else None))
+        for i, s in enumerate(sentences)
+    ]
     title_counter = Counter(features(title))
-    weighted = _tfidf([*counters, title_counter])
-    sentence_vectors, title_vector = weighted[:-1], weighted[-1]
-    centroid: dict[str, float] = {}
-    for vector in weighted:
-        for term, weight in vector.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
+    df: Counter[str] = Counter()
+    for counter in (*counters, title_counter):
+        df.update(counter.keys())
+    n = len(counters) + 1
+    idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
+    # Most syllables occur once per sentence, so the centroid of the TF-IDF
+    # vectors is, to within the log-tf of repeats, idf × document frequency.
+    centroid = {term: idf[term] * count for term, count in df.items()}
+    title_vector = {t: (1 + math.log(tf)) * idf[t] for t, tf in title_counter.items()}
     centroid_norm, title_norm = _norm(centroid), _norm(title_vector)
-    scored: list[ScoredSentence] = []
-    for idx, (text, vector) in enumerate(zip(sentences, sentence_vectors, strict=True)):
+    wanted = range(len(sentences)) if only is None else only
+    scored = [ScoredSentence(i, text, 0.0, frozenset()) for i, text in enumerate(sentences)]
+    for idx in wanted:
+        text = sentences[idx]
+        vector = {t: (1 + math.log(tf)) * idf[t] for t, tf in counters[idx].items()}
         norm = _norm(vector)
         score = (
             CENTRALITY_WEIGHT * _cosine(vector, centroid, norm, centroid_norm)
@@ -145,7 +162,7 @@ def score_sentences(
         )
         if theme_scores is not None:
             score += THEME_WEIGHT * theme_scores[idx]
-        scored.append(ScoredSentence(idx, text, score, frozenset(counters[idx])))
+        scored[idx] = ScoredSentence(idx, text, score, frozenset(counters[idx]))
     return scored
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from digests.textnorm import fold, nfc
 
@@ -137,12 +138,32 @@ def _mask(text: str, folded: str, pattern: re.Pattern[str]) -> tuple[str, str]:
 
 
 def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
-    # Longest first, so "cáp quang biển" wins over "cáp quang" at the same place.
-    ordered = sorted(set(terms), key=lambda t: (-len(t), t))
-    if not ordered:
+    """One regex for all ``terms`` as whole words, shaped as a character trie.
+
+    A trie lets the engine reject a position on its first character instead of
+    trying every term in turn; longer terms win at the same place because each
+    node tries its continuations before stopping ("cáp quang biển" over "cáp quang").
+    """
+    trie: dict[str, Any] = {}
+    for term in set(terms):
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = True
+    if not trie:
         return None
-    body = "|".join(re.escape(t) for t in ordered)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+    return re.compile(rf"(?<!\w)(?:{_trie_pattern(trie)})(?!\w)", flags)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [
+        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends_here else body
 
 
 def make_theme(
