@@ -6,8 +6,9 @@ Synchronous functions of a ``Database``: handlers run them on a reader thread.
 from __future__ import annotations
 
 import html as htmllib
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
@@ -65,6 +66,33 @@ def search(db: Database, words: str, lang: str, tdir: Path | None) -> str:
     return texts.html("search", lang, tdir, result=result)
 
 
+DATE_FORMATS = {"vi": "%d/%m/%Y", "en": "%d %b %Y"}
+
+
+def reader_date(iso: str | None, lang: str) -> str:
+    """'2024-01-30' as a reader writes it: 30/01/2024 (vi), 30 Jan 2024 (en)."""
+    if not iso:
+        return ""
+    try:
+        return date.fromisoformat(iso[:10]).strftime(DATE_FORMATS.get(lang, DATE_FORMATS["vi"]))
+    except ValueError:
+        return iso
+
+
+def reader_time(iso: str | None, lang: str, tz: ZoneInfo) -> str:
+    """A stored UTC timestamp in the bot's time zone: 23/11/2026 13:36."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(tz)
+    return f"{reader_date(local.date().isoformat(), lang)} {local:%H:%M}"
+
+
 def about(db: Database, settings: Settings, lang: str) -> str:
     stats = lookup.corpus_stats(db)
     return texts.html(
@@ -72,9 +100,9 @@ def about(db: Database, settings: Settings, lang: str) -> str:
         lang,
         settings.template_dir,
         articles=stats.articles,
-        first=stats.first_date,
-        last=stats.last_date,
-        last_ingest=stats.last_ingest,
+        first=reader_date(stats.first_date, lang),
+        last=reader_date(stats.last_date, lang),
+        last_ingest=reader_time(stats.last_ingest, lang, ZoneInfo(settings.timezone)),
         sources=[{"name": name, "count": count} for name, count in stats.top_sources],
         configured=list(settings.sources),
         interval=settings.ingest_interval_minutes,

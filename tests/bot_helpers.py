@@ -15,12 +15,7 @@ from bot.app import build_application
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.storage import open_bot_db
-from digests.clean import clean_document
-from digests.fetch import Fetcher
-from digests.model import Analysis, RawDocument, Sentence
-from digests.sentences import split_sentences
-from digests.sources import iter_items
-from digests.store import save_article
+from digests.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -33,29 +28,14 @@ def seeded_db(tmp_path: Path, cache_dir: Path) -> Path:
     if key not in _SEEDED:
         master = cache_dir / "seeded.db"
         db = open_bot_db(master)
-        with Fetcher() as fetcher:
-            for item in iter_items([str(SEEDS)], fetcher):
-                assert isinstance(item, RawDocument), item
-                _store(db, item)
+        report = ingest(db, [str(SEEDS)])  # as the first run does: clean, analyse, store
+        assert report.added == 5, report.summary()
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.conn.close()
         _SEEDED[key] = master
     target = tmp_path / "ictdigest.db"
     shutil.copy(_SEEDED[key], target)
     return target
-
-
-def _store(db: Any, doc: RawDocument) -> None:
-    """Clean and store one seed with its sentences (organisation analysis is not needed here)."""
-    article = clean_document(doc)
-    sentences = [
-        Sentence(idx, number, text, is_heading=number in article.headings)
-        for number, paragraph in enumerate(article.paragraphs)
-        for text in split_sentences(paragraph)
-        for idx in [0]
-    ]
-    sentences = [Sentence(i, s.paragraph, s.text, s.is_heading) for i, s in enumerate(sentences)]
-    save_article(db, doc, article, Analysis(sentences=sentences))
 
 
 class Clock:

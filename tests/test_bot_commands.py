@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from bot_helpers import make_app, running, seeded_db
-from emulator_helpers import emulator_fixture
+from emulator_helpers import emulator_fixture, unlimited_emulator_fixture
 
 from bot.emulator import BotApiEmulator
 
-__all__ = ["emulator_fixture"]
+__all__ = ["emulator_fixture", "unlimited_emulator_fixture"]
+# Answers are paced like Telegram (1 message/s per chat) unless a test lifts it: these
+# tests are about what the bot answers, and twenty answers would take twenty seconds
+# (or a minute in a group: 20 per minute).
+FAST = {"rate_chat_per_s": 1000.0, "rate_group_per_min": 60_000.0}
 
 USER = 501
 
@@ -44,9 +48,10 @@ ADMIN, MEMBER = 601, 602
 
 
 async def test_every_command_answers_in_a_private_chat(
-    emulator: BotApiEmulator, db_path: Path
+    unlimited_emulator: BotApiEmulator, db_path: Path
 ) -> None:
-    async with running(make_app(emulator, db_path)):
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
         assert "Bưu chính" in (await ask(emulator, "/digest postal"))[0]
         assert "/digest" in (await ask(emulator, "/digest nope"))[0]  # usage, with an example
         assert "Chủ đề" in (await ask(emulator, "/themes"))[0]
@@ -91,3 +96,57 @@ async def test_group_admin_rules(emulator: BotApiEmulator, db_path: Path) -> Non
         await asyncio.to_thread(emulator.wait_until_quiet, 0.4)
         assert len(emulator.sent_messages(GROUP)) == before
         assert "/frobnicate" in await group_says("/frobnicate@ictdigest_bot", MEMBER)
+
+
+async def test_every_command_answers_in_a_group_addressed_to_this_bot(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
+        emulator.add_bot_to_group(GROUP, ADMIN, "Phòng CNTT")
+        emulator.set_admins(GROUP, [ADMIN], owner_id=ADMIN)
+        await emulator.await_messages(GROUP, 1)
+
+        async def admin_says(text: str) -> str:
+            sent = emulator.user_sends(text, user_id=ADMIN, chat_id=GROUP)
+            return str((await emulator.await_messages(GROUP, 1, after=sent))[0]["visible_text"])
+
+        bot = "@ictdigest_bot"
+        assert "Xin chào" in await admin_says(f"/start{bot}")
+        assert "chỉ quản trị viên" in await admin_says(f"/help{bot}")
+        assert "Bưu chính" in await admin_says(f"/digest{bot} postal")
+        assert "Ví dụ: /digest" in await admin_says(f"/digest{bot} nope")
+        assert "Chủ đề" in await admin_says(f"/themes{bot}")
+        assert "postal" in await admin_says(f"/subscribe{bot} postal")
+        assert "Đã tắt" in await admin_says(f"/unsubscribe{bot}")
+        assert "06:30" in await admin_says(f"/time{bot} 6:30")
+        assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6h")
+        assert "Viettel" in await admin_says(f"/company{bot} Viettel")
+        assert "Ví dụ: /company Viettel" in await admin_says(f"/company{bot}")
+        assert "Viettel" in await admin_says(f"/companies{bot}")
+        assert "2030" in await admin_says(f"/target{bot} 2030")
+        assert "Ví dụ: /target" in await admin_says(f"/target{bot} 2030-2020x")
+        assert "bưu chính" in (await admin_says(f"/search{bot} buu chinh")).lower()
+        assert "Ví dụ: /search" in await admin_says(f"/search{bot}")
+        assert "5 bài" in await admin_says(f"/about{bot}")
+        assert "English" in await admin_says(f"/lang{bot} en")
+        assert "Example: /lang" in await admin_says(f"/lang{bot}")
+
+
+async def test_long_answer_pages_with_a_more_button(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
+        sent = emulator.user_sends("/company Viettel", user_id=USER)
+        [first] = await emulator.await_messages(USER, 1, after=sent)
+        [[button]] = first["reply_markup"]["inline_keyboard"]
+        assert button["text"].startswith("Xem thêm")
+        mark = emulator.mark()
+        emulator.press_button(USER, USER, first["message_id"], button["callback_data"])
+        [second] = await emulator.await_messages(USER, 1, after=mark)
+    assert second["visible_text"] != first["visible_text"]
+    assert "Viettel" in second["visible_text"]
+    # the pressed button is gone, so the same page is not sent twice
+    message = emulator.message(USER, first["message_id"])
+    assert message is not None and not message.get("reply_markup")

@@ -276,3 +276,19 @@ def test_group_menu_shows_only_what_members_may_use() -> None:
         "about",
     ]
     assert [c.command for c in menu("en", "admins", Settings())] == list(handlers.COMMANDS)
+
+
+# --------------------------------------------------------------------------- /about dates
+
+
+def test_about_dates_as_readers_write_them() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.answers import reader_date, reader_time
+
+    assert reader_date("2024-01-30", "vi") == "30/01/2024"
+    assert reader_date("2024-01-30", "en") == "30 Jan 2024"
+    assert reader_date(None, "vi") == ""
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert reader_time("2026-11-23T06:36:25+00:00", "vi", hcm) == "23/11/2026 13:36"
+    assert reader_time("2026-11-23T20:00:00", "vi", hcm) == "24/11/2026 03:00"  # naive is UTC
