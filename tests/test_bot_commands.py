@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bot_helpers import make_app, running, seeded_db
@@ -15,7 +16,7 @@ __all__ = ["emulator_fixture", "unlimited_emulator_fixture"]
 # Answers are paced like Telegram (1 message/s per chat) unless a test lifts it: these
 # tests are about what the bot answers, and twenty answers would take twenty seconds
 # (or a minute in a group: 20 per minute).
-FAST = {"rate_chat_per_s": 1000.0, "rate_group_per_min": 60_000.0}
+FAST: dict[str, Any] = {"rate_chat_per_s": 1000.0, "rate_group_per_min": 60_000.0}
 
 USER = 501
 
