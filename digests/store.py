@@ -223,7 +223,7 @@ CREATE TABLE people (
   org_key TEXT,
   sentence_idx INTEGER NOT NULL
 );
-CREATE INDEX people_org ON people (org_key);
+CREATE INDEX people_org ON people (org_key, article_id, name, role);
 CREATE INDEX people_article ON people (article_id);
 CREATE TABLE targets (
   article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -247,6 +247,10 @@ CREATE TABLE story_bands (
   band_key INTEGER NOT NULL,
   article_id INTEGER NOT NULL,
   PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE org_counts (
+  org_key TEXT PRIMARY KEY,
+  articles INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)
 """
@@ -434,6 +438,16 @@ def _update(
 
 
 def _delete_children(db: Database, article_id: int, title: str, body: str) -> None:
+    old_keys = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT org_key FROM mentions WHERE article_id = ?", [article_id]
+        )
+    ]
+    db.conn.executemany(
+        "UPDATE org_counts SET articles = articles - 1 WHERE org_key = ?",
+        [(key,) for key in old_keys],
+    )
     for table in ("sentences", "mentions", "people", "targets"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
     # A contentless FTS5 row is deleted by repeating the exact values it was indexed with.
@@ -479,6 +493,13 @@ def _write_children(
             (article_id, t.year, t.month, t.goal, t.setter, t.sentence_idx, t.sentence)
             for t in analysis.targets
         ],
+    )
+    # How many articles mention each organisation, kept up to date here so /company does
+    # not count hundreds of thousands of mention rows per question.
+    conn.executemany(
+        "INSERT INTO org_counts (org_key, articles) VALUES (?, 1) "
+        "ON CONFLICT (org_key) DO UPDATE SET articles = articles + 1",
+        [(key,) for key in sorted({m.org_key for m in analysis.mentions})],
     )
     _insert_organisations(db, analysis.organisations)
     conn.execute(

@@ -159,6 +159,8 @@ def test_save_add_then_unchanged_then_updated(db_path: Path) -> None:
     assert counts == {"articles": 1, "sentences": 2, "mentions": 2, "people": 1, "targets": 1}
     body = db.execute("SELECT body FROM articles").fetchone()[0]
     assert "hơn 172.000 tỷ đồng" in body
+    org_counts = db.execute("SELECT org_key, articles FROM org_counts ORDER BY org_key").fetchall()
+    assert org_counts == [("viettel", 1), ("vnpost", 1)]  # the update did not count twice
     assert fts_ids(db, '"172"') == [1]
     assert fts_ids(db, '"180"') == []  # the old text is gone from the index
 
