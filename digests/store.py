@@ -32,6 +32,7 @@ SaveResult = Literal["added", "updated", "unchanged"]
 Migration = Callable[[Database], None]
 
 BUSY_TIMEOUT_MS = 5000
+STORY_CANDIDATES = 5  # near-duplicate candidates verified per new article
 APP_DIR = "ictdigest"
 DB_NAME = "ictdigest.db"
 
@@ -191,7 +192,7 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_published ON articles (published, id);
 CREATE INDEX articles_story ON articles (story_id);
-CREATE INDEX articles_origin ON articles (origin);
+CREATE INDEX articles_origin ON articles (origin) WHERE url IS NULL;
 CREATE TABLE sentences (
   article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
   idx INTEGER NOT NULL,
@@ -550,12 +551,16 @@ def _link_story(db: Database, article_id: int, folded_words: list[str]) -> int:
     best_story, best_score = article_id, 0.0
     if keys:
         marks = ", ".join("?" for _ in keys)
+        # A near-duplicate shares many bands, a chance collision one: verify only the few
+        # candidates with the most shared bands.
         rows = db.execute(
-            "SELECT DISTINCT s.article_id, s.signature, a.story_id FROM story_bands b "
-            "JOIN story_sketches s ON s.article_id = b.article_id "
-            "JOIN articles a ON a.id = b.article_id "
-            f"WHERE b.band_key IN ({marks}) AND b.article_id != ?",
-            [*keys, article_id],
+            "SELECT c.article_id, s.signature, a.story_id FROM "
+            "(SELECT article_id, COUNT(*) AS shared FROM story_bands "
+            f" WHERE band_key IN ({marks}) AND article_id != ? GROUP BY article_id "
+            " ORDER BY shared DESC, article_id LIMIT ?) c "
+            "JOIN story_sketches s ON s.article_id = c.article_id "
+            "JOIN articles a ON a.id = c.article_id",
+            [*keys, article_id, STORY_CANDIDATES],
         ).fetchall()
         for _other, blob, story in rows:
             score = stories.similarity(sig, stories.from_blob(blob))
