@@ -342,10 +342,9 @@ def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
 def list_companies(db: Database, *, include_unmentioned: bool = False) -> list[CompanyCount]:
     """Organisations with how many stored articles mention each, most mentioned first."""
     rows = db.execute(
-        "SELECT o.key, o.name, o.kind, o.discovered, COALESCE(c.n, 0) FROM organisations o "
-        "LEFT JOIN (SELECT org_key, COUNT(DISTINCT article_id) AS n FROM mentions "
-        "           GROUP BY org_key) c ON c.org_key = o.key "
-        "ORDER BY COALESCE(c.n, 0) DESC, o.discovered, o.name"
+        "SELECT o.key, o.name, o.kind, o.discovered, COALESCE(c.articles, 0) AS n "
+        "FROM organisations o LEFT JOIN org_counts c ON c.org_key = o.key "
+        "ORDER BY n DESC, o.discovered, o.name"
     ).fetchall()
     return [
         CompanyCount(key, name, kind, int(n), bool(discovered))
