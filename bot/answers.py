@@ -6,6 +6,7 @@ Synchronous functions of a ``Database``: handlers run them on a reader thread.
 from __future__ import annotations
 
 import html as htmllib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -109,10 +110,23 @@ def about(db: Database, settings: Settings, lang: str) -> str:
     )
 
 
-def theme_counts(db: Database, now: datetime) -> dict[str, int]:
+@dataclass(frozen=True)
+class ThemeCounts:
+    """Articles per theme, and which recent window they were counted in."""
+
+    counts: dict[str, int]
+    days: int | None  # counted over the last N days of publication dates …
+    latest: int | None  # … or, when those days hold nothing, over the latest N articles
+
+
+def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     """Articles per theme in the recent window a first digest would cover."""
-    digest = build_digest(db, window_for_chat(db, None, now=now), today=now.date())
+    window = window_for_chat(db, None, now=now)
+    digest = build_digest(db, window, today=now.date())
     counts = {key: 0 for key in load_themes().keys}
     for section in digest.sections:
         counts[section.theme] = len(section.items) + section.more
-    return counts
+    days = None
+    if window.since is not None:
+        days = ((window.until or now.date()) - window.since).days + 1
+    return ThemeCounts(counts, days, window.latest)

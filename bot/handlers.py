@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 MAX_CALLBACK_BYTES = 64
 LONG_MESSAGE = 1000  # a non-command message longer than this is answered as "too long"
-THEME_DAYS = 7
 
 # --------------------------------------------------------------------------- pure decisions
 
@@ -342,14 +341,14 @@ async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyb
     chat = await current_chat(update, context)
     services = svc(context)
     lang, tdir = chat.language, _tdir(context)
-    counts = await services.db.read(answers.theme_counts, services.now().astimezone(services.tz))
+    counted = await services.db.read(answers.theme_counts, services.now().astimezone(services.tz))
     selected = set(chat.themes) if chat.themes else None
     rows = [
         {
             "key": t.key,
             "emoji": t.emoji,
             "label": t.label(lang),
-            "count": counts.get(t.key, 0),
+            "count": counted.counts.get(t.key, 0),
             "selected": selected is None or t.key in selected,
         }
         for t in load_themes()
@@ -360,7 +359,8 @@ async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyb
         tdir,
         themes=rows,
         all_selected=selected is None,
-        days=THEME_DAYS,
+        days=counted.days,
+        latest=counted.latest,
         can_change=True,
     )
     buttons = [
