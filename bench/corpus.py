@@ -314,6 +314,12 @@ def run(quick: bool) -> str:
     for calls in sets.values():
         calls[0]()  # warm-up: registry load and first page reads are start-up, not query cost
     latencies = {kind: timed(calls) for kind, calls in sets.items()}
+    others = {
+        "corpus_stats (/about)": timed([partial(lookup.corpus_stats, db)] * 5),
+        "list_companies (/companies)": timed([partial(lookup.list_companies, db)] * 5),
+        "target_years (/target)": timed([partial(lookup.target_years, db)] * 5),
+        "list_articles": timed([partial(lookup.list_articles, db)] * 5),
+    }
     rng = random.Random(11)
     like_phrases = [_phrase(rng, pool) for _ in range(LIKE_QUERIES)]
     fts_ms = timed([partial(fts_count, db, p) for p in like_phrases])
@@ -323,7 +329,18 @@ def run(quick: bool) -> str:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _prune_cache(path, n)
     return _markdown(
-        quick, n, articles, rebuilt, stats, fresh, size_mb, latencies, fts_ms, like_ms, rss_mb
+        quick,
+        n,
+        articles,
+        rebuilt,
+        stats,
+        fresh,
+        size_mb,
+        latencies,
+        fts_ms,
+        like_ms,
+        rss_mb,
+        others,
     )
 
 
@@ -346,6 +363,7 @@ def _markdown(
     fts_ms: list[float],
     like_ms: list[float],
     rss_mb: float,
+    others: dict[str, list[float]],
 ) -> str:
     target_rate, target_p95, target_rss = (
         TARGETS["ingest_per_s"],
@@ -400,6 +418,10 @@ def _markdown(
         f"| Finding every article with a phrase: FTS5 vs naive `LIKE` scan, p50 "
         f"({len(fts_ms)} phrases) "
         f"| {fts50:.1f} ms vs {like50:.1f} ms | | FTS {like50 / max(fts50, 1e-6):.0f}× faster |",
+        *(
+            f"| Other lookups: `{name}` p50 (5 runs) | {percentile(values, 0.5):.1f} ms | | |"
+            for name, values in others.items()
+        ),
         f"| Peak RSS of the bench process | {rss_mb:,.0f} MB | ≤ {target_rss:.0f} MB "
         f"| {rss_mb / target_rss:.2f}× |",
         "",

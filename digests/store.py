@@ -192,6 +192,7 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_published ON articles (published, id);
 CREATE INDEX articles_story ON articles (story_id);
+CREATE INDEX articles_source ON articles (source);
 CREATE INDEX articles_origin ON articles (origin) WHERE url IS NULL;
 CREATE TABLE sentences (
   article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
