@@ -11,9 +11,10 @@ listed in ``also``; near-identical bullets are pushed down (MMR).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,17 @@ from sqlite_utils import Database
 
 from digests.summarize import (
     THEME_WEIGHT,
+    ArticleVectors,
+    features,
     is_summary_sentence,
     join_summary,
     overlap,
-    score_sentences,
 )
+from digests.textnorm import fold_nfc, nfc
 from digests.themes import (
     SENTENCE_THRESHOLD,
     ArticleTheme,
+    ThemeMatcher,
     ThemeSet,
     classify_article,
     load_themes,
@@ -38,7 +42,6 @@ FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dat
 FIRST_FALLBACK = 10  # …or, if those days hold nothing, this many latest articles
 ITEM_MAX_CHARS = 420  # a second sentence is added only while the summary stays this short
 MMR_LAMBDA = 0.5  # weight of redundancy against relevance when ordering a section
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,8 @@ class _Article:
     headings: list[bool] = field(default_factory=list)
 
 
-def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
+def _window_query(window: DigestWindow) -> tuple[str, list[Any]]:
+    """The ids of the window's articles, newest first, as SQL and parameters."""
     where: list[str] = []
     params: list[Any] = []
     if window.after_article_id is not None:
@@ -178,14 +182,29 @@ def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
     if window.until is not None:
         where.append("published <= ?")
         params.append(window.until.isoformat())
-    sql = "SELECT id, title, source, url, published, story_id FROM articles"
+    sql = "SELECT id FROM articles"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY published DESC, id DESC"
     if window.latest is not None:
         sql += " LIMIT ?"
         params.append(max(0, window.latest))
-    return [
+    return sql, params
+
+
+def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
+    """The window's articles, newest first, each with its stored sentences.
+
+    Two queries whatever the window's size: the articles, then all their
+    sentences in order (the window as a subquery, so no id list is sent back).
+    """
+    ids_sql, params = _window_query(window)
+    rows = db.execute(
+        "SELECT id, title, source, url, published, story_id FROM articles "
+        f"WHERE id IN ({ids_sql}) ORDER BY published DESC, id DESC",
+        params,
+    ).fetchall()
+    articles = [
         _Article(
             id=row[0],
             title=row[1] or "",
@@ -194,8 +213,26 @@ def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
             published=_parse_date(row[4]),
             story_id=row[5] if row[5] is not None else row[0],
         )
-        for row in db.execute(sql, params).fetchall()
+        for row in rows
     ]
+    by_id = {a.id: a for a in articles}
+    sentences = db.execute(
+        "SELECT article_id, text, folded, is_heading FROM sentences "
+        f"WHERE article_id IN ({ids_sql}) ORDER BY article_id, idx",
+        params,
+    ).fetchall()
+    for article_id, text, folded, is_heading in sentences:
+        article = by_id[article_id]
+        article.texts.append(text)
+        # Stored folded text is fold(text); a row that disagrees is folded again
+        # so that offsets found in it still point into the text.
+        article.folded.append(folded if len(folded) == len(text) else fold_nfc(text))
+        article.headings.append(bool(is_heading))
+    return articles
+
+
+def _pairs(article: _Article) -> zip[tuple[str, str]]:
+    return zip(article.texts, article.folded, strict=True)
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -203,24 +240,6 @@ def _parse_date(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
-
-
-def _load_sentences(db: Database, articles: Sequence[_Article]) -> None:
-    by_id = {a.id: a for a in articles}
-    ids = list(by_id)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            "SELECT article_id, text, folded, is_heading FROM sentences "
-            f"WHERE article_id IN ({marks}) ORDER BY article_id, idx",
-            chunk,
-        ).fetchall()
-        for article_id, text, folded, is_heading in rows:
-            article = by_id[article_id]
-            article.texts.append(text)
-            article.folded.append(folded)
-            article.headings.append(bool(is_heading))
 
 
 _CAPITALISED = re.compile(r"\b[A-ZĐÀ-Ỹ]")
@@ -237,12 +256,15 @@ RELEVANCE_CAP = 6.0  # beyond two strong terms, more terms mean a list, not more
 
 def is_enumeration(text: str) -> bool:
     """A list of names or fields (attendees, companies, rankings) rather than a statement."""
+    commas = text.count(",") + text.count(";")
+    if commas + text.count("…") + text.count("và") < 4:
+        return False  # at most 4 segments, and too few commas for a list of names
     segments = [s for s in _LIST_SEPARATOR.split(text) if s.strip()]
     if len(segments) >= 5:
         lengths = sorted(len(s.split()) for s in segments)
         if lengths[len(lengths) // 2] <= 4:
             return True
-    if text.count(",") + text.count(";") < 5:
+    if commas < 5:
         return False
     tokens = text.split()
     capitalised = sum(1 for t in tokens if _CAPITALISED.match(t.lstrip('“"(')))
@@ -280,8 +302,13 @@ def _theme_candidates(
     scores: list[dict[str, float]],
     firsts: list[dict[str, int]],
     title_scores: dict[str, float],
+    vectors: Callable[[], ArticleVectors],
 ) -> dict[str, _Candidate]:
-    """This article's bullet for each theme it relates to."""
+    """This article's bullet for each theme it relates to.
+
+    ``vectors`` builds the article's TF-IDF geometry; it is called only when
+    the article has a bullet to rank.
+    """
     body = [i for i, heading in enumerate(article.headings) if not heading]
     heads = [i for i, heading in enumerate(article.headings) if heading]
     plans: list[tuple[str, ArticleTheme, list[int]]] = []
@@ -306,12 +333,14 @@ def _theme_candidates(
             plans.append((key, replace(relation, key=key), on_theme))
     if not plans:
         return {}
+    geometry = vectors()
     needed = {i for _, _, on_theme in plans for i in on_theme}
-    base = score_sentences(article.title, article.texts, folded=article.folded, only=needed)
+    base = {i: geometry.base_score(i, article.texts[i]) for i in needed}
+    tokens = geometry.terms
     result: dict[str, _Candidate] = {}
     for key, relation, on_theme in plans:
         value = {
-            i: base[i].score
+            i: base[i]
             + THEME_WEIGHT * min(scores[i][key], RELEVANCE_CAP)
             - bullet_penalty(article.texts[i])
             + topic_bonus(firsts[i].get(key), article.texts[i])
@@ -321,7 +350,7 @@ def _theme_candidates(
         chosen = [ranked[0]]
         for i in ranked[1:]:
             length = sum(len(article.texts[j]) + 1 for j in chosen) + len(article.texts[i])
-            if length <= ITEM_MAX_CHARS and overlap(base[i].tokens, base[chosen[0]].tokens) < 0.6:
+            if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[chosen[0]]) < 0.6:
                 chosen.append(i)
                 break
         chosen.sort()
@@ -331,37 +360,36 @@ def _theme_candidates(
             relation=relation,
             summary=join_summary([article.texts[i] for i in chosen]),
             quoted=tuple(article.texts[i] for i in chosen),
-            tokens=frozenset().union(*(base[i].tokens for i in chosen)),
+            tokens=frozenset().union(*(tokens[i] for i in chosen)),
             score=best + 0.05 * min(relation.score, 30.0),
         )
     return result
 
 
 def _sentence_scores(
-    themes: ThemeSet, texts: Sequence[str], folded: Sequence[str]
+    matcher: ThemeMatcher,
+    texts: Sequence[str],
+    folded: Sequence[str],
+    terms: Sequence[frozenset[str]],
 ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
-    """Each sentence's theme scores and first-term offsets, one regex pass per theme.
+    """Each sentence's theme scores and first-term offsets.
 
     Lists of names and sentences touching four themes or more score nothing; a
     theme outweighed 1 : 2.5 by another in the same sentence does not count.
     """
-    scores: list[dict[str, float]] = [{} for _ in texts]
-    firsts: list[dict[str, int]] = [{} for _ in texts]
-    for theme in themes:
-        values, offsets = theme.scan(texts, folded)
-        for index, (value, offset) in enumerate(zip(values, offsets, strict=True)):
-            if value > 0 and offset is not None:
-                scores[index][theme.key] = value
-                firsts[index][theme.key] = offset
-    for index, sentence in enumerate(scores):
-        if not sentence:
-            continue
-        strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
-        if strong >= 4 or is_enumeration(texts[index]):
-            scores[index] = {}
-            continue
-        top = max(sentence.values())
-        scores[index] = {k: v for k, v in sentence.items() if v >= SPECIFICITY * top}
+    scores: list[dict[str, float]] = []
+    firsts: list[dict[str, int]] = []
+    for text, folded_text, features_of in zip(texts, folded, terms, strict=True):
+        sentence, first = matcher.scan(text, folded_text, features_of)
+        if sentence:
+            strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
+            if strong >= 4 or is_enumeration(text):
+                sentence = {}
+            else:
+                top = max(sentence.values())
+                sentence = {k: v for k, v in sentence.items() if v >= SPECIFICITY * top}
+        scores.append(sentence)
+        firsts.append(first)
     return scores, firsts
 
 
@@ -383,48 +411,53 @@ def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple
     return merged
 
 
-def _order(merged: list[tuple[_Candidate, tuple[str, ...]]], budget: int) -> list[DigestItem]:
-    """About-articles first, then mentions; within each, MMR by summary overlap.
+def _order(
+    merged: list[tuple[_Candidate, tuple[str, ...]]], budget: int
+) -> tuple[list[DigestItem], int]:
+    """The section's first ``budget`` bullets, and how many bullets it has in all.
 
-    MMR runs only for the bullets that will be shown; the rest keep score order
-    (they are only counted), which keeps a 1,000-article digest fast.
+    About-articles come first, then mentions; within each, MMR by summary
+    overlap. The pool is in score order and an item's MMR value never exceeds
+    its score, so the search for the next bullet stops at the first item whose
+    score cannot beat the best value found; the bullets beyond the budget are
+    only counted.
     """
-    ordered: list[DigestItem] = []
+    shown: list[DigestItem] = []
     for about in (True, False):
         pool = [m for m in merged if m[0].relation.about is about]
         pool.sort(key=lambda m: (-m[0].score, m[0].article.id))
         chosen: list[_Candidate] = []
-        while pool:
-            if len(ordered) >= budget:
-                best_index = 0
-            else:
-                best_index = max(
-                    range(len(pool)),
-                    key=lambda i: (
-                        pool[i][0].score
-                        - MMR_LAMBDA
-                        * max((overlap(pool[i][0].tokens, c.tokens) for c in chosen), default=0.0),
-                        -pool[i][0].article.id,
-                    ),
+        while pool and len(shown) < budget:
+            best_index, best_key = 0, (float("-inf"), 0)
+            for index, (candidate, _) in enumerate(pool):
+                if candidate.score < best_key[0]:
+                    break
+                value = candidate.score - MMR_LAMBDA * max(
+                    (overlap(candidate.tokens, c.tokens) for c in chosen), default=0.0
                 )
+                key = (value, -candidate.article.id)
+                if key > best_key:
+                    best_index, best_key = index, key
             candidate, also = pool.pop(best_index)
             chosen.append(candidate)
-            article = candidate.article
-            ordered.append(
-                DigestItem(
-                    article_id=article.id,
-                    title=article.title,
-                    summary=candidate.summary,
-                    source=article.source,
-                    date=article.published,
-                    url=article.url,
-                    also=also,
-                    about=about,
-                    score=round(candidate.score, 4),
-                    quoted=candidate.quoted,
-                )
-            )
-    return ordered
+            shown.append(_item(candidate, also, about))
+    return shown, len(merged)
+
+
+def _item(candidate: _Candidate, also: tuple[str, ...], about: bool) -> DigestItem:
+    article = candidate.article
+    return DigestItem(
+        article_id=article.id,
+        title=article.title,
+        summary=candidate.summary,
+        source=article.source,
+        date=article.published,
+        url=article.url,
+        also=also,
+        about=about,
+        score=round(candidate.score, 4),
+        quoted=candidate.quoted,
+    )
 
 
 def build_digest(
@@ -442,21 +475,32 @@ def build_digest(
     key); ``themes_file`` overrides the packaged themes (else $ICTDIGEST_THEMES).
     """
     theme_set = load_themes(themes_file).select(themes)
+    matcher = theme_set.matcher
     articles = _window_articles(db, window)
-    _load_sentences(db, articles)
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
     for article in articles:
-        scores, firsts = _sentence_scores(theme_set, article.texts, article.folded)
+        feature_lists = [features(text, folded) for text, folded in _pairs(article)]
+        terms = [frozenset(f) for f in feature_lists]
+        scores, firsts = _sentence_scores(matcher, article.texts, article.folded, terms)
         if not any(scores):
             continue
-        title_scores = theme_set.scores(article.title)
-        candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores)
+        title = nfc(article.title)
+        title_features = features(title, fold_nfc(title))
+        title_scores, _ = matcher.scan(title, fold_nfc(title), frozenset(title_features))
+        candidates = _theme_candidates(
+            article,
+            theme_set,
+            scores,
+            firsts,
+            title_scores,
+            partial(ArticleVectors, title_features, feature_lists, terms),
+        )
         for key, candidate in candidates.items():
             per_theme[key].append(candidate)
     sections: list[DigestSection] = []
     for theme in theme_set:
         budget = max(1, per_section)
-        items = _order(_merge_stories(per_theme[theme.key]), budget)
+        items, total = _order(_merge_stories(per_theme[theme.key]), budget)
         if not items:
             continue
         sections.append(
@@ -465,8 +509,8 @@ def build_digest(
                 label_vi=theme.label_vi,
                 label_en=theme.label_en,
                 emoji=theme.emoji,
-                items=tuple(items[:budget]),
-                more=max(0, len(items) - budget),
+                items=tuple(items),
+                more=total - len(items),
             )
         )
     return Digest(

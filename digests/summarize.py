@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
+from itertools import chain, compress, islice
 from pathlib import Path
 
 from digests.textnorm import nfc, words
@@ -38,6 +39,7 @@ _CAPTION = re.compile(
 )
 _FIGURE = re.compile(r"\d")
 _SYLLABLE = re.compile(r"\w+")
+_ASCII_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or code == 95)}
 _ORG_TOKEN = re.compile(
     r"\b[A-ZĐ][A-Z0-9Đ&]{1,}[a-z]*\b|\b(?:Tập đoàn|Tổng Công ty|Công ty|Bộ|Cục)\b"
 )
@@ -55,10 +57,22 @@ class ScoredSentence:
     tokens: frozenset[str]
 
 
+def syllables(folded: str) -> list[str]:
+    """The syllables (``\\w+`` runs) of folded text.
+
+    Most folded sentences are pure ASCII; for those, blanking every non-word
+    character and splitting on spaces gives the same list several times faster
+    than the regex.
+    """
+    if folded.isascii():
+        return folded.translate(_ASCII_NON_WORD).split()
+    return _SYLLABLE.findall(folded)
+
+
 def features(text: str, folded: str | None = None) -> list[str]:
     """Syllable unigrams and bigrams of the folded text (pass ``folded`` if known)."""
-    syllables = _SYLLABLE.findall(folded) if folded is not None else words(text)
-    return syllables + [f"{a}_{b}" for a, b in pairwise(syllables)]
+    units = syllables(folded) if folded is not None else words(text)
+    return units + list(map("_".join, zip(units, islice(units, 1, None), strict=False)))
 
 
 def is_summary_sentence(text: str) -> bool:
@@ -81,30 +95,6 @@ def strip_filler(text: str) -> str:
     if len(rest.split()) < MIN_WORDS or (not rest[:1].isalpha() and rest[:1] not in '“"'):
         return text
     return rest[:1].upper() + rest[1:]
-
-
-def _tfidf(vectors: Sequence[Counter[str]]) -> list[dict[str, float]]:
-    df: Counter[str] = Counter()
-    for vector in vectors:
-        df.update(vector.keys())
-    n = len(vectors)
-    idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
-    return [
-        {term: (1 + math.log(tf)) * idf[term] for term, tf in vector.items()} for vector in vectors
-    ]
-
-
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in vector.values()))
-
-
-def _cosine(a: dict[str, float], b: dict[str, float], a_norm: float, b_norm: float) -> float:
-    if not a_norm or not b_norm:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum(weight * get(term, 0.0) for term, weight in a.items()) / (a_norm * b_norm)
 
 
 def information(text: str) -> float:
@@ -133,37 +123,95 @@ def score_sentences(
     the work to the sentences that can be chosen — the others still shape the
     centroid but score 0.
     """
-    counters = [
-        Counter(features(s, folded[i] if folded is not None else None))
-        for i, s in enumerate(sentences)
+    feature_lists = [
+        features(s, folded[i] if folded is not None else None) for i, s in enumerate(sentences)
     ]
-    title_counter = Counter(features(title))
-    df: Counter[str] = Counter()
-    for counter in (*counters, title_counter):
-        df.update(counter.keys())
-    n = len(counters) + 1
-    idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
-    # Most syllables occur once per sentence, so the centroid of the TF-IDF
-    # vectors is, to within the log-tf of repeats, idf × document frequency.
-    centroid = {term: idf[term] * count for term, count in df.items()}
-    title_vector = {t: (1 + math.log(tf)) * idf[t] for t, tf in title_counter.items()}
-    centroid_norm, title_norm = _norm(centroid), _norm(title_vector)
+    vectors = ArticleVectors(features(title), feature_lists)
     wanted = range(len(sentences)) if only is None else only
     scored = [ScoredSentence(i, text, 0.0, frozenset()) for i, text in enumerate(sentences)]
     for idx in wanted:
-        text = sentences[idx]
-        vector = {t: (1 + math.log(tf)) * idf[t] for t, tf in counters[idx].items()}
-        norm = _norm(vector)
-        score = (
-            CENTRALITY_WEIGHT * _cosine(vector, centroid, norm, centroid_norm)
-            + TITLE_WEIGHT * _cosine(vector, title_vector, norm, title_norm)
+        score = vectors.base_score(idx, sentences[idx])
+        if theme_scores is not None:
+            score += THEME_WEIGHT * theme_scores[idx]
+        scored[idx] = ScoredSentence(idx, sentences[idx], score, vectors.terms[idx])
+    return scored
+
+
+@lru_cache(maxsize=256)
+def _idf_table(documents: int) -> tuple[list[float], list[float], list[float]]:
+    """idf, idf² and idf²·df indexed by document frequency, for ``documents`` documents."""
+    idf = [0.0] + [math.log((documents + 1) / (df + 0.5)) for df in range(1, documents + 1)]
+    return idf, [w * w for w in idf], [w * w * df for df, w in enumerate(idf)]
+
+
+class ArticleVectors:
+    """The TF-IDF geometry of one article: its sentences and title as documents.
+
+    A sentence's vector weighs each feature (1 + log tf) × idf; the centroid
+    weighs it idf × df (most syllables occur once per sentence, so that is the
+    sum of the sentence vectors to within the log-tf of repeats). Everything a
+    cosine needs is a sum over one sentence's distinct features of a function of
+    their document frequency, so it is summed through lookup tables indexed by
+    df instead of building a weighted vector per sentence.
+    """
+
+    def __init__(
+        self,
+        title_features: Sequence[str],
+        sentence_features: Sequence[Sequence[str]],
+        terms: Sequence[frozenset[str]] | None = None,
+    ) -> None:
+        self.features = sentence_features
+        self.terms = list(terms) if terms is not None else [frozenset(f) for f in sentence_features]
+        self.title_tf = Counter(title_features)
+        self.df: Counter[str] = Counter(chain.from_iterable(self.terms))
+        self.df.update(self.title_tf.keys())
+        self.idf, self.idf2, self.idf2_df = _idf_table(len(self.terms) + 1)
+        idf = self.idf
+        centroid_sq = sum(
+            count * (idf[df] * df) ** 2 for df, count in Counter(self.df.values()).items()
+        )
+        self.centroid_norm = math.sqrt(centroid_sq)
+        self.title_norm = math.sqrt(
+            sum(
+                ((1 + math.log(tf)) * idf[self.df[term]]) ** 2 for term, tf in self.title_tf.items()
+            )
+        )
+
+    def cosines(self, idx: int) -> tuple[float, float]:
+        """Cosine of sentence ``idx`` to the centroid and to the title."""
+        terms, df = self.terms[idx], self.df
+        frequencies = list(map(df.__getitem__, terms))
+        norm_sq = sum(map(self.idf2.__getitem__, frequencies))
+        centroid_dot = sum(map(self.idf2_df.__getitem__, frequencies))
+        repeats: dict[str, float] = {}
+        if len(terms) != len(self.features[idx]):
+            counts = Counter(self.features[idx])
+            # Only the few repeated features need their log-tf; pick them in C.
+            for term in compress(counts.keys(), map((1).__lt__, counts.values())):
+                scale = repeats[term] = 1 + math.log(counts[term])
+                norm_sq += (scale * scale - 1) * self.idf2[df[term]]
+                centroid_dot += (scale - 1) * self.idf2_df[df[term]]
+        title_dot = sum(
+            repeats.get(term, 1.0) * (1 + math.log(self.title_tf[term])) * self.idf2[df[term]]
+            for term in terms & self.title_tf.keys()
+        )
+        norm = math.sqrt(norm_sq)
+        if not norm:
+            return 0.0, 0.0
+        centrality = centroid_dot / (norm * self.centroid_norm) if self.centroid_norm else 0.0
+        title = title_dot / (norm * self.title_norm) if self.title_norm else 0.0
+        return centrality, title
+
+    def base_score(self, idx: int, text: str) -> float:
+        """Centrality, title similarity, position and information of one sentence."""
+        centrality, title = self.cosines(idx)
+        return (
+            CENTRALITY_WEIGHT * centrality
+            + TITLE_WEIGHT * title
             + POSITION_WEIGHT * position_prior(idx)
             + INFORMATION_WEIGHT * information(text)
         )
-        if theme_scores is not None:
-            score += THEME_WEIGHT * theme_scores[idx]
-        scored[idx] = ScoredSentence(idx, text, score, frozenset(counters[idx]))
-    return scored
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -15,8 +15,9 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,12 @@ ABOUT_MIN_SHARE = 0.08  # …provided they are this share of its sentences
 ABOUT_ANY_SHARE_SENTENCES = 6  # so many on-theme sentences make it "about" at any share
 _KEY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _EXACT_TERM = re.compile(r"^[A-Z0-9&.\-+ ]+$")  # acronyms: matched case-sensitively
+_RUN = re.compile(r"\w+")
+
+
+def is_exact_term(term: str) -> bool:
+    """A term written in capitals and digits only ("AI", "5G") is matched as written."""
+    return bool(_EXACT_TERM.match(term)) and any(c.isalpha() for c in term)
 
 
 class ThemeFileError(ValueError):
@@ -182,7 +189,7 @@ def make_theme(
         term = nfc(term).strip()
         if not term:
             continue
-        if _EXACT_TERM.match(term) and any(c.isalpha() for c in term):
+        if is_exact_term(term):
             exact_terms.append(term)
             weights[term] = max(float(weight), weights.get(term, 0.0))
         else:
@@ -232,6 +239,10 @@ class ThemeSet:
             raise KeyError(unknown[0])
         return ThemeSet(tuple(t for t in self.themes if t.key in keys))
 
+    @cached_property
+    def matcher(self) -> ThemeMatcher:
+        return ThemeMatcher(self.themes)
+
     def scores(self, text: str, folded: str | None = None) -> dict[str, float]:
         """Each theme's score for one sentence; themes scoring 0 are left out."""
         result: dict[str, float] = {}
@@ -240,6 +251,126 @@ class ThemeSet:
             if value > 0:
                 result[theme.key] = value
         return result
+
+
+_FOLDED, _EXACT, _EXCLUDED = 0, 1, 2  # what a term is matched against, and how it counts
+
+
+@dataclass(frozen=True)
+class _Term:
+    theme: int  # index in the theme set
+    kind: int  # _FOLDED: in folded text; _EXACT: in the text as written; _EXCLUDED: a mask
+    text: str  # as it must appear in its subject
+    weight: float
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w means to the re module
+
+
+def term_trigger(folded_term: str) -> str | None:
+    """The feature every sentence containing the term has: its first syllable, or
+    its first two joined by "_" (as summarize.features writes bigrams); None when
+    the term does not start with a word character and must be looked for everywhere.
+    """
+    runs = _RUN.findall(folded_term)
+    if not runs or not _is_word_char(folded_term[0]):
+        return None
+    return runs[0] if len(runs) == 1 else f"{runs[0]}_{runs[1]}"
+
+
+class ThemeMatcher:
+    """Every theme's terms at once, looked up from a sentence's syllable features.
+
+    Scanning each sentence with each theme's regex costs a pass over the text per
+    theme. A term can only occur in a sentence whose features (syllables and
+    syllable bigrams, which scoring computes anyway) include its first syllable
+    or first bigram, so a set intersection finds the few candidate terms and
+    ``str.find`` places them. Matches are then chosen per theme exactly as its
+    regex would: leftmost, longest, not overlapping, whole words. A sentence in
+    which a theme's excluded phrase occurs is left to that theme's regex.
+    """
+
+    def __init__(self, themes: Sequence[Theme]) -> None:
+        self.themes = tuple(themes)
+        by_trigger: dict[str, list[_Term]] = {}
+        everywhere: list[_Term] = []
+        for index, theme in enumerate(self.themes):
+            terms = [
+                _Term(index, _EXACT if is_exact_term(text) else _FOLDED, text, weight)
+                for text, weight in theme._weights.items()
+            ]
+            terms += [_Term(index, _EXCLUDED, fold(e), 0.0) for e in theme.exclude if e.strip()]
+            for term in terms:
+                trigger = term_trigger(fold(term.text))
+                if trigger is None:
+                    everywhere.append(term)
+                else:
+                    by_trigger.setdefault(trigger, []).append(term)
+        self._by_trigger = {key: tuple(terms) for key, terms in by_trigger.items()}
+        self._triggers = frozenset(by_trigger)
+        self._everywhere = tuple(everywhere)
+
+    def scan(
+        self, text: str, folded: str, features: AbstractSet[str]
+    ) -> tuple[dict[str, float], dict[str, int]]:
+        """Each theme's score of one sentence and offset of its first term (0 left out).
+
+        ``folded`` is ``fold(text)`` and ``features`` its syllables and bigrams.
+        """
+        hits = features & self._triggers
+        if not hits and not self._everywhere:
+            return {}, {}
+        found: dict[int, list[tuple[int, int, str, float]]] = {}
+        by_trigger = self._by_trigger
+        size = len(text)
+        for term in (*(t for trigger in hits for t in by_trigger[trigger]), *self._everywhere):
+            subject = text if term.kind == _EXACT else folded
+            phrase = term.text
+            start = subject.find(phrase)
+            while start >= 0:
+                end = start + len(phrase)
+                if (start == 0 or not _is_word_char(subject[start - 1])) and (
+                    end == size or not _is_word_char(subject[end])
+                ):
+                    key = term.theme * 3 + term.kind
+                    found.setdefault(key, []).append((start, -len(phrase), phrase, term.weight))
+                start = subject.find(phrase, start + 1)
+        if not found:
+            return {}, {}
+        scores: dict[str, float] = {}
+        firsts: dict[str, int] = {}
+        for index in sorted({key // 3 for key in found}):
+            theme = self.themes[index]
+            if index * 3 + _EXCLUDED in found:
+                score, first = theme.score(text, folded), theme.first_match(text, folded)
+            else:
+                score, first = _leftmost_longest(
+                    found.get(index * 3 + _FOLDED), found.get(index * 3 + _EXACT)
+                )
+            if score > 0 and first is not None:
+                scores[theme.key], firsts[theme.key] = score, first
+        return scores, firsts
+
+
+def _leftmost_longest(
+    *kinds: list[tuple[int, int, str, float]] | None,
+) -> tuple[float, int | None]:
+    """Score and first offset of the matches a regex scan would keep, per subject."""
+    weights: dict[str, float] = {}
+    first: int | None = None
+    for matches in kinds:
+        if not matches:
+            continue
+        if len(matches) > 1:
+            matches.sort()
+        end = -1
+        for start, negative_length, term, weight in matches:
+            if start >= end:
+                weights[term] = weight
+                end = start - negative_length
+                first = start if first is None else min(first, start)
+    return sum(weights.values()), first
 
 
 def _registry_aliases(org_keys: Mapping[str, float]) -> dict[str, float]:
