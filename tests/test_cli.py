@@ -178,3 +178,30 @@ def test_ingest_reports_bad_items_and_exits_1(
     assert data["failures"] == [
         {"item": str(missing), "reason": "no such file or folder", "code": "missing", "params": {}}
     ]
+
+
+def test_digest_summarize_backup_and_restore_are_wired(
+    db_path: Path, seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "ingest", str(seeds_dir))[0] == 0
+    code, out, err = run(capsys, *db, "digest", "--theme", "postal", "--since", "2020-01-01")
+    assert (code, err) == (0, "")
+    assert "seeds/000_94929e6b3cb0ed3c.txt" in out
+    code, _, err = run(capsys, *db, "digest", "--theme", "no-such-theme")
+    assert code == 2 and "Cách dùng: ictdigest digest" in err
+    code, _, err = run(capsys, *db, "digest", "--since", "2024-13-01")
+    assert code == 2 and "not a date (YYYY-MM-DD): '2024-13-01'" in err
+
+    code, out, _ = run(capsys, *db, "summarize", str(seeds_dir / "000_94929e6b3cb0ed3c.txt"))
+    assert code == 0 and out.strip()
+    code, out, err = run(capsys, *db, "summarize", str(tmp_path / "missing.txt"))
+    assert (code, out) == (1, "")
+    assert err.startswith("ictdigest: ") and err.count("\n") == 1
+
+    copy = tmp_path / "backup.db"
+    code, out, err = run(capsys, *db, "backup", str(copy))
+    assert (code, err) == (0, "")
+    assert copy.exists()
+    code, _, err = run(capsys, *db, "restore", str(tmp_path / "nothing.db"))
+    assert code == 1 and err.startswith("ictdigest: ") and err.count("\n") == 1
