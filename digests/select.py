@@ -11,10 +11,10 @@ listed in ``also``; near-identical bullets are pushed down (MMR).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -302,13 +302,9 @@ def _theme_candidates(
     scores: list[dict[str, float]],
     firsts: list[dict[str, int]],
     title_scores: dict[str, float],
-    vectors: Callable[[], ArticleVectors],
+    geometry: ArticleVectors,
 ) -> dict[str, _Candidate]:
-    """This article's bullet for each theme it relates to.
-
-    ``vectors`` builds the article's TF-IDF geometry; it is called only when
-    the article has a bullet to rank.
-    """
+    """This article's bullet for each theme it relates to."""
     body = [i for i, heading in enumerate(article.headings) if not heading]
     heads = [i for i, heading in enumerate(article.headings) if heading]
     plans: list[tuple[str, ArticleTheme, list[int]]] = []
@@ -333,7 +329,6 @@ def _theme_candidates(
             plans.append((key, replace(relation, key=key), on_theme))
     if not plans:
         return {}
-    geometry = vectors()
     needed = {i for _, _, on_theme in plans for i in on_theme}
     base = {i: geometry.base_score(i, article.texts[i]) for i in needed}
     tokens = geometry.terms
@@ -370,26 +365,23 @@ def _sentence_scores(
     matcher: ThemeMatcher,
     texts: Sequence[str],
     folded: Sequence[str],
-    terms: Sequence[frozenset[str]],
+    features_present: AbstractSet[str],
 ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
     """Each sentence's theme scores and first-term offsets.
 
     Lists of names and sentences touching four themes or more score nothing; a
     theme outweighed 1 : 2.5 by another in the same sentence does not count.
     """
-    scores: list[dict[str, float]] = []
-    firsts: list[dict[str, int]] = []
-    for text, folded_text, features_of in zip(texts, folded, terms, strict=True):
-        sentence, first = matcher.scan(text, folded_text, features_of)
-        if sentence:
-            strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
-            if strong >= 4 or is_enumeration(text):
-                sentence = {}
-            else:
-                top = max(sentence.values())
-                sentence = {k: v for k, v in sentence.items() if v >= SPECIFICITY * top}
-        scores.append(sentence)
-        firsts.append(first)
+    scores, firsts = matcher.scan_sentences(texts, folded, features_present)
+    for index, sentence in enumerate(scores):
+        if not sentence:
+            continue
+        strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
+        if strong >= 4 or is_enumeration(texts[index]):
+            scores[index] = {}
+        else:
+            top = max(sentence.values())
+            scores[index] = {k: v for k, v in sentence.items() if v >= SPECIFICITY * top}
     return scores, firsts
 
 
@@ -480,23 +472,18 @@ def build_digest(
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
     for article in articles:
         feature_lists = [features(text, folded) for text, folded in _pairs(article)]
-        terms = [frozenset(f) for f in feature_lists]
-        scores, firsts = _sentence_scores(matcher, article.texts, article.folded, terms)
+        title = nfc(article.title)
+        title_folded = fold_nfc(title)
+        title_features = features(title, title_folded)
+        vectors = ArticleVectors(title_features, feature_lists)
+        scores, firsts = _sentence_scores(matcher, article.texts, article.folded, vectors.df.keys())
         if not any(scores):
             continue
-        title = nfc(article.title)
-        title_features = features(title, fold_nfc(title))
-        title_scores, _ = matcher.scan(title, fold_nfc(title), frozenset(title_features))
-        candidates = _theme_candidates(
-            article,
-            theme_set,
-            scores,
-            firsts,
-            title_scores,
-            partial(ArticleVectors, title_features, feature_lists, terms),
-        )
+        title_scores, _ = matcher.scan(title, title_folded, frozenset(title_features))
+        candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
         for key, candidate in candidates.items():
             per_theme[key].append(candidate)
+
     sections: list[DigestSection] = []
     for theme in theme_set:
         budget = max(1, per_section)

@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -80,41 +81,6 @@ class Theme:
 
     def score(self, text: str, folded: str | None = None) -> float:
         return sum(self.matches(text, folded).values())
-
-    def scan(
-        self, texts: Sequence[str], folded: Sequence[str]
-    ) -> tuple[list[float], list[int | None]]:
-        """Scores and first-term offsets of many sentences in one regex pass.
-
-        ``folded`` must be the fold of each text (same lengths); sentences are
-        joined with newlines so a term never spans two of them.
-        """
-        if any(len(t) != len(f) for t, f in zip(texts, folded, strict=True)):
-            return (
-                [self.score(t) for t in texts],
-                [self.first_match(t) for t in texts],
-            )
-        text, joined = "\n".join(texts), "\n".join(folded)
-        starts: list[int] = []
-        offset = 0
-        for sentence in texts:
-            starts.append(offset)
-            offset += len(sentence) + 1
-        if self._excluded is not None:
-            text, joined = _mask(text, joined, self._excluded)
-        found: list[dict[str, float]] = [{} for _ in texts]
-        first: list[int | None] = [None] * len(texts)
-        for pattern, subject in ((self._folded, joined), (self._exact, text)):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(subject):
-                index = bisect_right(starts, match.start()) - 1
-                term = match.group(0)
-                found[index][term] = self._weights[term]
-                position = match.start() - starts[index]
-                current = first[index]
-                first[index] = position if current is None else min(current, position)
-        return [sum(f.values()) for f in found], first
 
     def first_match(self, text: str, folded: str | None = None) -> int | None:
         """Offset of the earliest term in ``text``, or None: early means it is the topic."""
@@ -318,26 +284,55 @@ class ThemeMatcher:
 
         ``folded`` is ``fold(text)`` and ``features`` its syllables and bigrams.
         """
-        hits = features & self._triggers
-        if not hits and not self._everywhere:
-            return {}, {}
-        found: dict[int, list[tuple[int, int, str, float]]] = {}
+        scores, firsts = self.scan_sentences([text], [folded], features)
+        return scores[0], firsts[0]
+
+    def scan_sentences(
+        self, texts: Sequence[str], folded: Sequence[str], features: AbstractSet[str]
+    ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
+        """``scan`` for every sentence of an article at once.
+
+        ``features`` holds every syllable and bigram of the sentences (an
+        article's document frequencies have them as keys). The sentences are
+        joined by newlines, which no term contains, so each candidate term is
+        looked for once per article.
+        """
+        scores: list[dict[str, float]] = [{} for _ in texts]
+        firsts: list[dict[str, int]] = [{} for _ in texts]
         by_trigger = self._by_trigger
-        size = len(text)
-        for term in (*(t for trigger in hits for t in by_trigger[trigger]), *self._everywhere):
-            subject = text if term.kind == _EXACT else folded
-            phrase = term.text
+        terms = [t for trigger in self._triggers & features for t in by_trigger[trigger]]
+        terms += self._everywhere
+        if not terms:
+            return scores, firsts
+        joined = {_FOLDED: "\n".join(folded)}
+        joined[_EXCLUDED] = joined[_FOLDED]
+        if any(term.kind == _EXACT for term in terms):
+            joined[_EXACT] = "\n".join(texts)
+        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        found: dict[int, dict[int, list[tuple[int, int, str, float]]]] = {}
+        for term in terms:
+            subject, phrase = joined[term.kind], term.text
+            size = len(subject)
             start = subject.find(phrase)
             while start >= 0:
                 end = start + len(phrase)
                 if (start == 0 or not _is_word_char(subject[start - 1])) and (
                     end == size or not _is_word_char(subject[end])
                 ):
-                    key = term.theme * 3 + term.kind
-                    found.setdefault(key, []).append((start, -len(phrase), phrase, term.weight))
+                    index = bisect_right(starts, start) - 1
+                    if end < starts[index + 1]:  # within one sentence
+                        found.setdefault(index, {}).setdefault(
+                            term.theme * 3 + term.kind, []
+                        ).append((start - starts[index], -len(phrase), phrase, term.weight))
                 start = subject.find(phrase, start + 1)
-        if not found:
-            return {}, {}
+        for index, matches in found.items():
+            scores[index], firsts[index] = self._choose(texts[index], folded[index], matches)
+        return scores, firsts
+
+    def _choose(
+        self, text: str, folded: str, found: dict[int, list[tuple[int, int, str, float]]]
+    ) -> tuple[dict[str, float], dict[str, int]]:
+        """Per theme, the matches its regex would keep; excluded phrases go to the regex."""
         scores: dict[str, float] = {}
         firsts: dict[str, int] = {}
         for index in sorted({key // 3 for key in found}):

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from digest_helpers import store_labelled_seeds
+from digest_helpers import load_labels, store_labelled_seeds
 
 from digests.select import DigestWindow, build_digest
 from digests.store import open_db
+from digests.summarize import features
+from digests.textnorm import fold
 from digests.themes import (
     THEMES_ENV,
     ThemeFileError,
+    ThemeSet,
     classify_article,
     load_themes,
     parse_themes,
@@ -127,3 +130,69 @@ def test_edited_file_is_reread(tmp_path: Path) -> None:
         EXTRA_THEME.replace("semiconductor", "chips") + "\n# edited\n", encoding="utf-8"
     )
     assert load_themes(path).keys == ["chips"]
+
+
+OVERLAPPING_THEMES = """
+[[theme]]
+key = "cables"
+label_vi = "Cáp"
+label_en = "Cables"
+emoji = "🔌"
+exclude = ["cáp quang nội hạt"]
+[theme.terms]
+"cáp quang" = 3
+"cáp quang biển" = 3
+"AAG" = 2
+[[theme]]
+key = "sea"
+label_vi = "Biển"
+label_en = "Sea"
+emoji = "🌊"
+[theme.terms]
+"biển" = 2
+"quang biển" = 1
+"""
+
+
+def _matched(
+    themes: ThemeSet, sentences: list[str]
+) -> list[tuple[dict[str, float], dict[str, int]]]:
+    folded = [fold(s) for s in sentences]
+    present = {f for text in folded for f in features(text, text)}
+    scores, firsts = themes.matcher.scan_sentences(sentences, folded, present)
+    return list(zip(scores, firsts, strict=True))
+
+
+def test_matcher_keeps_each_themes_longest_match_without_overlaps() -> None:
+    themes = parse_themes(OVERLAPPING_THEMES)
+    [(scores, firsts)] = _matched(themes, ["Sự cố đứt Cáp quang biển AAG kéo dài."])
+    # cables: "cáp quang biển" alone (the regex never also counts "cáp quang"), + AAG;
+    # sea: its own longest match "quang biển", found inside the cables match.
+    assert scores == {"cables": 5.0, "sea": 1.0}
+    assert firsts == {"cables": 10, "sea": 14}
+
+
+def test_matcher_whole_words_exact_case_and_sentence_bounds() -> None:
+    themes = parse_themes(OVERLAPPING_THEMES)
+    matched = _matched(
+        themes,
+        [
+            "Tuyến aag và cáp quangbiển chưa sửa.",  # exact "AAG" only; no whole word
+            "Đường cáp",  # a term never spans two sentences
+            "quang biển đẹp.",
+            "Cáp quang nội hạt ổn định, cáp quang biển thì chưa.",  # excluded phrase first
+        ],
+    )
+    assert matched[0] == ({}, {})
+    assert matched[1] == ({}, {})
+    assert matched[2] == ({"sea": 1.0}, {"sea": 0})
+    assert matched[3] == ({"cables": 3.0, "sea": 1.0}, {"cables": 27, "sea": 31})
+
+
+def test_matcher_agrees_with_each_themes_regex_on_the_labelled_seeds() -> None:
+    themes = load_themes()
+    sentences = [label.sentence for label in load_labels()]
+    for sentence, (scores, firsts) in zip(sentences, _matched(themes, sentences), strict=True):
+        expected = {t.key: t.score(sentence) for t in themes if t.score(sentence) > 0}
+        assert scores == expected, sentence
+        assert firsts == {t.key: t.first_match(sentence) for t in themes if t.key in expected}
