@@ -33,7 +33,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
 
-from digests import dates
+from digests import dates, outlets
 from digests.extract import Block, extract_blocks
 from digests.model import BadItem, CleanArticle, RawDocument
 from digests.textnorm import fold_nfc, nfc
@@ -596,14 +596,16 @@ def _check_usable(raw: str) -> None:
         raise BadItem("undecodable text (many replacement characters)")
 
 
-def _strip_dateline(paragraph: str) -> str:
+def split_dateline(paragraph: str) -> tuple[str, str | None]:
+    """The lead paragraph without its dateline, and the dateline's label:
+    ``(Tổ Quốc) - Sáng 6/7, …`` → (``Sáng 6/7, …``, ``Tổ Quốc``)."""
     m = _DATELINE.match(paragraph)
     if m is None:
-        return paragraph
+        return paragraph, None
     name = m["paren"]
     if name is not None and not _CAPITALISED.match(name):
-        return paragraph  # "(tức là) - …" is text, not an outlet
-    return paragraph[m.end() :]
+        return paragraph, None  # "(tức là) - …" is text, not an outlet
+    return paragraph[m.end() :], name if name is not None else m["bare"]
 
 
 def _trim_tail(lines: list[str]) -> list[str]:
@@ -625,7 +627,8 @@ def _body(
     banners: set[str],
     title: str | None,
     marked_headings: set[int],
-) -> tuple[list[str], set[int]]:
+) -> tuple[list[str], set[int], str | None]:
+    """Body paragraphs, which of them are headings, and the lead dateline's label."""
     title_key = _key(title) if title else None
     kept: list[tuple[str, bool]] = []
     after_image = False
@@ -654,13 +657,14 @@ def _body(
         kept[-1] = (strip_glued_byline(kept[-1][0]), False)
     paragraphs: list[str] = []
     headings: set[int] = set()
+    dateline: str | None = None
     for text, marked in kept:
         if not paragraphs and not marked:
-            text = _strip_dateline(text)
+            text, dateline = split_dateline(text)
         if marked or is_heading_like(text):
             headings.add(len(paragraphs))
         paragraphs.append(text)
-    return paragraphs, headings
+    return paragraphs, headings, dateline
 
 
 def _published(
@@ -720,7 +724,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         title = meta_title
     if title is None and doc.title_hint:
         title = nfc(doc.title_hint).strip() or None
-    paragraphs, headings = _body(
+    paragraphs, headings, dateline = _body(
         lines, skip=skip, banners=banners, title=title, marked_headings=marked
     )
     _check_body(paragraphs, headings)
@@ -734,8 +738,38 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         paragraphs=tuple(paragraphs),
         headings=frozenset(headings),
         url=meta.get("url") or doc.url,
-        source=sitename,
+        source=find_outlet(
+            lines[: head_idx if head_idx is not None else (date_idx or 0)], sitename, dateline
+        ),
     )
+
+
+def find_outlet(header: Sequence[str], sitename: str | None, dateline: str | None) -> str | None:
+    """The outlet the page names itself, from the strongest clue it gives: its declared
+    site name, a banner line above the headline, a newsroom e-mail in the header's
+    contact block, the lead's dateline; a host-shaped site name (trafilatura's fallback
+    from the URL) comes last, and ``None`` leaves the choice to the caller."""
+    declared = outlets.from_sitename(sitename)
+    if declared and not outlets.looks_like_host(declared):
+        return declared
+    banner = find_banner_name(header)
+    contact = outlets.from_contact([line for line in header if is_contact_line(line)])
+    label = outlets.from_dateline(dateline) if dateline else None
+    return banner or contact or label or declared
+
+
+def find_banner_name(header: Sequence[str]) -> str | None:
+    """A site banner above the headline, written twice (glued or on two lines): the name."""
+    seen: set[str] = set()
+    for line in header:
+        half = _doubled_half(line)
+        candidate = half or (line if _key(line) in seen else None)
+        seen.add(_key(line))
+        if candidate and _key(candidate) not in SITE_BANNER_PHRASES:
+            name = outlets.from_banner(candidate)
+            if name and not is_contact_line(name) and junk_reason(name) is None:
+                return name
+    return None
 
 
 def _strip_image_suffix(title: str) -> str:

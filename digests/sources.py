@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from digests import outlets
 from digests.model import BadItem, RawDocument
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def _from_file(path: Path, shown: str, fetcher: Fetcher) -> Iterator[Item]:
     if kind == "feed":
         yield from _from_feed(text, shown, fetcher)
         return
-    yield RawDocument(origin=origin, source=shown, raw=text, kind=kind)
+    yield RawDocument(origin=origin, source=path.name, raw=text, kind=kind)
 
 
 def read_file_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
@@ -284,9 +285,9 @@ def _page_document(
 
 
 def site_name(url: str) -> str:
-    """The outlet as readers know it: host without "www." ("toquoc.vn")."""
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
+    """The outlet as readers know it when the page does not say: its host without "www."
+    and port ("toquoc.vn", "127.0.0.1")."""
+    return outlets.host_of(url)
 
 
 # --------------------------------------------------------------------------- feeds
@@ -318,7 +319,7 @@ def _from_entry(entry: feedparser.FeedParserDict, feed: str, fetcher: Fetcher) -
             return Failure.from_error(label, SourceProblem("empty"))
         return RawDocument(
             origin=link or feed,
-            source=site_name(link) if link else feed,
+            source=site_name(link) if link else _feed_label(feed),
             raw=content,
             kind="html" if sniff_kind(content) != "text" else "text",
             url=link or None,
@@ -334,6 +335,11 @@ def _from_entry(entry: feedparser.FeedParserDict, feed: str, fetcher: Fetcher) -
         return Failure.from_error(link, exc)
     kind = sniff_kind(page, response.content_type)
     return _page_document(response, page, kind, title_hint=title, date_hint=published)
+
+
+def _feed_label(feed: str) -> str:
+    """A feed read from a file is named by its file name, a fetched one by its host."""
+    return site_name(feed) if is_url(feed) else Path(feed).name
 
 
 def _entry_content(entry: feedparser.FeedParserDict) -> str:

@@ -313,6 +313,7 @@ class _Existing:
     published_at: str | None
     body: str
     url: str | None
+    source: str
 
 
 def save_article(
@@ -335,7 +336,7 @@ def save_article(
                 return "added"
             if existing.content_hash != digest and _hash_taken(db, digest, existing.id):
                 return "unchanged"  # this text is already stored under another identity
-            if _same(existing, article, digest):
+            if _same(existing, article, digest, source_name(doc, article)):
                 return "unchanged"
             _update(db, existing, doc, article, analysis, url or existing.url, digest, folded_body)
             return "updated"
@@ -344,7 +345,7 @@ def save_article(
 
 
 def _find_existing(db: Database, url: str | None, digest: str, origin: str) -> _Existing | None:
-    columns = "id, content_hash, title, published, published_at, body, url"
+    columns = "id, content_hash, title, published, published_at, body, url, source"
     row = None
     if url:
         row = db.execute(f"SELECT {columns} FROM articles WHERE url = ?", [url]).fetchone()
@@ -367,9 +368,11 @@ def _hash_taken(db: Database, digest: str, other_than: int) -> bool:
     return row is not None
 
 
-def _same(existing: _Existing, article: CleanArticle, digest: str) -> bool:
+def _same(existing: _Existing, article: CleanArticle, digest: str, source: str) -> bool:
+    """Nothing a reader sees changed (a re-ingest after a better source name updates)."""
     return (
         existing.content_hash == digest
+        and existing.source == source
         and existing.title == article.title
         and existing.published == article.published.isoformat()
         and existing.published_at == _iso(article.published_at)
@@ -377,10 +380,8 @@ def _same(existing: _Existing, article: CleanArticle, digest: str) -> bool:
 
 
 def source_name(doc: RawDocument, article: CleanArticle) -> str:
-    """Web articles are named by their host ("toquoc.vn"), the same for every page of an
-    outlet; a saved file by the site name its page declares, else by its path."""
-    if doc.url or doc.origin.startswith(("http://", "https://")):
-        return doc.source
+    """The outlet the page names itself (site name, banner, newsroom e-mail, dateline),
+    else what the source step named it by: a web page's host, a file's name."""
     return article.source or doc.source
 
 

@@ -627,3 +627,58 @@ def test_any_text_gives_an_article_or_a_bad_item(lines: list[str]) -> None:
     assert article.title.strip()
     assert article.paragraphs
     assert all(p.strip() == p and p for p in article.paragraphs)
+
+
+# --- the outlet a page names itself -----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("prefix", "source"),
+    [
+        ("000", None),  # no outlet named anywhere: the file name is used (store.source_name)
+        ("001", None),
+        ("002", None),
+        ("003", "Tổ Quốc"),  # "(Tổ Quốc) - " dateline and toasoan@toquoc.gov.vn
+        ("004", "Trung tâm Công nghệ thông tin và Truyền thông Nghệ An"),  # doubled banner
+    ],
+)
+def test_seed_outlet(prefix: str, source: str | None) -> None:
+    assert seed(prefix).source == source
+
+
+LEAD = (
+    "Sáng 6/7, Bộ Thông tin và Truyền thông đã tổ chức Hội nghị sơ kết công tác 6 tháng đầu "
+    "năm 2020 với 66 điểm cầu trên cả nước."
+)
+SECOND = (
+    "Bộ trưởng Nguyễn Mạnh Hùng chủ trì hội nghị và nêu năm cơ hội để ngành bứt phá vươn lên "
+    "trong 6 tháng cuối năm."
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "dateline", "source"),
+    [
+        ([], "(Tổ Quốc) - ", "Tổ Quốc"),
+        ([], "VOV.VN - ", "VOV"),
+        ([], "TTO - ", "Tuổi Trẻ"),
+        ([], "(Chinhphu.vn) - ", "Báo Chính phủ"),
+        ([], "(Dân trí) - ", "Dân trí"),
+        ([], "(PV) - ", None),  # a reporter, not a newsroom
+        (["Đường dây nóng", "0901.22.33.66 - toasoan@toquoc.gov.vn"], "", "Tổ Quốc"),
+        (["Liên hệ: bandoc@baomoi-abc.vn"], "", "baomoi-abc.vn"),
+        (["Hotline: 0912.345.678 - phongvien@gmail.com"], "", None),  # webmail says nothing
+        (["Báo Điện tử Sở Số Tỉnh XBáo Điện tử Sở Số Tỉnh X"], "", "Báo Điện tử Sở Số Tỉnh X"),
+        (["Cổng Thông tin Tỉnh Y", "Cổng Thông tin Tỉnh Y"], "", "Cổng Thông tin Tỉnh Y"),
+        # the banner names the site; a republished story's dateline names its first outlet
+        (
+            ["Cổng Thông tin Tỉnh Y", "Cổng Thông tin Tỉnh Y"],
+            "(Tổ Quốc) - ",
+            "Cổng Thông tin Tỉnh Y",
+        ),
+    ],
+)
+def test_outlet_from_text_clues(header: list[str], dateline: str, source: str | None) -> None:
+    headline = "Năm cơ hội để ngành Thông tin và Truyền thông bứt phá"
+    raw = "\n".join([*header, headline, "06/07/2020 20:45", dateline + LEAD, SECOND])
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.source == source
+    assert article.paragraphs[0] == LEAD  # the clue itself never reaches the body

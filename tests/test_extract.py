@@ -153,3 +153,15 @@ def test_clean_html_drops_inline_captions_links_and_byline() -> None:
 def test_clean_navigation_page_is_a_bad_item(name: str) -> None:
     with pytest.raises(BadItem, match="no article text"):
         clean_document(html_doc(name))
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("http://127.0.0.1:42917/a", "127.0.0.1"),  # no og:site_name: the host, without port
+        ("https://www.ict.nghean.gov.vn/a", "ict.nghean.gov.vn"),
+        (None, None),  # nothing to go by: the caller names it (host or file name)
+    ],
+)
+def test_page_without_site_name_is_named_by_host(url: str | None, source: str | None) -> None:
+    assert clean_document(html_doc("broken_markup.html", url)).source == source

@@ -254,3 +254,24 @@ def test_reindex_fts_rebuilds_index(db_path: Path) -> None:
     save(db, make_article())
     assert store.reindex_fts(db) == 1
     assert fts_ids(db, '"buu dien"') == [1]
+
+
+def test_source_is_the_named_outlet_else_the_documents_name(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    web = RawDocument(
+        origin="https://toquoc.vn/a",
+        source="toquoc.vn",
+        raw=BODY,
+        kind="html",
+        url="https://toquoc.vn/a",
+    )
+    assert store.source_name(web, make_article(source="Báo điện tử Tổ Quốc")) == (
+        "Báo điện tử Tổ Quốc"
+    )
+    assert store.source_name(web, make_article()) == "toquoc.vn"
+    assert store.source_name(make_doc(), make_article()) == "a.txt"
+    assert save(db, make_article()) == "added"
+    # A re-ingest that names the outlet better updates the stored article; origin stays.
+    assert save(db, make_article(source="Tổ Quốc")) == "updated"
+    row = db.execute("SELECT source, origin FROM articles").fetchone()
+    assert tuple(row) == ("Tổ Quốc", "seeds/a.txt")
