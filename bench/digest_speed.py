@@ -3,7 +3,9 @@
 The articles are a deterministic recombination of the hand-labelled seed
 sentences (20–40 per article, varied dates and outlets), stored through the
 real store. The same articles are summarised by sumy's LexRank in the same run
-for comparison. Only the digest build is timed, not storing.
+for comparison. Only the digest build is timed, not storing. build_digest keeps
+nothing between calls, so every build is cold: the first one also loads the
+themes file; the median of three is the figure compared with the limit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from statistics import median
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.quality import VietnameseSumyTokenizer  # also puts tests/ on sys.path
+
 LIMIT_SECONDS = 1.0
 OUTLETS = (
     "vnexpress.net",
@@ -48,8 +51,6 @@ def _lexrank_all(bodies: list[str]) -> float:
     from sumy.parsers.plaintext import PlaintextParser
     from sumy.summarizers.lex_rank import LexRankSummarizer
 
-    from bench.quality import VietnameseSumyTokenizer
-
     tokenizer = VietnameseSumyTokenizer()
     summarizer = LexRankSummarizer(null_stemmer)
     started = time.perf_counter()
@@ -59,8 +60,6 @@ def _lexrank_all(bodies: list[str]) -> float:
 
 
 def run(quick: bool = False) -> str:
-    if str(ROOT / "tests") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tests"))  # the labelled seed sentences and store helper
     from digest_helpers import save_seed
 
     from digests.select import DigestWindow, build_digest
@@ -80,11 +79,12 @@ def run(quick: bool = False) -> str:
                 source=source,
                 url=f"https://{source}/bai-{n}",
             )
-        timings = []
+        timings, cpu = [], []
         for _ in range(3):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             digest = build_digest(db, DigestWindow(after_article_id=0))
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         db.close()
     build = median(timings)
     bodies = ["\n\n".join(s for s, _ in sentences) for _, sentences, _, _ in articles]
@@ -99,7 +99,10 @@ def run(quick: bool = False) -> str:
         "",
         "| measure | value |",
         "|---|---:|",
+        f"| build_digest, all themes, first build (loads the themes file) | {timings[0]:.3f} s |",
         f"| build_digest, all themes (median of 3) | {build:.3f} s |",
+        f"| …its CPU time (median of 3; wall minus CPU = waiting on the machine) "
+        f"| {median(cpu):.3f} s |",
         f"| limit | {LIMIT_SECONDS:.1f} s |",
         f"| build / limit | {build / LIMIT_SECONDS:.2f} |",
         f"| sumy LexRank, 2 sentences per article, same articles | {lexrank:.3f} s |",

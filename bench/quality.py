@@ -21,6 +21,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl"
+# The digest benches read the hand-labelled seed sentences through tests/digest_helpers.py,
+# and must import bench and digests when run as a script too: set the path once, here.
+for _path in (ROOT / "tests", ROOT):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -49,7 +54,6 @@ def theme_precision() -> list[tuple[str, int, int]]:
     """Per theme: (key, correctly selected sentences, selected sentences) on the seeds."""
     import tempfile
 
-    sys.path.insert(0, str(ROOT / "tests"))
     from digest_helpers import load_labels, store_labelled_seeds
 
     from digests.select import DigestWindow, build_digest
