@@ -44,8 +44,13 @@ _UPPER = "".join(
 _OPENER = rf"[{_UPPER}0-9“\"‘'«(\[]"
 # ``./.`` first so it is taken whole; then runs of . ! ? … (``...`` and ``?!``).
 _BREAK = re.compile(
-    rf"(?:\./\.|[.!?…]+)[”\"’'»)\]]*(?=\s+{_OPENER})",
+    rf"(?:\./\.|[.!?…]+)[”\"’'»)\]]*(?=\s+(?:{_OPENER}|[”»]))",
 )
+# A closing quote set off by a space after a terminator ("… đến thế... ". Cụ thể"), with
+# any terminator after it.  A straight quote is only taken as closing where no word
+# follows it; before a capital it may as well open the next sentence.
+_LOOSE_CLOSER = re.compile(r'\s*(?:[”»]|"(?=[.,;:!?…]|\s*$))[.!?…]*')
+_NEXT_OPENS = re.compile(rf"\s+{_OPENER}|\s*$")
 _SINGLE_CAPITAL = re.compile(rf"^[{_UPPER}]$")
 # U.S, U.K, e.g, i.e: dotted single letters.
 _DOTTED_LETTERS = re.compile(r"^(?:\w\.)+\w$")
@@ -67,16 +72,28 @@ def _split_line(line: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BREAK.finditer(line):
-        if _is_abbreviation(line, match.start(), match.group()):
+        if match.start() < start or _is_abbreviation(line, match.start(), match.group()):
             continue
-        piece = line[start : match.end()].strip()
+        end = _closing_end(line, match.end())
+        if not _NEXT_OPENS.match(line, end):
+            continue  # "… thế… " ông nói": the quote closed, the sentence goes on
+        piece = line[start:end].strip()
         if piece:
             pieces.append(piece)
-        start = match.end()
+        start = end
     rest = line[start:].strip()
     if rest:
         pieces.append(rest)
     return pieces
+
+
+def _closing_end(line: str, end: int) -> int:
+    """Where a sentence ending at ``end`` really ends: after the closing quotes that
+    writers set off with a space ("đến thế... ". Cụ thể"), which the break rule alone
+    would leave to the next sentence as a piece of bare punctuation."""
+    while (closer := _LOOSE_CLOSER.match(line, end)) is not None and closer.end() > end:
+        end = closer.end()
+    return end
 
 
 def _is_abbreviation(line: str, dot_at: int, terminator: str) -> bool:

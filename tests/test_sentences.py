@@ -95,6 +95,29 @@ def test_ellipses_split_only_before_a_new_sentence() -> None:
     ]
 
 
+def test_a_closing_quote_set_off_by_a_space_stays_with_its_sentence() -> None:
+    # Eval article 000262 ended its summary on an orphan '".' sentence.
+    assert split_sentences(
+        'Ông nói: " Đây là lần đầu tiên đến thế... ". Cụ thể, phiên tòa kéo dài.'
+    ) == ['Ông nói: " Đây là lần đầu tiên đến thế... ".', "Cụ thể, phiên tòa kéo dài."]
+    assert split_sentences("Bà nói: “Lần đầu… ” Sau đó bà đi. Ông hỏi: “Vì sao? ”") == [
+        "Bà nói: “Lần đầu… ”",
+        "Sau đó bà đi.",
+        "Ông hỏi: “Vì sao? ”",
+    ]
+    # The quote closes and the attribution follows: one sentence.
+    assert split_sentences('" Vì sao lại thế? ", bà Liu nói. Hết.') == [
+        '" Vì sao lại thế? ", bà Liu nói.',
+        "Hết.",
+    ]
+    # A straight quote before a capital may open the next sentence: left to it.
+    assert split_sentences('Anh nói vậy... "Tôi không biết" là câu trả lời.') == [
+        "Anh nói vậy...",
+        '"Tôi không biết" là câu trả lời.',
+    ]
+    assert split_sentences('Câu cuối của đoạn... "') == ['Câu cuối của đoạn... "']
+
+
 def test_line_breaks_always_end_a_sentence_and_text_comes_back_nfc() -> None:
     decomposed = unicodedata.normalize("NFD", "Bưu điện Việt Nam\nHoà Bình tăng trưởng")
     assert split_sentences(decomposed) == ["Bưu điện Việt Nam", "Hoà Bình tăng trưởng"]
