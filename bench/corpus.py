@@ -178,21 +178,22 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     added = failed = 0
     clean_s = analyse_s = save_s = 0.0
     clock = time.perf_counter
-    for doc in docs:
-        t0 = clock()
-        try:
-            article = clean_document(doc, today=date(2025, 12, 31))
-        except BadItem:
-            failed += 1
-            clean_s += clock() - t0
-            continue
-        t1 = clock()
-        analysis = analyse(article)
-        t2 = clock()
-        if store.save_article(db, doc, article, analysis) == "added":
-            added += 1
-        t3 = clock()
-        clean_s, analyse_s, save_s = clean_s + t1 - t0, analyse_s + t2 - t1, save_s + t3 - t2
+    with store.background_checkpoints(db):  # as digests.ingest.ingest does
+        for doc in docs:
+            t0 = clock()
+            try:
+                article = clean_document(doc, today=date(2025, 12, 31))
+            except BadItem:
+                failed += 1
+                clean_s += clock() - t0
+                continue
+            t1 = clock()
+            analysis = analyse(article)
+            t2 = clock()
+            if store.save_article(db, doc, article, analysis) == "added":
+                added += 1
+            t3 = clock()
+            clean_s, analyse_s, save_s = clean_s + t1 - t0, analyse_s + t2 - t1, save_s + t3 - t2
     linked = int(db.execute("SELECT COUNT(*) FROM articles WHERE story_id != id").fetchone()[0])
     total = clean_s + analyse_s + save_s
     return IngestStats(added, failed, total, clean_s, analyse_s, save_s, linked)

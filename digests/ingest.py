@@ -21,7 +21,7 @@ from digests import store
 from digests.fetch import Fetcher
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
-from digests.sources import Failure, iter_items
+from digests.sources import Failure, Item, iter_items
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,21 +73,8 @@ def ingest(
     http = fetcher or Fetcher()
     try:
         _sync_registry(db)
-        for item in iter_items(list(targets), http):
-            if isinstance(item, Failure):
-                report.fail(item)
-            else:
-                try:
-                    report.count(ingest_document(db, item, today=today))
-                except BadItem as exc:
-                    report.fail(Failure.from_error(_label(item), exc))
-                except store.DatabaseBusy as exc:
-                    report.stopped = str(exc)
-                    break
-            if progress is not None:
-                progress.update(
-                    report.done, report.added, report.updated, report.skipped, report.failed
-                )
+        with store.background_checkpoints(db):
+            _ingest_items(db, iter_items(list(targets), http), report, progress, today)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
     except store.DatabaseBusy as exc:
@@ -98,6 +85,30 @@ def ingest(
         if own_fetcher:
             http.close()
     return report
+
+
+def _ingest_items(
+    db: Database,
+    items: Iterable[Item],
+    report: IngestReport,
+    progress: Progress | None,
+    today: date | None,
+) -> None:
+    for item in items:
+        if isinstance(item, Failure):
+            report.fail(item)
+        else:
+            try:
+                report.count(ingest_document(db, item, today=today))
+            except BadItem as exc:
+                report.fail(Failure.from_error(_label(item), exc))
+            except store.DatabaseBusy as exc:
+                report.stopped = str(exc)
+                return
+        if progress is not None:
+            progress.update(
+                report.done, report.added, report.updated, report.skipped, report.failed
+            )
 
 
 def ingest_document(

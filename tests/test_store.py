@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from digests.model import (
     Sentence,
     Target,
 )
+from digests.textnorm import fold
 
 BODY = (
     "Ông Tào Đức Thắng, Chủ tịch Viettel cho hay năm 2023 Viettel đạt doanh thu gần "
@@ -275,3 +278,31 @@ def test_source_is_the_named_outlet_else_the_documents_name(db_path: Path) -> No
     assert save(db, make_article(source="Tổ Quốc")) == "updated"
     row = db.execute("SELECT source, origin FROM articles").fetchone()
     assert tuple(row) == ("Tổ Quốc", "seeds/a.txt")
+
+
+def test_folded_sentences_are_cut_from_the_folded_body() -> None:
+    body = "Bưu điện Hoà Bình mở cửa.\n\nĐà Nẵng: VNPT tăng 5%."
+    sentences = [
+        Sentence(idx=0, paragraph=0, text="Bưu điện Hoà Bình mở cửa."),
+        Sentence(idx=1, paragraph=1, text="Đà Nẵng: VNPT tăng 5%."),
+        Sentence(idx=2, paragraph=1, text="Câu  không có trong bài."),  # not verbatim: folded anew
+    ]
+    assert list(store.folded_sentences(body, fold(body), sentences)) == [
+        "buu dien hoa binh mo cua.",
+        "da nang: vnpt tang 5%.",
+        "cau  khong co trong bai.",
+    ]
+
+
+def test_background_checkpoints_copy_the_wal_into_the_file_and_stop(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    before = db_path.stat().st_size
+    with store.background_checkpoints(db, every_s=0.01):
+        assert save(db, make_article()) == "added"
+        deadline = time.monotonic() + 5
+        while db_path.stat().st_size == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert db_path.stat().st_size > before  # the article's pages reached the database file
+    assert not [t for t in threading.enumerate() if t.name == "wal-checkpoint"]
+    with store.background_checkpoints(store.open_db(":memory:")):
+        pass  # no file, no WAL: nothing to run
