@@ -51,6 +51,8 @@ _AHEAD = r"(?:toi|sap\s+toi|tiep\s+theo|nua)"
 _SLASH_YEAR = rf"\s*(?:/|nam\s+){_YEAR}"
 _FEW = r"(?<!vai )(?<!may )(?<!nhieu )(?<!cac )(?<!nhung )(?<!\d )"
 _NEXT = rf"{_FEW}nam\s+(?:sau|toi|ke\s+tiep)(?!\w)(?!\s+(?:do|nua)(?!\w))"
+# "năm 2025 Viettel phấn đấu đạt …": a bare year is a target when an aim follows it.
+_AIM_AFTER = r"(?<!\w)(?:phan\s+dau|dat\s+(?:ra\s+)?muc\s+tieu|(?:len\s+)?ke\s+hoach)(?!\w)"
 _NOW_PREP = r"(?:ngay\s+trong|trong|den|toi|truoc|tu\s+nay\s+den|cho\s+den|het|vao)"
 _NOW_PART = r"(?:(?:cuoi|het|giua)\s+)?"
 
@@ -66,6 +68,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("year", rf"(?<!\w){_PREP}\s+{_PART}nam\s+{_YEAR}"),
         ("year", rf"(?<!\w)(?:vao|den|truoc|toi)\s+{_YEAR}"),
         ("year", rf"^[\"“]?{_PART}nam\s+{_YEAR}(?=\s*,)"),
+        ("year", rf"(?<!\w){_PART}nam\s+{_YEAR}(?=\s+[^,;.:]{{0,80}}?{_AIM_AFTER})"),
         ("years_ahead", rf"(?<!\w)(?:{_WITHIN}\s+)?{_COUNT}\s+nam\s+{_AHEAD}(?!\w)"),
         ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_NOW_PART}nam\s+nay(?!\w)"),
         ("next_year", rf"(?<!\w)(?:(?:{_PREP}|sang)\s+{_PART})?{_NEXT}|(?<!\w)sang\s+nam(?!\w)"),
@@ -110,7 +113,10 @@ _LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(r"[\s.…!?”\"’)/]+$|\s+(?:ngay|là)$")
-_TOPIC = re.compile(r"^(?:Về|Đối với)\s+(?:việc\s+)?(?P<topic>[^,]{3,120}),")
+_TOPIC = re.compile(r"^(?:Về|Đối với)\s+(?P<task>việc\s+)?(?P<topic>[^,]{3,120}),")
+# "Bộ trưởng chỉ đạo, … . Cục X phải …": the one who directs set the goal; X carries it out.
+_DIRECTS = re.compile(r"(?<!\w)(?:chỉ đạo|giao|yêu cầu|đề nghị)(?!\w)")
+_OBLIGED = re.compile(r"^\s*(?:phải|cần|có trách nhiệm)(?!\w)")
 
 # Openings that are not the subject: connectives, topics, times, places.
 _PREFIX = re.compile(
@@ -291,7 +297,9 @@ def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | 
     if len(goal.split()) < 3 and context is not None:
         topic = _TOPIC.match(context.text)
         if topic:
-            goal = f"{topic.group('topic').strip()}: {goal}"
+            # "Về việc X, … đặt ra mục tiêu hoàn thành" → "hoàn thành việc X".
+            subject_of = "việc" if topic.group("task") else "về"
+            goal = f"{goal} {subject_of} {topic.group('topic').strip()}"
     return goal
 
 
@@ -328,6 +336,10 @@ def _setter(
         text = text[prefix.end() :]
     aliases = [m.alias for m in mentions if m.sentence_idx == sentence.idx]
     subject = _subject(text, aliases)
+    if subject and _OBLIGED.match(text[len(subject) :]):
+        director = _director(sentence, context, people)
+        if director:
+            return director, None  # the assignee stays in the goal: "Cục X phải …"
     if subject and subject[:1].isupper():
         return _resolve_person(subject, sentence.idx, people), subject
     if subject:
@@ -336,6 +348,24 @@ def _setter(
                 return mention.alias, None  # the subject stays in the goal
     here = _speaker(sentence.idx, people)
     return here or _speaker(context.idx if context else None, people), None
+
+
+def _director(sentence: Sentence, context: Sentence | None, people: Sequence[Person]) -> str | None:
+    """Who gave the order an obliged subject carries out: the subject of "chỉ đạo",
+    "giao", "yêu cầu" or "đề nghị" earlier in this sentence or in the one before."""
+    for source in (sentence, context):
+        if source is None:
+            continue
+        text = source.text.lstrip('“"‘ ')
+        while (prefix := _PREFIX.match(text)) is not None:
+            text = text[prefix.end() :]
+        directive = _DIRECTS.search(text)
+        if directive is None:
+            continue
+        subject = text[: directive.start()].strip(" ,")
+        if subject and subject[:1].isupper() and len(subject.split()) <= _MAX_SUBJECT_WORDS:
+            return _resolve_person(subject, source.idx, people)
+    return None
 
 
 def _subject(text: str, aliases: Sequence[str]) -> str | None:

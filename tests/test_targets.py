@@ -8,7 +8,7 @@ import pytest
 from analyse_helpers import seed_article
 
 from digests.analyse import analyse
-from digests.model import Person, Sentence, Target
+from digests.model import Mention, Person, Sentence, Target
 from digests.targets import extract_targets
 
 
@@ -50,7 +50,7 @@ def test_seed_002_deadlines_set_by_the_minister() -> None:
         (
             2026,
             None,
-            "các doanh nghiệp Việt Nam lập nhóm đầu tư cáp quang biển Việt Nam: hoàn thành",
+            "hoàn thành việc các doanh nghiệp Việt Nam lập nhóm đầu tư cáp quang biển Việt Nam",
             "Thứ trưởng Phạm Đức Long và Cục Viễn thông",
         ),
         (
@@ -62,8 +62,9 @@ def test_seed_002_deadlines_set_by_the_minister() -> None:
         (
             2022,
             10,
-            "lập kế hoạch hành động quốc gia về nội dung này trình Thủ tướng Chính phủ xem xét",
-            "Cục An toàn thông tin",
+            "Cục An toàn thông tin phải lập kế hoạch hành động quốc gia về nội dung này trình "
+            "Thủ tướng Chính phủ xem xét",
+            "Bộ trưởng Nguyễn Mạnh Hùng",  # "Về An toàn thông tin, Bộ trưởng chỉ đạo, …"
         ),
         (
             2022,
@@ -120,6 +121,8 @@ def one(text: str, published: date = date(2024, 5, 10)) -> list[tuple[int, int |
             [(2026, None), (2028, None)],
         ),
         ("Bộ trưởng đã chỉ đạo hoàn thành trước năm 2025.", [(2025, None)]),
+        ("Ông Thắng cho biết năm 2025 Viettel phấn đấu đạt doanh thu 210.000 tỷ.", [(2025, None)]),
+        ("Năm 2026 VNPT đặt mục tiêu phủ 5G toàn quốc.", [(2026, None)]),
     ],
 )
 def test_forms_of_goals(text: str, expected: list[tuple[int, int | None]]) -> None:
@@ -162,3 +165,37 @@ def test_setter_comes_from_the_speaker_or_the_article_people() -> None:
         (2027, "Thứ trưởng Phan Tâm", "Bộ sẽ ban hành luật"),
     ]
     assert all(isinstance(t, Target) for t in targets)
+
+
+def test_a_bare_year_before_an_aim_is_a_target_with_the_speaker_as_setter() -> None:
+    sentence = Sentence(
+        0,
+        0,
+        "Ông Tào Đức Thắng, Chủ tịch Viettel cho biết năm 2025 Viettel phấn đấu đạt doanh thu "
+        "210.000 tỷ đồng.",
+    )
+    people = [Person("Tào Đức Thắng", "Chủ tịch", "viettel", 0)]
+    (target,) = extract_targets([sentence], date(2025, 1, 15), people=people)
+    assert (target.year, target.goal, target.setter) == (
+        2025,
+        "Viettel phấn đấu đạt doanh thu 210.000 tỷ đồng",
+        "Chủ tịch Tào Đức Thắng",
+    )
+
+
+def test_who_directs_sets_the_goal_and_the_obliged_subject_stays_in_it() -> None:
+    sentences = [
+        Sentence(
+            0, 0, "Về An toàn thông tin, Thứ trưởng chỉ đạo, việc bảo vệ người dân là cấp thiết."
+        ),
+        Sentence(1, 0, "Cục An toàn thông tin phải lập kế hoạch quốc gia trong tháng 10/2024."),
+        Sentence(2, 1, "Cục Viễn thông cần hoàn thành quy hoạch trong năm 2025."),
+    ]
+    people = [Person("Phan Tâm", "Thứ trưởng", "mic", 0)]
+    mentions = [Mention("ais", "Cục An toàn thông tin", 1), Mention("vnta", "Cục Viễn thông", 2)]
+    targets = extract_targets(sentences, date(2024, 5, 2), people=people, mentions=mentions)
+    assert [(t.year, t.month, t.goal, t.setter) for t in targets] == [
+        (2024, 10, "Cục An toàn thông tin phải lập kế hoạch quốc gia", "Thứ trưởng Phan Tâm"),
+        # No directive before it: the subject is both setter and doer.
+        (2025, None, "hoàn thành quy hoạch", "Cục Viễn thông"),
+    ]
