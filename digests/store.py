@@ -308,7 +308,23 @@ CREATE TABLE org_counts (
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)
 """
 
-CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1]
+
+def _corpus_v2(db: Database) -> None:
+    """Story bands re-keyed to the current banding (12 bands of 3 buckets, from 16 of 4):
+    fewer index pages written per article; rebuilt from the stored signatures."""
+    db.execute("DELETE FROM story_bands")
+    sketches = db.execute("SELECT article_id, signature FROM story_sketches").fetchall()
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
+        (
+            (key, article_id)
+            for article_id, blob in sketches
+            for key in stories.band_keys(stories.from_blob(blob))
+        ),
+    )
+
+
+CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2]
 
 
 # --------------------------------------------------------------------------- meta

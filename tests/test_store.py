@@ -91,7 +91,7 @@ def test_open_db_sets_wal_timeout_foreign_keys_and_schema(db_path: Path) -> None
         "articles_fts",
     } <= names
     rows = db.execute("SELECT namespace, version FROM schema_migrations").fetchall()
-    assert rows == [("corpus", 1)]
+    assert rows == [("corpus", 1), ("corpus", 2)]
 
 
 def test_resolve_db_path_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_failing_migration_step_is_rolled_back(db_path: Path) -> None:
 
 def test_newer_schema_is_refused(db_path: Path) -> None:
     db = store.open_db(db_path)
-    db.execute("INSERT INTO schema_migrations VALUES ('corpus', 2, 'x')")
+    db.execute("INSERT INTO schema_migrations VALUES ('corpus', 3, 'x')")
     with pytest.raises(store.StoreError, match="newer than this ictdigest knows"):
         store.open_db(db_path)
 
@@ -306,3 +306,20 @@ def test_background_checkpoints_copy_the_wal_into_the_file_and_stop(db_path: Pat
     assert not [t for t in threading.enumerate() if t.name == "wal-checkpoint"]
     with store.background_checkpoints(store.open_db(":memory:")):
         pass  # no file, no WAL: nothing to run
+
+
+def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
+    """A v1 store's bands (16 of 4) are rebuilt as 12 of 3, so old articles stay findable."""
+    db = store.open_db(db_path)
+    assert save(db, make_article(body=LONG)) == "added"
+    db.execute("DELETE FROM story_bands")
+    db.execute("INSERT INTO story_bands VALUES (1, 1), (2, 1)")  # stand-ins for v1 keys
+    db.execute("DELETE FROM schema_migrations WHERE version = 2")
+    db.close()
+    db = store.open_db(db_path)
+    keys = [row[0] for row in db.execute("SELECT band_key FROM story_bands ORDER BY band_key")]
+    assert len(keys) == 12 and [key >> 32 for key in keys] == list(range(12))
+    retold = LONG.replace("Sáng 17/10/2022", "Ngày 17/10") + " Theo báo Tổ Quốc."
+    doc = make_doc("https://other.vn/a", url="https://other.vn/a", raw=retold)
+    assert save(db, make_article(body=retold), doc) == "added"
+    assert db.execute("SELECT story_id FROM articles WHERE id = 2").fetchone()[0] == 1
