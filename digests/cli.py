@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
@@ -28,12 +30,109 @@ from digests.templating import render
 Handler = Callable[[argparse.Namespace], int]
 PROG = "ictdigest"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MESSAGE_BREAK = "\n— — —\n"  # between Telegram messages printed by `digest --format html`
+SUMMARY_SENTENCES = (1, 10)  # allowed --sentences
+SUMMARY_MIN_CHARS = 80  # below this a summary cannot hold one whole sentence
+
+
+# Command descriptions for --help, by language (the bot adds its own commands).
+COMMAND_HELP: dict[str, dict[str, str]] = {
+    "vi": {
+        "ingest": "nạp tệp, thư mục, nguồn RSS/Atom và URL vào kho",
+        "articles": "liệt kê bài đã lưu: số, ngày, nguồn, tiêu đề",
+        "company": "các bài nói gì về một doanh nghiệp hay cơ quan",
+        "companies": "doanh nghiệp và cơ quan kèm số bài nhắc đến",
+        "target": "mục tiêu của một năm hay khoảng năm; không ghi năm: các năm có mục tiêu",
+        "search": "tìm theo từ khoá, có đoạn trích tô đậm",
+        "summarize": "tóm tắt một tệp bài báo hoặc một tệp JSONL nhiều bài",
+        "digest": "in bản tin theo chủ đề từ các bài trong kho",
+        "backup": "sao lưu kho an toàn, kể cả khi bot đang chạy",
+        "restore": "thay kho bằng một bản sao lưu (giữ lại kho cũ)",
+    },
+    "en": {
+        "ingest": "ingest files, folders, RSS/Atom feeds and URLs",
+        "articles": "list stored articles: id, date, source, title",
+        "company": "what the articles say about a company or agency",
+        "companies": "companies and agencies with article counts",
+        "target": "goals for a year or range; without one, years with goals",
+        "search": "full-text search with highlighted snippets",
+        "summarize": "summarise an article file or a JSONL of articles",
+        "digest": "print the digest of stored articles by theme",
+        "backup": "copy the database safely, even while the bot runs",
+        "restore": "replace the database by a backup (keeps the old one)",
+    },
+}
+OPTION_HELP: dict[str, dict[str, str]] = {
+    "vi": {
+        "help": "hiện hướng dẫn này rồi thoát",
+        "db": "tệp cơ sở dữ liệu (nếu không ghi: $ICTDIGEST_DB, rồi "
+        "~/.local/share/ictdigest/ictdigest.db)",
+        "lang": "ngôn ngữ hiển thị (nếu không ghi: $ICTDIGEST_LANG, rồi vi)",
+        "json": "in JSON thay cho văn bản",
+        "description": "Tin ngành thông tin và truyền thông Việt Nam: nạp bài, hỏi về doanh "
+        "nghiệp, mục tiêu và từ khoá, in bản tin.",
+        "commands": "các lệnh",
+    },
+    "en": {
+        "help": "show this help message and exit",
+        "db": "database file (else $ICTDIGEST_DB, else ~/.local/share/ictdigest/ictdigest.db)",
+        "lang": "language of the output (else $ICTDIGEST_LANG, else vi)",
+        "json": "print JSON instead of text",
+        "description": "Vietnamese ICT-sector news: ingest articles, ask about companies, "
+        "targets and words, print digests.",
+        "commands": "commands",
+    },
+}
+
+# argparse's own messages, recognised so that they can be said politely in the user's language.
+_ARGPARSE_ERRORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern))
+    for code, pattern in (
+        ("bad_number", r"^argument (?P<option>\S+): invalid (?:int|float) value: '(?P<value>.*)'$"),
+        (
+            "bad_choice",
+            r"^argument (?P<option>\S+): invalid choice: '(?P<value>.*)' "
+            r"\(choose from (?P<choices>.*)\)$",
+        ),
+        ("bad_value", r"^argument (?P<option>\S+): (?P<value>.*)$"),
+        ("unknown_arguments", r"^unrecognized arguments: (?P<value>.*)$"),
+        ("missing_arguments", r"^the following arguments are required: (?P<value>.*)$"),
+        ("missing_value", r"^argument (?P<option>\S+): expected one argument$"),
+    )
+)
+
+
+def argparse_error(message: str) -> tuple[str, dict[str, Any]]:
+    """(usage code, params) for an argparse error message; unknown ones keep their text."""
+    for code, pattern in _ARGPARSE_ERRORS:
+        match = pattern.match(message)
+        if match is None:
+            continue
+        params: dict[str, Any] = dict(match.groupdict())
+        if code == "bad_choice":
+            params["choices"] = [c.strip(" '") for c in params["choices"].split(",")]
+        if code == "bad_value" and params["option"] == "--lang":
+            continue
+        return code, params
+    return "argparse", {"message": f"{PROG}: {message}"}
+
+
+class _DateError(argparse.ArgumentTypeError):
+    """A --since/--until value that is no date; its text is the value itself."""
 
 
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error shows the command's example, in the chosen language."""
 
     argv: Sequence[str] = ()  # the top-level arguments, for --lang in error messages
+    lang = "vi"  # the language of --help, chosen when the parser is built
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help=_option("help")
+        )
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
@@ -45,20 +144,24 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         command = self.prog.split()[-1] if " " in self.prog else ""
         lang = _language(_peek_lang(Parser.argv))
-        self.print_usage(sys.stderr)
+        code, params = argparse_error(message)
         print(
             render(
                 "usage",
                 lang=lang,
                 fmt="txt",
-                code="argparse",
+                code=code,
                 command=command,
                 prefix=f"{PROG} ",
-                params={"message": f"{PROG}: {message}"},
+                params=params,
             ),
             file=sys.stderr,
         )
         self.exit(EXIT_USAGE)
+
+
+def _option(key: str) -> str:
+    return OPTION_HELP[Parser.lang][key]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -68,19 +171,19 @@ def common_options() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="database file (else $ICTDIGEST_DB, else ~/.local/share/ictdigest/ictdigest.db)",
+        help=_option("db"),
     )
     parent.add_argument(
         "--lang",
         choices=("vi", "en"),
         default=argparse.SUPPRESS,
-        help="language of the output (else $ICTDIGEST_LANG, else vi)",
+        help=_option("lang"),
     )
     parent.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print JSON instead of text",
+        help=_option("json"),
     )
     return parent
 
@@ -94,9 +197,15 @@ def subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[A
 
 
 def add_command(
-    parser: argparse.ArgumentParser, name: str, help: str, handler: Handler
+    parser: argparse.ArgumentParser, name: str, help: str | Mapping[str, str], handler: Handler
 ) -> argparse.ArgumentParser:
-    """Add a subcommand with the common options and its handler."""
+    """Add a subcommand with the common options and its handler.
+
+    ``help`` is one text, or one per language ({"vi": …, "en": …}) for --help in
+    the language the parser was built for.
+    """
+    if not isinstance(help, str):
+        help = help.get(Parser.lang) or next(iter(help.values()))
     command: argparse.ArgumentParser = subcommands(parser).add_parser(
         name, help=help, description=help, parents=[common_options()]
     )
@@ -104,95 +213,153 @@ def add_command(
     return command
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog=PROG,
-        description="Vietnamese ICT-sector news: ingest articles, ask about companies, "
-        "targets and words, print digests.",
-        parents=[common_options()],
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The corpus commands; --help speaks ``lang`` (else --lang in argv, $ICTDIGEST_LANG, vi)."""
+    Parser.lang = _language(lang or _peek_lang(sys.argv[1:]))
+    parser = Parser(prog=PROG, description=_option("description"), parents=[common_options()])
+    parser.add_subparsers(
+        title=_option("commands"), dest="command", metavar="COMMAND", parser_class=Parser
     )
-    parser.add_subparsers(title="commands", dest="command", metavar="COMMAND", parser_class=Parser)
+    helps = {
+        name: {k: texts[name] for k, texts in COMMAND_HELP.items()} for name in COMMAND_HELP["en"]
+    }
+    vi = Parser.lang == "vi"
 
-    cmd = add_command(
-        parser, "ingest", "ingest files, folders, RSS/Atom feeds and URLs", cmd_ingest
-    )
-    cmd.add_argument("targets", nargs="*", metavar="PATH_OR_URL")
+    def say(vi_text: str, en_text: str) -> str:
+        return vi_text if vi else en_text
+
+    cmd = add_command(parser, "ingest", helps["ingest"], cmd_ingest)
+    cmd.add_argument("targets", nargs="*", metavar=say("TỆP_THƯ_MỤC_HOẶC_URL", "PATH_OR_URL"))
     cmd.add_argument(
         "--timeout",
         type=float,
         default=15.0,
-        metavar="SECONDS",
-        help="read timeout per download (default 15)",
+        metavar=say("GIÂY", "SECONDS"),
+        help=say(
+            "thời gian chờ mỗi lần tải (mặc định 15)", "read timeout per download (default 15)"
+        ),
     )
 
-    cmd = add_command(
-        parser, "articles", "list stored articles: id, date, source, title", cmd_articles
+    cmd = add_command(parser, "articles", helps["articles"], cmd_articles)
+    _paging(cmd, 20, say)
+
+    cmd = add_command(parser, "company", helps["company"], cmd_company)
+    cmd.add_argument("name", nargs="*", metavar=say("TÊN", "NAME"))
+    cmd.add_argument(
+        "--limit",
+        type=int,
+        default=8,
+        help=say("số thông tin hiện ra (mặc định 8)", "statements to show (default 8)"),
     )
-    _paging(cmd, 20)
 
-    cmd = add_command(
-        parser, "company", "what the articles say about a company or agency", cmd_company
+    cmd = add_command(parser, "companies", helps["companies"], cmd_companies)
+    cmd.add_argument(
+        "--all",
+        action="store_true",
+        help=say(
+            "kể cả tên trong danh bạ chưa bài nào nhắc", "include registry entries not mentioned"
+        ),
     )
-    cmd.add_argument("name", nargs="*", metavar="NAME")
-    cmd.add_argument("--limit", type=int, default=8, help="statements to show (default 8)")
 
-    cmd = add_command(
-        parser, "companies", "companies and agencies with article counts", cmd_companies
+    cmd = add_command(parser, "target", helps["target"], cmd_target)
+    cmd.add_argument("years", nargs="*", metavar=say("NĂM|TỪ-ĐẾN", "YEAR|FROM-TO"))
+    cmd.add_argument(
+        "--limit",
+        type=int,
+        default=20,
+        help=say("số mục tiêu hiện ra (mặc định 20)", "goals to show (default 20)"),
     )
-    cmd.add_argument("--all", action="store_true", help="include registry entries not mentioned")
 
-    cmd = add_command(
-        parser, "target", "goals for a year or range; without one, years with goals", cmd_target
+    cmd = add_command(parser, "search", helps["search"], cmd_search)
+    cmd.add_argument("words", nargs="*", metavar=say("TỪ_KHOÁ", "WORDS"))
+    _paging(cmd, 10, say)
+
+    cmd = add_command(parser, "summarize", helps["summarize"], cmd_summarize)
+    cmd.add_argument("path", metavar=say("TỆP", "PATH"))
+    cmd.add_argument(
+        "--sentences",
+        type=int,
+        default=2,
+        help=say(
+            f"số câu mỗi bản tóm tắt ({SUMMARY_SENTENCES[0]}–{SUMMARY_SENTENCES[1]}, mặc định 2)",
+            f"sentences per summary ({SUMMARY_SENTENCES[0]}–{SUMMARY_SENTENCES[1]}, default 2)",
+        ),
     )
-    cmd.add_argument("years", nargs="*", metavar="YEAR|FROM-TO")
-    cmd.add_argument("--limit", type=int, default=20, help="goals to show (default 20)")
-
-    cmd = add_command(parser, "search", "full-text search with highlighted snippets", cmd_search)
-    cmd.add_argument("words", nargs="*", metavar="WORDS")
-    _paging(cmd, 10)
-
-    cmd = add_command(
-        parser, "summarize", "summarise an article file or a JSONL of articles", cmd_summarize
+    cmd.add_argument(
+        "--max-chars",
+        type=int,
+        default=None,
+        help=say(
+            f"cắt bản tóm tắt ở độ dài này (ít nhất {SUMMARY_MIN_CHARS} ký tự)",
+            f"cut summaries to this length (at least {SUMMARY_MIN_CHARS} characters)",
+        ),
     )
-    cmd.add_argument("path", metavar="PATH")
-    cmd.add_argument("--sentences", type=int, default=2, help="sentences per summary")
-    cmd.add_argument("--max-chars", type=int, default=None, help="cut summaries to this length")
 
-    cmd = add_command(parser, "digest", "print the digest of stored articles by theme", cmd_digest)
-    cmd.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD")
-    cmd.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD")
+    cmd = add_command(parser, "digest", helps["digest"], cmd_digest)
+    cmd.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
+    cmd.add_argument("--until", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
     cmd.add_argument(
         "--theme",
         action="append",
-        metavar="THEME",
-        help="only this theme (repeatable): postal, telecom, ai, cybersecurity, press",
+        metavar=say("CHỦ_ĐỀ", "THEME"),
+        help=say("chỉ chủ đề này (ghi nhiều lần được): ", "only this theme (repeatable): ")
+        + ", ".join(_theme_keys()),
     )
     cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
-    cmd.add_argument("--per-section", type=int, default=5, help="bullets per theme")
-
-    cmd = add_command(
-        parser, "backup", "copy the database safely, even while the bot runs", cmd_backup
+    cmd.add_argument(
+        "--per-section", type=int, default=5, help=say("số ý mỗi chủ đề", "bullets per theme")
     )
-    cmd.add_argument("path", metavar="PATH")
 
-    cmd = add_command(
-        parser, "restore", "replace the database by a backup (keeps the old one)", cmd_restore
+    cmd = add_command(parser, "backup", helps["backup"], cmd_backup)
+    cmd.add_argument("path", metavar=say("TỆP", "PATH"))
+
+    cmd = add_command(parser, "restore", helps["restore"], cmd_restore)
+    cmd.add_argument("path", metavar=say("TỆP", "PATH"))
+    cmd.add_argument(
+        "--force",
+        action="store_true",
+        help=say("khôi phục cả khi bot có vẻ đang chạy", "restore even if the bot seems to run"),
     )
-    cmd.add_argument("path", metavar="PATH")
-    cmd.add_argument("--force", action="store_true", help="restore even if the bot seems to run")
     return parser
 
 
-def _paging(cmd: argparse.ArgumentParser, default: int) -> None:
-    cmd.add_argument("--limit", type=int, default=default, help=f"rows to show (default {default})")
-    cmd.add_argument("--offset", type=int, default=0, help="rows to skip (default 0)")
+def _paging(cmd: argparse.ArgumentParser, default: int, say: Callable[[str, str], str]) -> None:
+    cmd.add_argument(
+        "--limit",
+        type=int,
+        default=default,
+        help=say(f"số dòng hiện ra (mặc định {default})", f"rows to show (default {default})"),
+    )
+    cmd.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help=say("bỏ qua bấy nhiêu dòng đầu (mặc định 0)", "rows to skip (default 0)"),
+    )
 
 
-def _iso_date(text: str) -> date:
+def _theme_keys() -> list[str]:
+    from digests.themes import ThemeFileError, load_themes
+
     try:
-        return date.fromisoformat(text)
+        return load_themes().keys
+    except ThemeFileError:
+        return ["postal", "telecom", "ai", "cybersecurity", "press"]
+
+
+_DMY = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$")
+
+
+def parse_date(text: str) -> date:
+    """A --since/--until date as ISO (2024-01-31) or as Vietnamese readers write it (31/01/2024)."""
+    value = text.strip()
+    try:
+        dmy = _DMY.match(value)
+        if dmy:
+            return date(int(dmy["y"]), int(dmy["m"]), int(dmy["d"]))
+        return date.fromisoformat(value)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise _DateError(value) from exc
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -212,15 +379,55 @@ def dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser | None = 
         return EXIT_USAGE
     try:
         return handler(args)
+    except BrokenPipeError:
+        return _reader_went_away()
     except lookup.BadArgument as exc:
         print(usage_text(args, exc.code, exc.params), file=sys.stderr)
         return EXIT_USAGE
     except store.StoreError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except NoDatabase as exc:
+        print(problem_text(args, "no_db", path=str(exc.path)), file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+
+
+def _reader_went_away() -> int:
+    """`ictdigest search … | head`: the reader closed the pipe, which is no error.
+
+    Python would still complain when it flushes stdout at exit, so stdout is
+    pointed at /dev/null first (as the Python docs on SIGPIPE advise).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
+
+
+class NoDatabase(Exception):
+    """A read-only command pointed at a database that does not exist yet."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(str(path))
+
+
+def problem_text(args: argparse.Namespace, code: str, **params: Any) -> str:
+    """A one-line explanation of a failure (not a usage error), in the user's language."""
+    return render(
+        "usage",
+        lang=lang_of(args),
+        fmt="txt",
+        code=code,
+        params=params,
+        command="",
+        prefix=f"{PROG} ",
+    )
 
 
 def usage_text(args: argparse.Namespace, code: str, params: dict[str, Any]) -> str:
@@ -253,8 +460,25 @@ def _peek_lang(argv: Sequence[str]) -> str | None:
     return None
 
 
-def open_store(args: argparse.Namespace) -> Any:
-    return store.open_db(store.resolve_db_path(getattr(args, "db", None)))
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The store; only ``create`` (ingest) may make a new one: a read-only command on a
+    mistyped path should say so, not leave new folders and an empty database behind."""
+    arg = getattr(args, "db", None)
+    if not create:
+        path = _db_path_without_creating(arg)
+        if not path.exists():
+            raise NoDatabase(path)
+    return store.open_db(store.resolve_db_path(arg))
+
+
+def _db_path_without_creating(arg: str | None) -> Path:
+    """store.resolve_db_path's answer, without the folder it creates on the way."""
+    if arg:
+        return Path(arg).expanduser()
+    if os.environ.get("ICTDIGEST_DB"):
+        return Path(os.environ["ICTDIGEST_DB"]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home).expanduser() / store.APP_DIR / store.DB_NAME
 
 
 def emit(
@@ -299,7 +523,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def line(state: ProgressState) -> str:
         return render("ingest_report", lang=lang, fmt="txt", progress=state)
 
-    db = open_store(args)
+    db = open_store(args, create=True)
     progress = None if getattr(args, "json", False) else Progress(sys.stderr, render=line)
     with Fetcher(read_timeout=args.timeout) as fetcher:
         report = ingest(db, targets, progress=progress, fetcher=fetcher)
@@ -309,6 +533,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     """List stored articles, newest first."""
+    lookup.check_page(args.limit, args.offset)
     result = lookup.list_articles(open_store(args), args.limit, args.offset)
     emit(args, "articles", result, result=result)
     return EXIT_OK
@@ -316,7 +541,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 def cmd_company(args: argparse.Namespace) -> int:
     """Show what the store knows about one company."""
-    report = lookup.company_report(open_store(args), " ".join(args.name), limit=args.limit)
+    name = lookup.clean_argument(" ".join(args.name))
+    lookup.check_page(args.limit, 0)
+    report = lookup.company_report(open_store(args), name, limit=args.limit)
     emit(args, "company", report, report=report)
     return EXIT_OK if report.found else EXIT_FAILED
 
@@ -343,7 +570,10 @@ def cmd_target(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Full-text search."""
-    result = lookup.search(open_store(args), " ".join(args.words), args.limit, args.offset)
+    words = lookup.clean_argument(" ".join(args.words), what="words")
+    lookup.check_words(words)
+    lookup.check_page(args.limit, args.offset)
+    result = lookup.search(open_store(args), words, args.limit, args.offset)
     emit(args, "search", result, result=result)
     return EXIT_OK
 
@@ -351,22 +581,86 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Summarise one article file, or every line of a JSONL file (as JSONL)."""
     from digests.model import BadItem
-    from digests.summarize import SummarizeInputError, summarize_path
+    from digests.summarize import summarize_article, summarize_path
 
+    low, high = SUMMARY_SENTENCES
+    if not low <= args.sentences <= high:
+        raise lookup.BadArgument(
+            "out_of_range", option="--sentences", value=args.sentences, low=low, high=high
+        )
+    if args.max_chars is not None and args.max_chars < SUMMARY_MIN_CHARS:
+        raise lookup.BadArgument(
+            "too_small", option="--max-chars", value=args.max_chars, low=SUMMARY_MIN_CHARS
+        )
+    path = Path(args.path)
     try:
-        result = summarize_path(Path(args.path), sentences=args.sentences, max_chars=args.max_chars)
-        if isinstance(result, str):
-            if getattr(args, "json", False):
-                print(json.dumps({"summary": result}, ensure_ascii=False))
-            else:
-                print(result)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return _summary_failed(args, "encoding", path=str(path))
+    except OSError as exc:
+        code = "missing" if exc.errno == errno.ENOENT else "unreadable"
+        return _summary_failed(args, code, path=str(path), detail=exc.strerror or "")
+    if path.suffix.lower() != ".jsonl":
+        try:
+            summary = summarize_path(path, sentences=args.sentences, max_chars=args.max_chars)
+        except BadItem as exc:
+            return _summary_failed(args, *_bad_item(exc), path=str(path))
+        if getattr(args, "json", False):
+            print(json.dumps({"summary": summary}, ensure_ascii=False))
         else:
-            for record in result:
-                print(json.dumps(record, ensure_ascii=False), flush=True)
-    except (SummarizeInputError, BadItem) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+            print(summary)
+        return EXIT_OK
+    failed = 0
+    for number, record in _jsonl_records(text):
+        if isinstance(record, str):
+            failed += 1
+            _summary_failed(args, record, path=str(path), line=number)
+            continue
+        title = record.get("title") if isinstance(record.get("title"), str) else ""
+        summary = summarize_article(
+            str(title), record["body"], sentences=args.sentences, max_chars=args.max_chars
+        )
+        print(
+            json.dumps({"id": record.get("id"), "summary": summary}, ensure_ascii=False), flush=True
+        )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _jsonl_records(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, record or the code of what is wrong with it) per non-empty line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            yield number, "bad_json"
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("body"), str):
+            yield number, "no_body"
+        elif not record["body"].strip():
+            yield number, "empty"
+        else:
+            yield number, record
+
+
+def _bad_item(exc: Exception) -> tuple[str]:
+    """The summarize problem code for the cleaner's one-line English reason."""
+    reason = str(exc)
+    for prefix, code in (
+        ("empty document", "empty"),
+        ("binary data", "binary"),
+        ("undecodable", "encoding"),
+        ("no article", "no_body"),
+    ):
+        if reason.startswith(prefix):
+            return (code,)
+    return ("no_body",)
+
+
+def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
+    print(problem_text(args, "summarize_" + code, **params), file=sys.stderr)
+    return EXIT_FAILED
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -374,20 +668,31 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from digests.render import render_digest
     from digests.select import DigestWindow, build_digest
 
+    if args.since and args.until and args.since > args.until:
+        raise lookup.BadArgument(
+            "reversed_dates", start=args.since.isoformat(), end=args.until.isoformat()
+        )
+    known = _theme_keys()
+    unknown = [t for t in args.theme or [] if t not in known]
+    if unknown:
+        raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
+    if args.per_section < 1:
+        raise lookup.BadArgument("bad_limit", value=args.per_section, high=lookup.MAX_LIMIT)
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
     try:
         digest = build_digest(db, window, themes=args.theme, per_section=args.per_section)
     except KeyError as exc:
-        params = {"message": f"{PROG}: unknown theme {exc}"}
-        print(usage_text(args, "argparse", params), file=sys.stderr)
-        return EXIT_USAGE
+        raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
     fmt: Literal["html", "txt", "json"] = "txt"
     if getattr(args, "json", False) or args.format == "json":
         fmt = "json"
     elif args.format == "html":
         fmt = "html"
-    for message in render_digest(digest, fmt=fmt, lang=lang_of(args)):
+    messages = render_digest(digest, fmt=fmt, lang=lang_of(args))
+    for number, message in enumerate(messages):
+        if fmt == "html" and number:
+            print(MESSAGE_BREAK)  # each is a Telegram message of its own
         print(message)
     return EXIT_OK
 

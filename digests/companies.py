@@ -664,6 +664,24 @@ def figures(text: str) -> list[str]:
     return [match.group().strip() for match in _FIGURE.finditer(text)]
 
 
+CROWDED = 4  # a sentence naming this many organisations is a list, not a statement
+SUBJECT_REACH = 90  # characters: a name this early is what the sentence is about
+
+
+def statement_focus(sentence_text: str, aliases: Sequence[str], organisations: int) -> int:
+    """How much a sentence is about the company named by ``aliases``.
+
+    0: it only lists it among many ("… gồm VNPT, Viettel, FPT, CMC …"); 1: it
+    names it in passing; 2: the company leads the sentence, as its subject or the
+    speaker's employer ("ông Giang, Phụ trách HĐTV VNPost đề cập …").
+    """
+    if organisations >= CROWDED:
+        return 0
+    positions = [sentence_text.find(alias) for alias in aliases]
+    first = min((p for p in positions if p >= 0), default=-1)
+    return 2 if 0 <= first < SUBJECT_REACH else 1
+
+
 def statement_score(sentence_text: str) -> float:
     """How informative a statement is; figures about revenue, profit, staff, money rank first.
 

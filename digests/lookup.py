@@ -179,9 +179,17 @@ def clean_argument(text: str | None, *, what: str = "name") -> str:
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:[-–—]|\.\.)\s*(\S+)\s*$")
 
 
+_YEAR_WORDS = re.compile(r"^(?:(?:các\s+)?năm|years?|from)\s+", re.IGNORECASE)
+_THOUSANDS = re.compile(r"^\d[.,\s]\d{3}$")
+
+
 def parse_year_range(text: str | None) -> tuple[int, int]:
-    """ "2045" → (2045, 2045); "2025-2030" / "2025–2030" / "2025 - 2030" → (2025, 2030)."""
-    value = clean_argument(text, what="year")
+    """ "2045" → (2045, 2045); "2025-2030" / "2025–2030" / "2025 - 2030" → (2025, 2030).
+
+    Readers also write "năm 2045" or "các năm 2025–2030"; the words are dropped.
+    """
+    value = _YEAR_WORDS.sub("", clean_argument(text, what="year"))
+    value = re.sub(r"(?<=\d)\s+(?:đến|tới|to)\s+(?=\d)", "-", value)
     match = _RANGE.match(value)
     parts = [match.group(1), match.group(2)] if match else [value]
     years = [_year(p) for p in parts]
@@ -191,12 +199,27 @@ def parse_year_range(text: str | None) -> tuple[int, int]:
 
 
 def _year(text: str) -> int:
+    if _THOUSANDS.match(text):  # "2,045": a year written like an amount
+        raise BadArgument("bad_year", value=text, meant=re.sub(r"\D", "", text))
     if not re.fullmatch(r"\d{4}", text):
         raise BadArgument("bad_year", value=text)
     year = int(text)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise BadArgument("year_out_of_range", value=year, low=MIN_YEAR, high=MAX_YEAR)
     return year
+
+
+def check_words(text: str) -> list[str]:
+    """The folded words of a search, else BadArgument("no_words")."""
+    tokens = words(text)
+    if not tokens:
+        raise BadArgument("no_words")
+    return tokens
+
+
+def check_page(limit: int, offset: int) -> tuple[int, int]:
+    """(limit capped at MAX_LIMIT, offset), else BadArgument for a negative offset or limit < 1."""
+    return _page(limit, offset)
 
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
@@ -289,11 +312,14 @@ def _article_count(db: Database, key: str) -> int:
 
 def _statements(db: Database, key: str, limit: int) -> list[Statement]:
     """Newest mention sentences, figures first, then by informativeness; one per text."""
-    from digests.companies import has_figure, statement_score
+    from digests.companies import has_figure, statement_focus, statement_score
 
     rows = db.execute(
-        "SELECT s.text, s.folded, a.id, a.title, a.source, a.url, a.published, a.story_id "
-        "FROM (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE org_key = ? "
+        "SELECT s.text, s.folded, a.id, a.title, a.source, a.url, a.published, m.aliases, "
+        " (SELECT COUNT(DISTINCT o.org_key) FROM mentions o "
+        "  WHERE o.article_id = m.article_id AND o.sentence_idx = m.sentence_idx) "
+        "FROM (SELECT article_id, sentence_idx, json_group_array(alias) AS aliases "
+        "      FROM mentions WHERE org_key = ? GROUP BY article_id, sentence_idx "
         "      ORDER BY article_id DESC LIMIT ?) m "
         "JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx "
         "JOIN articles a ON a.id = m.article_id "
@@ -301,10 +327,12 @@ def _statements(db: Database, key: str, limit: int) -> list[Statement]:
         [key, STATEMENT_CANDIDATES],
     ).fetchall()
     ranked = []
-    for text, folded, article_id, title, source, url, published, _story in rows:
+    for text, folded, article_id, title, source, url, published, aliases, orgs in rows:
         figure = bool(has_figure(text))
         statement = Statement(text, article_id, title, source, url, published, figure)
-        sort_key = (figure, float(statement_score(text)), published, article_id)
+        focus = statement_focus(text, json.loads(aliases), int(orgs))
+        # Lists of names and passing mentions last; then figures, the company as subject.
+        sort_key = (focus > 0, figure, focus, float(statement_score(text)), published, article_id)
         ranked.append((sort_key, folded, statement))
     ranked.sort(key=lambda item: item[0], reverse=True)
     seen: set[str] = set()
@@ -343,14 +371,23 @@ def list_companies(db: Database, *, include_unmentioned: bool = False) -> list[C
     """Organisations with how many stored articles mention each, most mentioned first."""
     rows = db.execute(
         "SELECT o.key, o.name, o.kind, o.discovered, COALESCE(c.articles, 0) AS n "
-        "FROM organisations o LEFT JOIN org_counts c ON c.org_key = o.key "
-        "ORDER BY n DESC, o.discovered, o.name"
+        "FROM organisations o LEFT JOIN org_counts c ON c.org_key = o.key"
     ).fetchall()
+    rows.sort(key=lambda row: (-row[4], row[3], vietnamese_sort_key(row[1])))
     return [
         CompanyCount(key, name, kind, int(n), bool(discovered))
         for key, name, kind, discovered, n in rows
         if n or (include_unmentioned and not discovered)
     ]
+
+
+def vietnamese_sort_key(name: str) -> tuple[str, str]:
+    """Alphabetical order as Vietnamese readers expect: tones and marks ignored first
+    (Ủy next to Uy), đ after d (Đài after Dịch vụ, before Em), then the exact text."""
+    text = nfc(name)
+    folded = fold(text)
+    base = "".join("d{" if c in "đĐ" else f for c, f in zip(text, folded, strict=True))
+    return base, text
 
 
 # --------------------------------------------------------------------------- targets
@@ -462,13 +499,15 @@ def snippet(body: str, folded_patterns: list[str], width: int = SNIPPET_CHARS) -
     folded = fold(body)
     spans: list[tuple[int, int]] = []
     for pattern in folded_patterns:
-        regex = _WORD_BOUNDARY.format(r"\s+".join(re.escape(p) for p in pattern.split()))
+        # "TT&TT" is searched as the words "tt tt": whatever non-word stands between them.
+        regex = _WORD_BOUNDARY.format(r"\W+".join(re.escape(p) for p in pattern.split()))
         spans.extend(m.span() for m in re.finditer(regex, folded))
     spans.sort()
     if not spans:
         return [Segment(_shorten(body, width), False)]
     start = _best_window(spans, width)
-    start = _word_start(body, start)
+    first_hit = next(s for s, _ in spans if s >= start)
+    start = _snippet_start(body, start, first_hit)
     end = min(len(body), start + width)
     end = _word_end(body, end)
     segments: list[Segment] = []
@@ -499,11 +538,27 @@ def _best_window(spans: list[tuple[int, int]], width: int) -> int:
     return max(0, best_start - width // 4)
 
 
+_SENTENCE_START = re.compile(r"(?:[.!?…][”\"’)]*\s+|\n+)(?=\S)")
+
+
+def _snippet_start(body: str, start: int, first_hit: int) -> int:
+    """Where a snippet opens: the start of the sentence holding its first hit when that
+    is near enough, else the start of a word; never in the middle of one."""
+    if start == 0:
+        return 0  # the body's own start: nothing is cut
+    reach = max(0, first_hit - SNIPPET_CHARS // 2)
+    boundaries = [m.end() for m in _SENTENCE_START.finditer(body, reach, first_hit + 1)]
+    boundaries = [b for b in boundaries if b <= first_hit]
+    if boundaries:
+        return boundaries[-1]
+    return _word_start(body, start)
+
+
 def _word_start(text: str, index: int) -> int:
     if index <= 0:
         return 0
-    space = text.rfind(" ", max(0, index - 20), index)
-    return space + 1 if space >= 0 else index
+    space = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index))
+    return space + 1 if space >= 0 else 0
 
 
 def _word_end(text: str, index: int) -> int:

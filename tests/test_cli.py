@@ -70,7 +70,7 @@ def test_db_option_before_or_after_command(
         assert (code, err) == (0, "")
         assert (
             out == "Các năm có mục tiêu (năm: số mục tiêu):\n• 2045: 1\n"
-            "Xem chi tiết: target NĂM, ví dụ target 2045 hoặc target 2045-2045\n"
+            "Xem chi tiết: target NĂM, ví dụ target 2045\n"
         )
 
 
@@ -80,7 +80,7 @@ def test_db_from_environment(
     monkeypatch.setenv("ICTDIGEST_DB", str(filled_db))
     code, out, _ = run(capsys, "--lang", "en", "articles")
     assert code == 0
-    assert out == "Stored articles 1–1 of 1:\n#1  2023-11-28  seeds/a.txt  Lĩnh vực số\n"
+    assert out == "Stored articles 1–1 of 1:\n#1  28 Nov 2023  seeds/a.txt  Lĩnh vực số\n"
 
 
 def test_json_output(filled_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,7 +119,7 @@ def test_bad_arguments_get_usage_and_exit_2(
 def test_argparse_errors_show_example(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", str(db_path), "--lang", "en", "articles", "--limit", "x")
     assert code == 2
-    assert "argument --limit: invalid int value: 'x'" in err
+    assert "--limit needs a number, not “x”." in err
     assert "Usage: ictdigest articles --limit 20" in err
 
 
@@ -187,17 +187,20 @@ def test_digest_summarize_backup_and_restore_are_wired(
     assert run(capsys, *db, "ingest", str(seeds_dir))[0] == 0
     code, out, err = run(capsys, *db, "digest", "--theme", "postal", "--since", "2020-01-01")
     assert (code, err) == (0, "")
-    assert "seeds/000_94929e6b3cb0ed3c.txt" in out
+    assert "BƯU CHÍNH" in out and "Bưu điện" in out
     code, _, err = run(capsys, *db, "digest", "--theme", "no-such-theme")
     assert code == 2 and "Cách dùng: ictdigest digest" in err
     code, _, err = run(capsys, *db, "digest", "--since", "2024-13-01")
-    assert code == 2 and "not a date (YYYY-MM-DD): '2024-13-01'" in err
+    assert code == 2 and "--since: “2024-13-01” không phải là ngày" in err
 
     code, out, _ = run(capsys, *db, "summarize", str(seeds_dir / "000_94929e6b3cb0ed3c.txt"))
     assert code == 0 and out.strip()
     code, out, err = run(capsys, *db, "summarize", str(tmp_path / "missing.txt"))
-    assert (code, out) == (1, "")
-    assert err.startswith("ictdigest: ") and err.count("\n") == 1
+    assert (code, out, err) == (
+        1,
+        "",
+        f"ictdigest summarize: không có tệp {tmp_path / 'missing.txt'}.\n",
+    )
 
     copy = tmp_path / "backup.db"
     code, out, err = run(capsys, *db, "backup", str(copy))
@@ -205,3 +208,126 @@ def test_digest_summarize_backup_and_restore_are_wired(
     assert copy.exists()
     code, _, err = run(capsys, *db, "restore", str(tmp_path / "nothing.db"))
     assert code == 1 and err.startswith("ictdigest: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sentences", "0"], "--sentences phải từ 1 đến 10 (bạn ghi 0)."),
+        (["--sentences", "-3"], "--sentences phải từ 1 đến 10 (bạn ghi -3)."),
+        (["--max-chars", "50"], "--max-chars phải từ 80 trở lên (bạn ghi 50)"),
+    ],
+)
+def test_summarize_rejects_out_of_range_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Tiêu đề\n\nViettel đạt doanh thu 10 tỷ USD trong năm qua.", "utf-8")
+    code, out, err = run(capsys, "summarize", str(article), *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+
+
+def test_summarize_jsonl_reports_each_bad_line_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = {"id": "a", "title": "T", "body": "Viettel đạt doanh thu 10 tỷ USD trong năm qua."}
+    lines = ["{oops", json.dumps(good), json.dumps({"id": "b"}), json.dumps({"body": " "})]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    code, out, err = run(capsys, "summarize", str(path))
+    assert code == 1
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["a"]
+    assert err == (
+        f"ictdigest summarize: {path}, dòng 1: không phải JSON.\n"
+        f'ictdigest summarize: {path}, dòng 3: cần một đối tượng JSON có trường "body" là chuỗi.\n'
+        f"ictdigest summarize: {path}, dòng 4: bài không có nội dung.\n"
+    )
+    code, _, err = run(capsys, "--lang", "en", "summarize", str(tmp_path / "none.txt"))
+    assert (code, err) == (1, f"ictdigest summarize: there is no file {tmp_path / 'none.txt'}.\n")
+
+
+def test_read_only_commands_do_not_create_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no" / "such" / "x.db"
+    for command in (["articles"], ["companies"], ["company", "Viettel"], ["search", "5G"]):
+        code, out, err = run(capsys, "--db", str(missing), *command)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"Chưa có cơ sở dữ liệu ở {missing}. Hãy nạp bài trước để tạo nó: "
+            f"ictdigest --db {missing} ingest THƯ_MỤC_HOẶC_URL\n"
+        )
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["articles", "--limit", "abc"], "--limit cần một con số, không phải “abc”."),
+        (["digest", "--since", "31/13/2023"], "--since: “31/13/2023” không phải là ngày"),
+        (
+            ["digest", "--since", "2025-01-01", "--until", "31/12/2023"],
+            "Khoảng ngày bị ngược: --since 01/01/2025 sau --until 31/12/2023.",
+        ),
+        (["digest", "--theme", "bogus"], "Không có chủ đề “bogus”. Các chủ đề: postal,"),
+        (["target", "2,045"], "“2,045” không phải là năm"),
+    ],
+)
+def test_argparse_and_range_errors_are_polite_in_vietnamese(
+    filled_db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "--db", str(filled_db), *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message), err
+    assert "Traceback" not in err and "invalid" not in err
+
+
+def test_dates_in_both_spellings() -> None:
+    assert cli.parse_date("31/12/2023") == date(2023, 12, 31)
+    assert cli.parse_date("2023-12-31") == date(2023, 12, 31)
+    assert cli.parse_date("1/2/2024") == date(2024, 2, 1)
+
+
+def test_help_speaks_vietnamese_by_default_and_english_on_request() -> None:
+    vi = cli.build_parser("vi").format_help()
+    assert "tìm theo từ khoá, có đoạn trích tô đậm" in vi
+    assert "hiện hướng dẫn này rồi thoát" in vi
+    en = cli.build_parser("en").format_help()
+    assert "full-text search with highlighted snippets" in en
+    for lang in ("vi", "en"):
+        parser = cli.build_parser(lang)
+        helps = {a.dest: a.help for a in cli.subcommands(parser)._choices_actions}
+        assert all(helps[name] for name in cli.COMMAND_HELP[lang])
+
+
+def test_target_accepts_nam_and_en_dash(
+    filled_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for words in (["năm", "2045"], ["2040–2050"]):
+        code, out, _ = run(capsys, "--db", str(filled_db), "target", *words)
+        assert code == 0
+        assert "trong top 30 thế giới" in out
+    _, out, _ = run(capsys, "--db", str(filled_db), "target", "2040-2050")
+    assert out.startswith("Mục tiêu cho các năm 2040–2050 (1/1):")
+
+
+def test_target_years_hint_takes_the_bot_command_prefix() -> None:
+    from digests.templating import render
+
+    text = render(
+        "target_years", lang="vi", fmt="txt", years=[(2025, 1), (2030, 2)], command_prefix="/"
+    )
+    assert text.endswith("Xem chi tiết: /target NĂM, ví dụ /target 2030 hoặc /target 2025-2030")
+
+
+def test_a_closed_pipe_ends_quietly(filled_db: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "digests", "--db", str(filled_db), "--json", "articles"]
+    reader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None
+    reader.stdout.close()  # like `| head -0`
+    _, err = reader.communicate()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -129,6 +129,11 @@ class FakeRegistry:
         (" 2025 - 2030 ", (2025, 2030)),
         ("2025—2030", (2025, 2030)),
         ("2030-2030", (2030, 2030)),
+        ("năm 2045", (2045, 2045)),
+        ("Năm 2045", (2045, 2045)),
+        ("2045–2050", (2045, 2050)),
+        ("các năm 2025 - 2030", (2025, 2030)),
+        ("2025 đến 2030", (2025, 2030)),
     ],
 )
 def test_parse_year_range(text: str, expected: tuple[int, int]) -> None:
@@ -144,7 +149,9 @@ def test_parse_year_range(text: str, expected: tuple[int, int]) -> None:
         ("2030-2025", "reversed_range", {"start": 2030, "end": 2025}),
         ("", "empty", {"what": "year"}),
         ("2025-2030-2035", "bad_year", {"value": "2030-2035"}),
-        ("năm 2030", "bad_year", {"value": "năm 2030"}),
+        ("năm ngoái", "bad_year", {"value": "ngoái"}),
+        ("2,045", "bad_year", {"value": "2,045", "meant": "2045"}),
+        ("2.045", "bad_year", {"value": "2.045", "meant": "2045"}),
     ],
 )
 def test_parse_year_range_rejects_politely(text: str, code: str, params: dict[str, object]) -> None:
@@ -300,8 +307,8 @@ def test_list_articles_and_stats(db: Database) -> None:
     text = render("articles", lang="en", fmt="txt", result=lookup.list_articles(db))
     assert text == (
         "Stored articles 1–2 of 2:\n"
-        "#1  2024-01-30  toquoc.vn  Doanh nghiệp ICT năm 2023\n"
-        "#2  2023-11-28  mic.gov.vn  Lĩnh vực số phát triển mạnh mẽ"
+        "#1  30 Jan 2024  toquoc.vn  Doanh nghiệp ICT năm 2023\n"
+        "#2  28 Nov 2023  mic.gov.vn  Lĩnh vực số phát triển mạnh mẽ"
     )
     stats = lookup.corpus_stats(db)
     assert (stats.articles, stats.sources, stats.first_date, stats.last_date) == (
@@ -315,8 +322,29 @@ def test_list_articles_and_stats(db: Database) -> None:
 def test_list_companies_counts_mentions(db: Database) -> None:
     store.sync_registry(db, list(FakeRegistry.orgs.values()))
     assert [(c.name, c.articles) for c in lookup.list_companies(db)] == [
+        ("Viettel", 1),  # Vietnamese order: "vi" before "vn", whatever the case
         ("VNPost", 1),
-        ("Viettel", 1),
+    ]
+
+
+def test_vietnamese_sort_key_puts_d_bar_after_d_and_ignores_tones() -> None:
+    names = [
+        "Vụ Bưu chính",
+        "Đài Truyền hình",
+        "Ủy ban Quốc gia",
+        "Dịch vụ số",
+        "Em",
+        "Cục",
+        "Uy tín",
+    ]
+    assert sorted(names, key=lookup.vietnamese_sort_key) == [
+        "Cục",
+        "Dịch vụ số",
+        "Đài Truyền hình",
+        "Em",
+        "Ủy ban Quốc gia",  # "uy ban" before "uy tin": the mark does not count first
+        "Uy tín",
+        "Vụ Bưu chính",
     ]
 
 
@@ -363,15 +391,19 @@ def test_seed_company_typo_suggests_viettel(seeds_db: Database) -> None:
 
 def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -> None:
     result = lookup.search(seeds_db, "buu dien")
-    sources = sorted(Path(h.source).name[:3] for h in result.hits)
-    assert sources == ["000", "002", "004"]  # the three seeds that write "Bưu điện"
+    titles = sorted(h.title[:24] for h in result.hits)
+    assert titles == [  # the three seeds that write "Bưu điện": 002, 000 and 004
+        "Bộ Thông tin và Truyền t",
+        "Bộ trưởng Bộ TT&TT Nguyễ",
+        "Việt Nam - Hoa Kỳ thúc đ",
+    ]
     for hit in result.hits:
         assert next(s.text.lower() for s in hit.snippet if s.hit) == "bưu điện"
 
 
 def test_seed_search_hai_hoa_finds_hai_hoa(seeds_db: Database) -> None:
     result = lookup.search(seeds_db, "hài hòa")
-    assert [Path(h.source).name[:3] for h in result.hits] == ["004"]
+    assert [h.title[:24] for h in result.hits] == ["Việt Nam - Hoa Kỳ thúc đ"]  # seed 004
     assert next(s.text for s in result.hits[0].snippet if s.hit) == "hài hoà"
 
 
