@@ -17,30 +17,77 @@ from bot import texts
 from bot.settings import Settings
 from digests import lookup
 from digests.select import build_digest, window_for_chat
-from digests.telegram_html import split_html_blocks, truncate_text, visible_length, visible_text
+from digests.telegram_html import truncate_text, visible_length, visible_text
 from digests.themes import load_themes
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
+ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a tiny page 2
 SEARCH_LIMIT = 30
 COMPANY_LIMIT = 12
 TARGET_LIMIT = 40
 
 
-def paginate(markup: str, limit: int = PAGE_LIMIT) -> list[str]:
-    """Cut a rendered answer into pages at blank lines (else line ends), never inside a tag."""
-    blocks: list[str] = []
+@dataclass(frozen=True)
+class Unit:
+    """An item never split across pages: a line with its indented continuation lines
+    (a bullet and its "(source, date)"), or a heading glued to what follows it."""
+
+    markup: str
+    new_block: bool  # a blank line comes before it when it does not start a page
+
+
+def answer_units(markup: str) -> list[Unit]:
+    """The rendered answer as items, in order."""
+    units: list[Unit] = []
     for block in markup.split("\n\n"):
-        if not block.strip():
-            continue
-        if visible_length(block) <= limit:
-            blocks.append(block)
-            continue
+        lines: list[str] = []
         for line in block.split("\n"):
-            if visible_length(line) <= limit:
-                blocks.append(line)
-            else:  # a single enormous line: keep its words, lose its markup
-                blocks.append(htmllib.escape(truncate_text(visible_text(line), limit)))
-    return split_html_blocks(blocks, limit=limit) if blocks else [markup]
+            if lines and line[:1].isspace() and line.strip():
+                lines[-1] += "\n" + line  # an indented line belongs to the item above
+            elif line.strip():
+                lines.append(line)
+        for index, item in enumerate(lines):
+            units.append(Unit(item, new_block=index == 0))
+    return _glue_headings(units)
+
+
+def _glue_headings(units: list[Unit]) -> list[Unit]:
+    """A heading ("Thông tin đáng chú ý:") never ends a page without its first item."""
+    glued: list[Unit] = []
+    for unit in units:
+        previous = glued[-1] if glued else None
+        if previous is not None and visible_text(previous.markup).rstrip().endswith(":"):
+            separator = "\n\n" if unit.new_block else "\n"
+            glued[-1] = Unit(previous.markup + separator + unit.markup, previous.new_block)
+        else:
+            glued.append(unit)
+    return glued
+
+
+def paginate(markup: str, limit: int | None = None, one_page: int | None = None) -> list[str]:
+    """Cut a rendered answer into pages of whole items, each page as full as it can be.
+
+    ``limit`` (default PAGE_LIMIT) bounds a page; an answer within ``one_page`` (default
+    ONE_PAGE_LIMIT, or ``limit`` when only that is given) is sent whole."""
+    limit, one_page = limit or PAGE_LIMIT, one_page or limit or ONE_PAGE_LIMIT
+    if not markup.strip():
+        return [markup]
+    if visible_length(markup.strip()) <= one_page:
+        return [markup.strip()]
+    pages: list[str] = []
+    current = ""
+    for unit in answer_units(markup):
+        item = unit.markup
+        if visible_length(item) > limit:  # one enormous item: keep its words, lose its markup
+            item = htmllib.escape(truncate_text(visible_text(item), limit))
+        joined = current + ("\n\n" if unit.new_block else "\n") + item if current else item
+        if current and visible_length(joined) > limit:
+            pages.append(current)
+            joined = item
+        current = joined
+    if current:
+        pages.append(current)
+    return pages
 
 
 def company(db: Database, name: str, lang: str, tdir: Path | None) -> str:

@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import queue
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import IO, Any
 
 from telegram.ext import Application
 
+from bot import texts
 from bot.emulator import BotApiEmulator, RateLimits
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 CONSOLE_USER_ID = 100_001
 CONSOLE_USER_NAME = "Bạn"
@@ -39,12 +43,16 @@ QUIET_AT_EOF = 1.5  # before leaving, let paced multi-part answers finish
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 AppFactory = Callable[[Settings, BotApiEmulator], AnyApplication]
+LanguageOf = Callable[[], Awaitable[str]]
 
-WELCOME = (
-    "ictdigest — trò chuyện với bot qua trình giả lập Telegram cục bộ (không cần token, "
-    "không gửi gì ra Internet).\n"
-    "Gõ lệnh như /help hoặc /digest; gõ :1, :2… để bấm nút; :q hoặc Ctrl-D để thoát.\n"
-)
+
+def console_text(what: str, lang: str, **values: Any) -> str:
+    """The console's own lines (welcome, button hints, apologies) in ``lang``."""
+    return texts.plain("console", lang, None, what=what, **values).strip()
+
+
+def welcome(lang: str) -> str:
+    return console_text("welcome", lang) + "\n"
 
 
 # --------------------------------------------------------------------------- rendering
@@ -130,16 +138,35 @@ def format_event(event: dict[str, Any]) -> str:
 class ConsoleSession:
     """The console user's side: sends lines, presses buttons, collects the bot's output."""
 
-    def __init__(self, emulator: BotApiEmulator, out: IO[str]) -> None:
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        out: IO[str],
+        *,
+        lang: str = "vi",
+        bot_busy: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.emulator = emulator
         self.out = out
         self.chat_id = CONSOLE_USER_ID
+        self.lang = lang  # the chat's interface language, for the console's own lines
+        self._bot_busy = bot_busy  # the bot is still working on an update
         self._seen_seq = 0
         self._keyboard: tuple[int, list[dict[str, Any]]] | None = None
         self.busy = False  # waiting for an answer: the background printer holds off
 
     def handle_line(self, line: str) -> str:
-        """Act on one typed line: "sent" (the bot will answer), "local" or "quit"."""
+        """Act on one typed line: "sent" (the bot will answer), "local" or "quit".
+
+        Whatever goes wrong here is told in one polite line; the session carries on."""
+        try:
+            return self._handle(line)
+        except Exception:
+            log.exception("event=console_line_failed")
+            self._say(console_text("failed", self.lang))
+            return "local"
+
+    def _handle(self, line: str) -> str:
         text = line.strip()
         if not text:
             return "local"
@@ -155,19 +182,23 @@ class ConsoleSession:
     def _press(self, number: int) -> bool:
         """Press button ``number`` of the latest keyboard; False when nothing was pressed."""
         if self._keyboard is None:
-            self._say("(Chưa có nút nào để bấm.)")
+            self._say(console_text("no_buttons", self.lang))
             return False
         message_id, buttons = self._keyboard
         if not 1 <= number <= len(buttons):
-            self._say(f"(Không có nút số {number}; hãy chọn từ 1 đến {len(buttons)}.)")
+            self._say(console_text("no_such_button", self.lang, number=number, count=len(buttons)))
             return False
         button = buttons[number - 1]
         if "callback_data" not in button:
-            self._say(f"(Nút này mở liên kết: {button.get('url', '')})")
+            self._say(console_text("link_button", self.lang, url=button.get("url", "")))
             return False
-        self.emulator.press_button(
-            self.chat_id, CONSOLE_USER_ID, message_id, button["callback_data"]
-        )
+        try:
+            self.emulator.press_button(
+                self.chat_id, CONSOLE_USER_ID, message_id, button["callback_data"]
+            )
+        except ValueError:  # the bot removed that button (a page already shown) or the message
+            self._say(console_text("button_gone", self.lang))
+            return False
         return True
 
     def new_events(self) -> list[dict[str, Any]]:
@@ -202,8 +233,11 @@ class ConsoleSession:
     async def wait_for_answer(
         self, mark: int, *, patience: float = QUIET_WITHOUT_REPLY, settle: float = QUIET_AFTER_REPLY
     ) -> None:
-        """Wait until the bot answered what came after ``mark`` and then was silent for
-        ``settle`` seconds (or for ``patience`` seconds: not every line gets an answer)."""
+        """Wait until the bot has handled what came after ``mark`` and then was silent for
+        ``settle`` seconds (or for ``patience`` seconds: not every line gets an answer).
+
+        An answer held back by Telegram's pacing (1 message/s per chat) keeps the bot busy,
+        so the next line — a button press above all — never runs ahead of it."""
         self.busy = True
         try:
             deadline = time.monotonic() + FIRST_REPLY_TIMEOUT
@@ -211,7 +245,8 @@ class ConsoleSession:
                 answered = self._has_output_after(mark)
                 idle = time.monotonic() - self.emulator.last_activity()
                 quiet = settle if answered else patience
-                if self.emulator.pending_updates() == 0 and idle >= quiet:
+                working = self.emulator.pending_updates() > 0 or self._bot_busy()
+                if not working and idle >= quiet:
                     return
                 await asyncio.sleep(0.02)
         finally:
@@ -291,17 +326,44 @@ async def _run(
     _stop_on_sigterm()
     with BotApiEmulator(limits=limits) as emulator:
         app = factory(settings, emulator)
-        session = ConsoleSession(emulator, stdout)
+        session = ConsoleSession(
+            emulator, stdout, lang=settings.language, bot_busy=lambda: app_busy(app)
+        )
+        language_of = chat_language(app, settings.language)
         await _start(app)
         try:
             reader = LineReader(stream_reader(stdin, stdout))
             if _is_terminal(stdin):
-                await _interactive(session, reader, stdout)
+                await _interactive(session, reader, stdout, language_of)
             else:
-                await _piped(session, reader)
+                await _piped(session, reader, language_of)
         finally:
             await _stop(app)
     return 0
+
+
+def app_busy(app: AnyApplication) -> bool:
+    """Updates queued or being handled (PTB's public counters)."""
+    return app.update_queue.qsize() > 0 or app.update_processor.current_concurrent_updates > 0
+
+
+def chat_language(app: AnyApplication, default: str) -> LanguageOf:
+    """How to read the console chat's language (``/lang``) from the product's store."""
+
+    async def language() -> str:
+        services = app.bot_data.get("services")
+        if services is None:  # an application without the product's services (tests)
+            return default
+        from bot import chats
+
+        try:
+            chat = await services.db.read(chats.get_chat, CONSOLE_USER_ID)
+        except Exception:  # the language of a console hint is never worth a failure
+            log.exception("event=console_language_failed")
+            return default
+        return chat.language if chat is not None else default
+
+    return language
 
 
 def _stop_on_sigterm() -> None:
@@ -395,7 +457,7 @@ def stream_reader(stdin: IO[str], stdout: IO[str]) -> Callable[[str], str]:
     return read_stream
 
 
-async def _piped(session: ConsoleSession, reader: LineReader) -> None:
+async def _piped(session: ConsoleSession, reader: LineReader, language_of: LanguageOf) -> None:
     """One line at a time: send it, wait for the whole answer, print it."""
     await session.wait_for_answer(session.emulator.mark(), patience=0.3)
     session.print_new()  # anything the bot says on start
@@ -406,6 +468,7 @@ async def _piped(session: ConsoleSession, reader: LineReader) -> None:
             await session.wait_for_answer(mark, patience=QUIET_AT_EOF, settle=QUIET_AT_EOF)
             session.print_new()
             return
+        session.lang = await language_of()
         action = session.handle_line(line)
         if action == "quit":
             return
@@ -414,15 +477,18 @@ async def _piped(session: ConsoleSession, reader: LineReader) -> None:
         session.print_new()
 
 
-async def _interactive(session: ConsoleSession, reader: LineReader, stdout: IO[str]) -> None:
+async def _interactive(
+    session: ConsoleSession, reader: LineReader, stdout: IO[str], language_of: LanguageOf
+) -> None:
     """Live chat: replies and scheduled digests print as they arrive."""
-    stdout.write(WELCOME + "\n")
+    stdout.write(welcome(await language_of()) + "\n")
     stdout.flush()
     printer = asyncio.create_task(_print_forever(session, stdout))
     try:
         while True:
             line = await reader.next_line(PROMPT)
             mark = session.emulator.mark()
+            session.lang = await language_of()
             action = session.handle_line(line) if line else "quit"
             if action == "quit":
                 return

@@ -242,15 +242,19 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
     pages = await services.db.read(lambda db: answers.paginate(render(db)))
     if page >= len(pages):
         page = len(pages) - 1
+    lang, tdir = chat.language, _tdir(context)
     markup = None
     if page + 1 < len(pages):
         query_id = await services.db.write(storage.remember_query, kind, arg)
-        label = texts.plain("buttons", chat.language, _tdir(context), button="more")
-        label = f"{label} ({page + 2}/{len(pages)})"
+        label = texts.plain("buttons", lang, tdir, button="more", page=page + 2, pages=len(pages))
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))]]
         )
-    await reply(update, context, pages[page], markup)
+    text = pages[page]
+    if page > 0:  # a later page says where it belongs: "Trang 2/3"
+        header = texts.html("page_header", lang, tdir, page=page + 1, pages=len(pages)).strip()
+        text = f"{header}\n{text}"
+    await reply(update, context, text, markup)
 
 
 async def answer_or_usage(

@@ -10,6 +10,7 @@ import pytest
 from bot_helpers import make_app, running, seeded_db
 from emulator_helpers import emulator_fixture, unlimited_emulator_fixture
 
+from bot import answers
 from bot.emulator import BotApiEmulator
 
 __all__ = ["emulator_fixture", "unlimited_emulator_fixture"]
@@ -135,18 +136,24 @@ async def test_every_command_answers_in_a_group_addressed_to_this_bot(
 
 
 async def test_long_answer_pages_with_a_more_button(
-    unlimited_emulator: BotApiEmulator, db_path: Path
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The seed store's answers fit one page; smaller pages make /company Viettel take two.
+    monkeypatch.setattr(answers, "PAGE_LIMIT", 1500)
+    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 1500)
     emulator = unlimited_emulator
     async with running(make_app(emulator, db_path, **FAST)):
         sent = emulator.user_sends("/company Viettel", user_id=USER)
         [first] = await emulator.await_messages(USER, 1, after=sent)
         [[button]] = first["reply_markup"]["inline_keyboard"]
-        assert button["text"].startswith("Xem thêm")
+        assert button["text"] == "Xem thêm ▸ trang 2/3"
+        # page 1 is filled: the header and the first statements with their sources
+        assert "Số bài nhắc đến: 4\n\nThông tin đáng chú ý:\n• " in first["visible_text"]
+        assert first["visible_text"].count("• ") == first["visible_text"].count("\n  (")
         mark = emulator.mark()
         emulator.press_button(USER, USER, first["message_id"], button["callback_data"])
         [second] = await emulator.await_messages(USER, 1, after=mark)
-    assert second["visible_text"] != first["visible_text"]
+    assert second["visible_text"].startswith("Trang 2/3\n• ")
     assert "Viettel" in second["visible_text"]
     # the pressed button is gone, so the same page is not sent twice
     message = emulator.message(USER, first["message_id"])

@@ -156,6 +156,35 @@ def test_paginate_cuts_at_blank_lines_within_the_limit_and_keeps_everything() ->
     assert titles == [f"Bài {i}" for i in range(30)]
 
 
+COMPANY_ANSWER = (
+    "<b>Viettel</b> (doanh nghiệp)\nTên gọi đã gặp: Viettel\nSố bài nhắc đến: 4\n\n"
+    "<b>Thông tin đáng chú ý:</b>\n"
+    + "".join(f"• Câu {i} {'chữ ' * 20}\n  (Tổ Quốc, 0{i}/07/2020)\n" for i in range(1, 8))
+    + "\n<b>Người phát ngôn:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)"
+)
+
+
+def test_paginate_fills_the_first_page_with_whole_items_after_the_header() -> None:
+    pages = paginate(COMPANY_ANSWER, limit=400, one_page=400)
+    assert pages[0] == (
+        "<b>Viettel</b> (doanh nghiệp)\nTên gọi đã gặp: Viettel\nSố bài nhắc đến: 4\n\n"
+        "<b>Thông tin đáng chú ý:</b>\n"
+        f"• Câu 1 {'chữ ' * 20}\n  (Tổ Quốc, 01/07/2020)\n"
+        f"• Câu 2 {'chữ ' * 20}\n  (Tổ Quốc, 02/07/2020)"
+    )
+    assert pages[1].startswith(f"• Câu 3 {'chữ ' * 20}\n  (Tổ Quốc, 03/07/2020)\n• Câu 4")
+    # a heading stays with its first item; every bullet keeps its source line
+    assert pages[-1].endswith("<b>Người phát ngôn:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)")
+    for page in pages:
+        assert all(visible_length(page) <= 400 for page in pages)
+        assert page.count("• Câu") == page.count("(Tổ Quốc")
+    assert "\n\n".join(pages).count("• Câu") == 7
+
+
+def test_paginate_sends_an_answer_that_nearly_fits_as_one_page() -> None:
+    assert paginate(COMPANY_ANSWER, limit=400, one_page=2000) == [COMPANY_ANSWER]
+
+
 def test_paginate_short_answer_is_one_page() -> None:
     assert paginate("<b>Viettel</b>\n\nMột dòng.") == ["<b>Viettel</b>\n\nMột dòng."]
 

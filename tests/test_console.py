@@ -12,17 +12,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot_helpers import seeded_db
 from emulator_helpers import emulator_application_builder
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.console import (
     CONSOLE_USER_ID,
-    WELCOME,
     AnyApplication,
+    ConsoleSession,
     format_event,
     run_console,
     to_plain_text,
+    welcome,
 )
 from bot.emulator import BotApiEmulator, parse_html
 from bot.settings import Settings
@@ -117,8 +119,41 @@ def test_piped_lines_are_answered_in_order_and_exit_zero_at_eof() -> None:
         "phần 2\n\n"
         "ⓘ Trang 2\n\n"
         "✎ Trang 2 & hết\n\n"
-        "(Không có nút số 5; hãy chọn từ 1 đến 1.)\n\n"
+        "(Không có nút số 5; chỉ có nút 1.)\n\n"
     )
+
+
+def test_a_button_the_bot_took_away_gets_a_polite_line_and_the_session_goes_on() -> None:
+    stdin = io.StringIO("/hello\n:1\n:1\n/long\n")
+    stdout = io.StringIO()
+    assert run_console(Settings(), stdin=stdin, stdout=stdout, app_factory=tiny_app) == 0
+    assert stdout.getvalue() == (
+        "Chào Bạn, xem A ‹https://a.vn›\n[1] Xem thêm\n\n"
+        "ⓘ Trang 2\n\n"
+        "✎ Trang 2 & hết\n\n"
+        "(Nút này không còn dùng được. Bạn gõ lại lệnh để có nút mới nhé.)\n\n"
+        "phần 1\n\n"
+        "phần 2\n\n"
+    )
+
+
+class BrokenEmulator:
+    """An emulator that fails when the user sends anything."""
+
+    def user_sends(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("emulator gone")
+
+
+def test_an_unexpected_error_is_one_polite_line_not_a_traceback() -> None:
+    out = io.StringIO()
+    session = ConsoleSession(BrokenEmulator(), out)  # type: ignore[arg-type]
+    assert session.handle_line("/help\n") == "local"
+    assert out.getvalue() == (
+        "(Xin lỗi, không xử lý được dòng vừa gõ. Bạn thử lại hoặc gõ /help nhé.)\n\n"
+    )
+    session.lang = "en"
+    assert session.handle_line(":1") == "local"
+    assert out.getvalue().endswith("(There is no button to press yet.)\n\n")
 
 
 def test_quit_word_stops_before_the_rest() -> None:
@@ -170,7 +205,7 @@ def test_terminal_session_welcomes_and_prints_scheduled_messages_as_they_come() 
         stdin.close()
     output = stdout.getvalue()
     assert code == 0
-    assert output.startswith(WELCOME + "\n› ")
+    assert output.startswith(welcome("vi") + "\n› ")
     assert "Chào Bạn, xem A ‹https://a.vn›\n[1] Xem thêm\n\n› " in output
     assert "\rBản tin sáng\n\n› " in output
 
@@ -185,6 +220,22 @@ def test_the_real_bot_answers_piped_commands(tmp_path: Path) -> None:
     usage = output.rstrip().rsplit("\n\n", 1)[1]
     assert "/company" in usage  # a bare /company gets a usage line, not silence
     assert "<" not in output and "&amp;" not in output  # rendered, not raw HTML
+
+
+def test_a_button_pressed_after_a_paced_answer_is_the_newest_one(
+    tmp_path: Path, tmp_path_factory: Any
+) -> None:
+    """Answers held back by the 1 message/s pacing are printed before the next line is read,
+    so ``:1`` presses the keyboard the user has just seen."""
+    settings = Settings(db_path=seeded_db(tmp_path, tmp_path_factory.getbasetemp()))
+    stdin = io.StringIO("/start\n/help\n/digest\n/digest postal\n/themes\n:1\n")
+    stdout = io.StringIO()
+    assert run_console(settings, stdin=stdin, stdout=stdout) == 0
+    output = stdout.getvalue()
+    assert "Chưa có nút" not in output and "Traceback" not in output
+    themes_at = output.index("[6] Tất cả chủ đề")
+    assert output.index("ⓘ Đã cập nhật chủ đề.") > themes_at > output.rindex("📮 Bưu chính\n")
+    assert "▫️ 📮 Bưu chính" in output[themes_at:]
 
 
 class ClosedAfterOneWrite(io.StringIO):
