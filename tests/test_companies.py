@@ -260,3 +260,30 @@ def test_malformed_registries_are_refused_with_the_entry_named(tmp_path: Path) -
     )
     with pytest.raises(RegistryError, match="not an alias"):
         load_registry(write(tmp_path, bad_case))
+
+
+def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
+    from digests.companies import statement_focus
+
+    listing = "Tham dự có VNPT, Viettel, Tổng công ty Bưu điện Việt Nam (Vietnam Post), FPT."
+    assert statement_focus(listing, ["Vietnam Post"], organisations=4) == 0
+    leads = "Ông Giang, Phụ trách HĐTV VNPost đề cập đến việc cải thiện sự hợp tác."
+    assert statement_focus(leads, ["VNPost"], organisations=1) == 2
+    passing = (
+        "Chia sẻ tại buổi làm việc, ông Lê Thanh Long, Giám đốc đài Truyền hình Vĩnh Long cũng "
+        "đồng tình với quan điểm của VNPost."
+    )
+    assert statement_focus(passing, ["VNPost"], organisations=2) == 1
+
+
+def test_a_known_company_without_articles_gets_one_line() -> None:
+    from digests.lookup import CompanyReport
+    from digests.templating import render
+
+    report = CompanyReport("viettel-post", "Viettel Post", "company", [], 0, [], [], "Viettel Post")
+    assert render("company", lang="vi", fmt="txt", report=report) == (
+        "Viettel Post (doanh nghiệp)\nChưa có bài nào nhắc đến Viettel Post."
+    )
+    assert render("company", lang="en", fmt="txt", report=report) == (
+        "Viettel Post (company)\nNo stored article mentions Viettel Post yet."
+    )
