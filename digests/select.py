@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,11 @@ from digests.summarize import (
     THEME_WEIGHT,
     ArticleVectors,
     features,
+    is_dangling,
     is_summary_sentence,
     join_summary,
     overlap,
+    syllables,
 )
 from digests.textnorm import fold_nfc, nfc
 from digests.themes import (
@@ -231,8 +233,23 @@ def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
     return articles
 
 
-def _pairs(article: _Article) -> zip[tuple[str, str]]:
-    return zip(article.texts, article.folded, strict=True)
+class _RedundancyTokens:
+    """Syllables and syllable pairs of an article's sentences, computed on demand.
+
+    Redundancy (between a bullet's sentences, and MMR between bullets) compares
+    these; only the few sentences that reach a comparison need them.
+    """
+
+    def __init__(self, article: _Article) -> None:
+        self._article = article
+        self._cache: dict[int, frozenset[str]] = {}
+
+    def __getitem__(self, idx: int) -> frozenset[str]:
+        tokens = self._cache.get(idx)
+        if tokens is None:
+            article = self._article
+            tokens = self._cache[idx] = frozenset(features(article.texts[idx], article.folded[idx]))
+        return tokens
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -242,11 +259,8 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
-_CAPITALISED = re.compile(r"\b[A-ZĐÀ-Ỹ]")
+_CAPITALISED_WORD = re.compile(r'(?<!\S)[“"(]*[A-ZĐÀ-Ỹ]')  # a word (after its opening marks)
 _LIST_SEPARATOR = re.compile(r"[,;…]|\s+và\s+")
-_DANGLING = re.compile(
-    r"^(?:Nhưng|Tuy nhiên|Điều này|Đây là|Việc này|Vì vậy|Do đó|Do vậy|Bởi vậy|Như vậy)\b"
-)
 SPECIFICITY = 0.4  # a sentence counts for a theme only if no other theme outweighs it 1 : 2.5
 LONG_SENTENCE = 320  # longer sentences make poor bullets
 TOPIC_BONUS = 0.6
@@ -266,9 +280,8 @@ def is_enumeration(text: str) -> bool:
             return True
     if commas < 5:
         return False
-    tokens = text.split()
-    capitalised = sum(1 for t in tokens if _CAPITALISED.match(t.lstrip('“"(')))
-    return capitalised / max(1, len(tokens)) >= 0.35
+    capitalised = len(_CAPITALISED_WORD.findall(text))
+    return capitalised / max(1, len(text.split())) >= 0.35
 
 
 def topic_bonus(offset: int | None, text: str) -> float:
@@ -278,7 +291,7 @@ def topic_bonus(offset: int | None, text: str) -> float:
 
 def bullet_penalty(text: str) -> float:
     """Sentences that lean on the one before, or run very long, read badly alone."""
-    penalty = 0.5 if _DANGLING.match(text) else 0.0
+    penalty = 0.5 if is_dangling(text) else 0.0
     if text.count("“") != text.count("”"):
         penalty += 0.5  # one sentence of a longer quotation
     if len(text) > LONG_SENTENCE:
@@ -286,14 +299,109 @@ def bullet_penalty(text: str) -> float:
     return penalty
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Candidate:
+    """An article's bullet for one theme, chosen lazily.
+
+    Ranking a section needs only the score; the second sentence of a bullet,
+    its text and its tokens for MMR are worked out for the few candidates that
+    get that far.
+    """
+
     article: _Article
     relation: ArticleTheme
-    summary: str
-    quoted: tuple[str, ...]
-    tokens: frozenset[str]
+    ranked: tuple[int, ...]  # its quotable on-theme sentences, best first
+    values: dict[int, float]
+    tokens: _RedundancyTokens
+    lead: tuple[int, ...]  # the sentence(s) the bullet opens with
     score: float
+    _chosen: tuple[int, ...] | None = None
+    _redundancy: frozenset[str] | None = None
+
+    @property
+    def chosen(self) -> tuple[int, ...]:
+        """The bullet's sentences, in document order."""
+        if self._chosen is None:
+            self._chosen = _complete_bullet(self.article, self.ranked, self.lead, self.tokens)
+        return self._chosen
+
+    @property
+    def redundancy_tokens(self) -> frozenset[str]:
+        if self._redundancy is None:
+            self._redundancy = frozenset().union(*(self.tokens[i] for i in self.chosen))
+        return self._redundancy
+
+    @property
+    def quoted(self) -> tuple[str, ...]:
+        return tuple(self.article.texts[i] for i in self.chosen)
+
+    @property
+    def summary(self) -> str:
+        return join_summary([(i, self.article.texts[i]) for i in self.chosen])
+
+    def without(self, shown: set[str]) -> _Candidate | None:
+        """This candidate without the sentences (texts) already shown in earlier sections.
+
+        None when nothing else of the article can lead a bullet on this theme: the
+        article then stays out of the section rather than repeat itself.
+        """
+        if not shown.intersection(self.article.texts[i] for i in self.ranked):
+            return self
+        ranked = tuple(i for i in self.ranked if self.article.texts[i] not in shown)
+        return _candidate(self.article, self.relation, ranked, self.values, self.tokens)
+
+
+def _bullet_lead(article: _Article, ranked: Sequence[int]) -> tuple[int, ...] | None:
+    """The best sentence that can open a bullet, or a referring-back sentence together
+    with the on-theme sentence it leans on; None when there is neither."""
+    on_theme = set(ranked)
+    for i in ranked:
+        if not is_dangling(article.texts[i]):
+            return (i,)
+        if i - 1 in on_theme and len(article.texts[i - 1]) + len(article.texts[i]) < ITEM_MAX_CHARS:
+            return (i - 1, i)
+    return None
+
+
+def _complete_bullet(
+    article: _Article, ranked: Sequence[int], lead: tuple[int, ...], tokens: _RedundancyTokens
+) -> tuple[int, ...]:
+    """The lead plus, if it is alone, the next best sentence that fits and adds something.
+
+    A referring-back sentence joins only right after the sentence it leans on.
+    """
+    if len(lead) > 1:
+        return lead
+    (first,) = lead
+    for i in ranked:
+        if i == first or (is_dangling(article.texts[i]) and i - 1 != first):
+            continue
+        length = len(article.texts[first]) + 1 + len(article.texts[i])
+        if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[first]) < 0.6:
+            return tuple(sorted((first, i)))
+    return lead
+
+
+def _candidate(
+    article: _Article,
+    relation: ArticleTheme,
+    ranked: tuple[int, ...],
+    values: dict[int, float],
+    tokens: _RedundancyTokens,
+) -> _Candidate | None:
+    lead = _bullet_lead(article, ranked)
+    if lead is None:
+        return None
+    best = max(values[i] for i in lead)
+    return _Candidate(
+        article=article,
+        relation=relation,
+        ranked=ranked,
+        values=values,
+        tokens=tokens,
+        lead=lead,
+        score=best + 0.05 * min(relation.score, 30.0),
+    )
 
 
 def _theme_candidates(
@@ -314,6 +422,7 @@ def _theme_candidates(
             title_scores.get(key, 0.0),
             [scores[i].get(key, 0.0) for i in heads],
             [scores[i].get(key, 0.0) for i in body],
+            key=key,
         )
         if relation is None:
             continue
@@ -326,38 +435,25 @@ def _theme_candidates(
             if eligible[i]:
                 on_theme.append(i)
         if on_theme:
-            plans.append((key, replace(relation, key=key), on_theme))
+            plans.append((key, relation, on_theme))
     if not plans:
         return {}
+    texts = article.texts
     needed = {i for _, _, on_theme in plans for i in on_theme}
-    base = {i: geometry.base_score(i, article.texts[i]) for i in needed}
-    tokens = geometry.terms
+    base = {i: geometry.base_score(i, texts[i]) - bullet_penalty(texts[i]) for i in needed}
+    tokens = _RedundancyTokens(article)
     result: dict[str, _Candidate] = {}
     for key, relation, on_theme in plans:
         value = {
             i: base[i]
             + THEME_WEIGHT * min(scores[i][key], RELEVANCE_CAP)
-            - bullet_penalty(article.texts[i])
-            + topic_bonus(firsts[i].get(key), article.texts[i])
+            + topic_bonus(firsts[i].get(key), texts[i])
             for i in on_theme
         }
-        ranked = sorted(on_theme, key=lambda i: (-value[i], i))
-        chosen = [ranked[0]]
-        for i in ranked[1:]:
-            length = sum(len(article.texts[j]) + 1 for j in chosen) + len(article.texts[i])
-            if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[chosen[0]]) < 0.6:
-                chosen.append(i)
-                break
-        chosen.sort()
-        best = max(value[i] for i in chosen)
-        result[key] = _Candidate(
-            article=article,
-            relation=relation,
-            summary=join_summary([article.texts[i] for i in chosen]),
-            quoted=tuple(article.texts[i] for i in chosen),
-            tokens=frozenset().union(*(tokens[i] for i in chosen)),
-            score=best + 0.05 * min(relation.score, 30.0),
-        )
+        ranked = tuple(sorted(on_theme, key=lambda i: (-value[i], i)))
+        candidate = _candidate(article, relation, ranked, value, tokens)
+        if candidate is not None:
+            result[key] = candidate
     return result
 
 
@@ -365,18 +461,20 @@ def _sentence_scores(
     matcher: ThemeMatcher,
     texts: Sequence[str],
     folded: Sequence[str],
-    features_present: AbstractSet[str],
+    syllable_sets: Sequence[AbstractSet[str]],
 ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
     """Each sentence's theme scores and first-term offsets.
 
     Lists of names and sentences touching four themes or more score nothing; a
     theme outweighed 1 : 2.5 by another in the same sentence does not count.
     """
-    scores, firsts = matcher.scan_sentences(texts, folded, features_present)
+    scores, firsts = matcher.scan_sentences(texts, folded, syllable_sets)
     for index, sentence in enumerate(scores):
         if not sentence:
             continue
         strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
+        if not strong:
+            continue  # below the threshold a score counts nowhere: no need to look further
         if strong >= 4 or is_enumeration(texts[index]):
             scores[index] = {}
         else:
@@ -425,7 +523,8 @@ def _order(
                 if candidate.score < best_key[0]:
                     break
                 value = candidate.score - MMR_LAMBDA * max(
-                    (overlap(candidate.tokens, c.tokens) for c in chosen), default=0.0
+                    (overlap(candidate.redundancy_tokens, c.redundancy_tokens) for c in chosen),
+                    default=0.0,
                 )
                 key = (value, -candidate.article.id)
                 if key > best_key:
@@ -434,6 +533,23 @@ def _order(
             chosen.append(candidate)
             shown.append(_item(candidate, also, about))
     return shown, len(merged)
+
+
+def _unshown(candidates: list[_Candidate], shown: dict[int, set[str]]) -> list[_Candidate]:
+    """A section's candidates, none repeating a sentence an earlier section showed.
+
+    A long article on several themes gives a different bullet in each section: a
+    sentence it already showed is not quoted again (one that names several
+    themes would otherwise lead each of them); an article left with nothing else
+    to say on the theme stays out of the section.
+    """
+    result = []
+    for candidate in candidates:
+        used = shown.get(candidate.article.story_id)
+        kept = candidate.without(used) if used else candidate
+        if kept is not None:
+            result.append(kept)
+    return result
 
 
 def _item(candidate: _Candidate, also: tuple[str, ...], about: bool) -> DigestItem:
@@ -471,25 +587,32 @@ def build_digest(
     articles = _window_articles(db, window)
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
     for article in articles:
-        feature_lists = [features(text, folded) for text, folded in _pairs(article)]
         title = nfc(article.title)
         title_folded = fold_nfc(title)
-        title_features = features(title, title_folded)
-        vectors = ArticleVectors(title_features, feature_lists)
-        scores, firsts = _sentence_scores(matcher, article.texts, article.folded, vectors.df.keys())
+        title_syllables = syllables(title_folded)
+        sentence_syllables = [set(syllables(f)) for f in article.folded]
+        vectors = ArticleVectors(title_syllables, sentence_syllables)
+        scores, firsts = _sentence_scores(
+            matcher, article.texts, article.folded, sentence_syllables
+        )
         if not any(scores):
             continue
-        title_scores, _ = matcher.scan(title, title_folded, frozenset(title_features))
+        title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
         candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
         for key, candidate in candidates.items():
             per_theme[key].append(candidate)
 
     sections: list[DigestSection] = []
+    shown: dict[int, set[str]] = {}  # per story, the sentences earlier sections quoted
+    story_of = {article.id: article.story_id for article in articles}
     for theme in theme_set:
         budget = max(1, per_section)
-        items, total = _order(_merge_stories(per_theme[theme.key]), budget)
+        pool = _unshown(per_theme[theme.key], shown)
+        items, total = _order(_merge_stories(pool), budget)
         if not items:
             continue
+        for item in items:
+            shown.setdefault(story_of[item.article_id], set()).update(item.quoted)
         sections.append(
             DigestSection(
                 theme=theme.key,

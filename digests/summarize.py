@@ -15,20 +15,21 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, islice
+from itertools import chain, islice
 from pathlib import Path
 
-from digests.textnorm import nfc, words
+from digests.textnorm import fold_nfc, nfc, words
 
 # Weights of the score parts, tuned on the first half of the vietnews-ict
 # validation set only (see bench/quality.py), reported on both halves.
-CENTRALITY_WEIGHT = 0.5
+CENTRALITY_WEIGHT = 0.25
 TITLE_WEIGHT = 1.5
-POSITION_WEIGHT = 0.5
-INFORMATION_WEIGHT = 0.05
+POSITION_WEIGHT = 0.75
+INFORMATION_WEIGHT = 0.1
 THEME_WEIGHT = 0.35  # per theme-score point, digests only
 MIN_WORDS = 6  # shorter "sentences" are headings, labels or fragments
 REDUNDANCY = 0.6  # a sentence this similar to one already chosen is skipped
@@ -39,7 +40,10 @@ _CAPTION = re.compile(
 )
 _FIGURE = re.compile(r"\d")
 _SYLLABLE = re.compile(r"\w+")
-_ASCII_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or code == 95)}
+# Non-word characters blanked before splitting: every ASCII one, and the
+# quotation marks, dashes, ellipsis and no-break space of Vietnamese news text.
+_NON_WORD = {code: " " for code in range(128) if not (chr(code).isalnum() or code == 95)}
+_NON_WORD.update(dict.fromkeys(map(ord, "“”‘’…–—\xa0•·«»"), " "))
 _ORG_TOKEN = re.compile(
     r"\b[A-ZĐ][A-Z0-9Đ&]{1,}[a-z]*\b|\b(?:Tập đoàn|Tổng Công ty|Công ty|Bộ|Cục)\b"
 )
@@ -47,6 +51,16 @@ _FILLER = re.compile(
     r"^(?:Trong khi đó|Ngoài ra|Bên cạnh đó|Đồng thời|Cùng với đó|Thêm vào đó|Mặt khác"
     r"|Hơn nữa|Theo đó|Bên cạnh|Và|Còn)\s*,\s+"
 )
+
+
+# A sentence opening with one of these leans on the sentence before it ("But
+# now…", "This…"): it may follow that sentence in a summary, never open one.
+_DANGLING = re.compile(
+    r"^(?:Nhưng|Tuy nhiên|Tuy vậy|Song|Điều này|Đây là|Việc này|Vì vậy|Do đó|Do vậy|Bởi vậy"
+    r"|Như vậy)\b"
+)
+_QUOTE_MARK = re.compile(r'[“”"]')
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -60,12 +74,13 @@ class ScoredSentence:
 def syllables(folded: str) -> list[str]:
     """The syllables (``\\w+`` runs) of folded text.
 
-    Most folded sentences are pure ASCII; for those, blanking every non-word
-    character and splitting on spaces gives the same list several times faster
-    than the regex.
+    Folded sentences are ASCII but for a few punctuation marks; blanking the
+    non-word characters and splitting on spaces gives the same list several
+    times faster than the regex, which is left for what is still not ASCII.
     """
-    if folded.isascii():
-        return folded.translate(_ASCII_NON_WORD).split()
+    blanked = folded.translate(_NON_WORD)
+    if blanked.isascii():
+        return blanked.split()
     return _SYLLABLE.findall(folded)
 
 
@@ -84,6 +99,70 @@ def is_summary_sentence(text: str) -> bool:
         return False  # headings and cut-off lines have no closing punctuation
     first = text.lstrip("“\"'‘(– -")[:1]
     return bool(first) and (first.isupper() or first.isdigit())
+
+
+def is_dangling(text: str) -> bool:
+    """The sentence opens with a connective that refers back ("Nhưng", "Điều này")."""
+    return _DANGLING.match(text) is not None
+
+
+def quote_balance(text: str) -> tuple[int, int]:
+    """Closing quotation marks with no opening one before them, and opening marks
+    left unclosed, in one sentence. A straight quote opens after a space or at the
+    start and closes otherwise."""
+    depth = unopened = 0
+    for match in _QUOTE_MARK.finditer(text):
+        mark, start = match.group(), match.start()
+        if mark == '"':
+            mark = (
+                "“" if start == 0 or text[start - 1].isspace() or text[start - 1] in "([" else "”"
+            )
+        if mark == "“":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            unopened += 1
+    return unopened, depth
+
+
+def _close_quotation(text: str) -> str:
+    """End an excerpt cut inside a quotation: "… thông minh." → "… thông minh…”"."""
+    if text.endswith(ELLIPSIS):
+        return text + "”"
+    return text.removesuffix(".") + ELLIPSIS + "”"
+
+
+def balance_quotes(parts: Sequence[tuple[int, str]]) -> list[str]:
+    """The texts of a summary's sentences (index, text, in order) with every quotation whole.
+
+    A quotation often spans sentences, and an excerpt can cut it: a sentence that
+    closes a quotation opened in a sentence not shown reads like half a sentence.
+    We mark the cut as journalists do, with an ellipsis, and add only marks, never
+    words: the missing opening becomes "“… ", a quotation left open at the end of
+    what is shown (or before a gap) closes with "…”", and a gap inside a quotation
+    that resumes in a later shown sentence is "… ". Sentences next to each other
+    in the article need nothing: the quotation runs on as written.
+    """
+    result: list[str] = []
+    open_levels = 0  # quotations the text shown so far has opened and not closed
+    previous: int | None = None
+    for idx, text in parts:
+        unopened, opened = quote_balance(text)
+        adjacent = previous is not None and idx == previous + 1
+        if unopened and not open_levels:
+            text = f"“{ELLIPSIS} {text}"
+        elif unopened and not adjacent:
+            text = f"{ELLIPSIS} {text}"
+        elif open_levels and not adjacent:
+            result[-1] = _close_quotation(result[-1])
+            open_levels = 0
+        open_levels = max(0, open_levels - unopened) + opened
+        result.append(text)
+        previous = idx
+    if open_levels and result:
+        result[-1] = _close_quotation(result[-1])
+    return result
 
 
 def strip_filler(text: str) -> str:
@@ -115,93 +194,76 @@ def score_sentences(
     *,
     theme_scores: Sequence[float] | None = None,
     folded: Sequence[str] | None = None,
-    only: Collection[int] | None = None,
 ) -> list[ScoredSentence]:
     """Score every sentence of one article (theme scores optional, for digests).
 
-    ``folded`` (the stored folded texts) saves folding again; ``only`` limits
-    the work to the sentences that can be chosen — the others still shape the
-    centroid but score 0.
+    ``folded`` (the stored folded texts) saves folding again.
     """
-    feature_lists = [
-        features(s, folded[i] if folded is not None else None) for i, s in enumerate(sentences)
-    ]
-    vectors = ArticleVectors(features(title), feature_lists)
-    wanted = range(len(sentences)) if only is None else only
-    scored = [ScoredSentence(i, text, 0.0, frozenset()) for i, text in enumerate(sentences)]
-    for idx in wanted:
-        score = vectors.base_score(idx, sentences[idx])
+    if folded is None:
+        folded = [fold_nfc(s) for s in sentences]
+    vectors = ArticleVectors(words(title), [set(syllables(f)) for f in folded])
+    scored = []
+    for idx, text in enumerate(sentences):
+        score = vectors.base_score(idx, text)
         if theme_scores is not None:
             score += THEME_WEIGHT * theme_scores[idx]
-        scored[idx] = ScoredSentence(idx, sentences[idx], score, vectors.terms[idx])
+        scored.append(ScoredSentence(idx, text, score, frozenset(features(text, folded[idx]))))
     return scored
 
 
 @lru_cache(maxsize=256)
-def _idf_table(documents: int) -> tuple[list[float], list[float], list[float]]:
-    """idf, idf² and idf²·df indexed by document frequency, for ``documents`` documents."""
+def _idf_table(documents: int) -> tuple[list[float], list[float]]:
+    """idf² and idf²·df indexed by document frequency, for ``documents`` documents."""
     idf = [0.0] + [math.log((documents + 1) / (df + 0.5)) for df in range(1, documents + 1)]
-    return idf, [w * w for w in idf], [w * w * df for df, w in enumerate(idf)]
+    return [w * w for w in idf], [w * w * df for df, w in enumerate(idf)]
 
 
 class ArticleVectors:
-    """The TF-IDF geometry of one article: its sentences and title as documents.
+    """The TF-IDF geometry of one article over syllable unigrams.
 
-    A sentence's vector weighs each feature (1 + log tf) × idf; the centroid
-    weighs it idf × df (most syllables occur once per sentence, so that is the
-    sum of the sentence vectors to within the log-tf of repeats). Everything a
-    cosine needs is a sum over one sentence's distinct features of a function of
-    their document frequency, so it is summed through lookup tables indexed by
-    df instead of building a weighted vector per sentence.
+    Documents are the sentences and the title. A term's weight in a sentence is
+    its idf (sentences rarely repeat a syllable, so term frequency is left out);
+    the centroid, the sum of the sentence vectors, weighs it idf × df. The
+    document frequencies come from one Counter over the sentences' syllable
+    sets (which theme matching uses too), so the article costs one pass in C;
+    a cosine then sums lookups indexed by df over one sentence's syllables,
+    and is computed only for sentences that can be chosen. Unigrams rather
+    than unigrams + bigrams: half the features, and counting every sentence's
+    bigrams was the largest cost of a digest, for no gain in ROUGE (see
+    bench/quality.py).
     """
 
     def __init__(
-        self,
-        title_features: Sequence[str],
-        sentence_features: Sequence[Sequence[str]],
-        terms: Sequence[frozenset[str]] | None = None,
+        self, title_syllables: Iterable[str], sentence_syllables: Sequence[AbstractSet[str]]
     ) -> None:
-        self.features = sentence_features
-        self.terms = list(terms) if terms is not None else [frozenset(f) for f in sentence_features]
-        self.title_tf = Counter(title_features)
-        self.df: Counter[str] = Counter(chain.from_iterable(self.terms))
-        self.df.update(self.title_tf.keys())
-        self.idf, self.idf2, self.idf2_df = _idf_table(len(self.terms) + 1)
-        idf = self.idf
-        centroid_sq = sum(
-            count * (idf[df] * df) ** 2 for df, count in Counter(self.df.values()).items()
-        )
-        self.centroid_norm = math.sqrt(centroid_sq)
-        self.title_norm = math.sqrt(
+        self.syllables = sentence_syllables
+        self.title_terms = frozenset(title_syllables)
+        df: Counter[str] = Counter(chain.from_iterable(sentence_syllables))
+        df.update(self.title_terms)
+        self.df = df
+        self.idf2, self.idf2_df = _idf_table(len(sentence_syllables) + 1)
+        idf2 = self.idf2
+        self.centroid_norm = math.sqrt(
             sum(
-                ((1 + math.log(tf)) * idf[self.df[term]]) ** 2 for term, tf in self.title_tf.items()
+                times * idf2[count] * count * count for count, times in Counter(df.values()).items()
             )
         )
+        self.title_norm = math.sqrt(sum(idf2[df[term]] for term in self.title_terms))
 
     def cosines(self, idx: int) -> tuple[float, float]:
         """Cosine of sentence ``idx`` to the centroid and to the title."""
-        terms, df = self.terms[idx], self.df
-        frequencies = list(map(df.__getitem__, terms))
+        terms = self.syllables[idx]
+        frequencies = list(map(self.df.__getitem__, terms))
         norm_sq = sum(map(self.idf2.__getitem__, frequencies))
-        centroid_dot = sum(map(self.idf2_df.__getitem__, frequencies))
-        repeats: dict[str, float] = {}
-        if len(terms) != len(self.features[idx]):
-            counts = Counter(self.features[idx])
-            # Only the few repeated features need their log-tf; pick them in C.
-            for term in compress(counts.keys(), map((1).__lt__, counts.values())):
-                scale = repeats[term] = 1 + math.log(counts[term])
-                norm_sq += (scale * scale - 1) * self.idf2[df[term]]
-                centroid_dot += (scale - 1) * self.idf2_df[df[term]]
-        title_dot = sum(
-            repeats.get(term, 1.0) * (1 + math.log(self.title_tf[term])) * self.idf2[df[term]]
-            for term in terms & self.title_tf.keys()
-        )
-        norm = math.sqrt(norm_sq)
-        if not norm:
+        if not norm_sq:
             return 0.0, 0.0
+        norm = math.sqrt(norm_sq)
+        centroid_dot = sum(map(self.idf2_df.__getitem__, frequencies))
         centrality = centroid_dot / (norm * self.centroid_norm) if self.centroid_norm else 0.0
-        title = title_dot / (norm * self.title_norm) if self.title_norm else 0.0
-        return centrality, title
+        if not self.title_norm:
+            return centrality, 0.0
+        title_dot = sum(self.idf2[self.df[term]] for term in self.title_terms.intersection(terms))
+        return centrality, title_dot / (norm * self.title_norm)
 
     def base_score(self, idx: int, text: str) -> float:
         """Centrality, title similarity, position and information of one sentence."""
@@ -228,27 +290,49 @@ def pick(
     max_chars: int | None = None,
     eligible: Sequence[bool] | None = None,
 ) -> list[ScoredSentence]:
-    """Best sentences within the budgets, non-redundant, in document order."""
+    """Best sentences within the budgets, non-redundant, in document order.
+
+    A sentence that refers back (``is_dangling``) is taken only right after the
+    sentence it leans on: if it ranks higher, it waits until that one is chosen.
+    """
     chosen: list[ScoredSentence] = []
+    taken: set[int] = set()
+    waiting: dict[int, ScoredSentence] = {}  # dangling sentences by the index they follow
     used = 0
-    ranked = sorted(scored, key=lambda s: (-s.score, s.idx))
-    for candidate in ranked:
+
+    def fits(candidate: ScoredSentence) -> bool:
+        if eligible is not None and not eligible[candidate.idx]:
+            return False
+        if any(overlap(candidate.tokens, c.tokens) >= REDUNDANCY for c in chosen):
+            return False
+        length = len(strip_filler(candidate.text)) + (1 if chosen else 0)
+        return max_chars is None or used + length <= max_chars
+
+    def take(candidate: ScoredSentence) -> None:
+        nonlocal used
+        used += len(strip_filler(candidate.text)) + (1 if chosen else 0)
+        chosen.append(candidate)
+        taken.add(candidate.idx)
+
+    for candidate in sorted(scored, key=lambda s: (-s.score, s.idx)):
         if len(chosen) >= sentences:
             break
-        if eligible is not None and not eligible[candidate.idx]:
+        if is_dangling(candidate.text) and candidate.idx - 1 not in taken:
+            waiting[candidate.idx - 1] = candidate
             continue
-        if any(overlap(candidate.tokens, c.tokens) >= REDUNDANCY for c in chosen):
+        if not fits(candidate):
             continue
-        length = len(strip_filler(candidate.text)) + (1 if chosen else 0)
-        if max_chars is not None and used + length > max_chars:
-            continue
-        chosen.append(candidate)
-        used += length
+        take(candidate)
+        follower = waiting.pop(candidate.idx, None)
+        if follower is not None and len(chosen) < sentences and fits(follower):
+            take(follower)
     return sorted(chosen, key=lambda s: s.idx)
 
 
-def join_summary(chosen: Sequence[str]) -> str:
-    return " ".join(strip_filler(nfc(s).strip()) for s in chosen)
+def join_summary(chosen: Sequence[tuple[int, str]]) -> str:
+    """The summary text of chosen sentences (index, text), in document order."""
+    texts = [(idx, strip_filler(nfc(text).strip())) for idx, text in chosen]
+    return " ".join(balance_quotes(texts))
 
 
 def summarize_sentences(
@@ -267,7 +351,7 @@ def summarize_sentences(
     chosen = pick(scored, sentences=sentences_budget, max_chars=max_chars, eligible=eligible)
     if not chosen and max_chars is not None:
         return ""
-    return join_summary([c.text for c in chosen])
+    return join_summary([(c.idx, c.text) for c in chosen])
 
 
 def split_body(body: str) -> list[str]:

@@ -13,13 +13,11 @@ import logging
 import os
 import re
 import tomllib
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -234,32 +232,44 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"  # what \w means to the re module
 
 
-def term_trigger(folded_term: str) -> str | None:
-    """The feature every sentence containing the term has: its first syllable, or
-    its first two joined by "_" (as summarize.features writes bigrams); None when
-    the term does not start with a word character and must be looked for everywhere.
+# Among the most frequent syllables of Vietnamese (folded). A term is looked up by
+# one of its syllables, the one least likely to be in every sentence: this only
+# decides how many sentences are searched for the term, never whether it matches.
+COMMON_SYLLABLES = frozenset(
+    """an ban bao bo cac chi chinh cho chuyen co cong cua cung da dai dan dau de dien dn do
+    doanh doi dong dung duoc gia giao hang hien ho hoi hop kinh la lam mang manh moi mot nam
+    nay nghe nghiep nguyen nha nhan nhieu nhung noi nuoc phai phan phat quan quoc ra so su
+    ta tac tai tang tap te the thi thong thu thuc tin toan tong tri trien tro trong truong
+    truyen tt tu ty va ve vien viec viet voi vu khong""".split()  # noqa: SIM905 (a word list)
+)
+
+
+def term_syllables(folded_term: str) -> tuple[str, ...] | None:
+    """The syllables every sentence containing the term has (as summarize.syllables
+    splits folded text); None when the term does not start with a word character
+    and must be looked for everywhere.
     """
     runs = _RUN.findall(folded_term)
     if not runs or not _is_word_char(folded_term[0]):
         return None
-    return runs[0] if len(runs) == 1 else f"{runs[0]}_{runs[1]}"
+    return tuple(runs)
 
 
 class ThemeMatcher:
-    """Every theme's terms at once, looked up from a sentence's syllable features.
+    """Every theme's terms at once, looked up from an article's syllables.
 
     Scanning each sentence with each theme's regex costs a pass over the text per
-    theme. A term can only occur in a sentence whose features (syllables and
-    syllable bigrams, which scoring computes anyway) include its first syllable
-    or first bigram, so a set intersection finds the few candidate terms and
-    ``str.find`` places them. Matches are then chosen per theme exactly as its
+    theme. A term can only occur in an article whose syllables (which scoring
+    counts anyway) include all of the term's, so a set intersection on first
+    syllables and a subset check find the few candidate terms and ``str.find``
+    places them. Matches are then chosen per theme exactly as its
     regex would: leftmost, longest, not overlapping, whole words. A sentence in
     which a theme's excluded phrase occurs is left to that theme's regex.
     """
 
     def __init__(self, themes: Sequence[Theme]) -> None:
         self.themes = tuple(themes)
-        by_trigger: dict[str, list[_Term]] = {}
+        by_trigger: dict[str, list[tuple[_Term, frozenset[str]]]] = {}
         everywhere: list[_Term] = []
         for index, theme in enumerate(self.themes):
             terms = [
@@ -268,65 +278,60 @@ class ThemeMatcher:
             ]
             terms += [_Term(index, _EXCLUDED, fold(e), 0.0) for e in theme.exclude if e.strip()]
             for term in terms:
-                trigger = term_trigger(fold(term.text))
-                if trigger is None:
+                runs = term_syllables(fold(term.text))
+                if runs is None:
                     everywhere.append(term)
                 else:
-                    by_trigger.setdefault(trigger, []).append(term)
+                    trigger = min(runs, key=lambda run: (run in COMMON_SYLLABLES, -len(run)))
+                    by_trigger.setdefault(trigger, []).append((term, frozenset(runs)))
         self._by_trigger = {key: tuple(terms) for key, terms in by_trigger.items()}
         self._triggers = frozenset(by_trigger)
         self._everywhere = tuple(everywhere)
 
     def scan(
-        self, text: str, folded: str, features: AbstractSet[str]
+        self, text: str, folded: str, syllables: AbstractSet[str] | None = None
     ) -> tuple[dict[str, float], dict[str, int]]:
         """Each theme's score of one sentence and offset of its first term (0 left out).
 
-        ``folded`` is ``fold(text)`` and ``features`` its syllables and bigrams.
+        ``folded`` is ``fold(text)`` and ``syllables`` its distinct syllables
+        (computed when not given; a superset is harmless).
         """
-        scores, firsts = self.scan_sentences([text], [folded], features)
+        scores, firsts = self.scan_sentences(
+            [text], [folded], None if syllables is None else [syllables]
+        )
         return scores[0], firsts[0]
 
     def scan_sentences(
-        self, texts: Sequence[str], folded: Sequence[str], features: AbstractSet[str]
+        self,
+        texts: Sequence[str],
+        folded: Sequence[str],
+        syllables: Sequence[AbstractSet[str]] | None = None,
     ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
-        """``scan`` for every sentence of an article at once.
+        """``scan`` for every sentence of an article.
 
-        ``features`` holds every syllable and bigram of the sentences (an
-        article's document frequencies have them as keys). The sentences are
-        joined by newlines, which no term contains, so each candidate term is
-        looked for once per article.
+        ``syllables`` are each sentence's distinct syllables, which scoring
+        computes anyway. Intersecting them with the terms' first syllables (in
+        C) skips most sentences at once; a term is then looked for with
+        ``str.find`` only in a sentence that has all of its syllables.
         """
+        if syllables is None:
+            syllables = [set(_RUN.findall(f)) for f in folded]
         scores: list[dict[str, float]] = [{} for _ in texts]
         firsts: list[dict[str, int]] = [{} for _ in texts]
-        by_trigger = self._by_trigger
-        terms = [t for trigger in self._triggers & features for t in by_trigger[trigger]]
-        terms += self._everywhere
-        if not terms:
-            return scores, firsts
-        joined = {_FOLDED: "\n".join(folded)}
-        joined[_EXCLUDED] = joined[_FOLDED]
-        if any(term.kind == _EXACT for term in terms):
-            joined[_EXACT] = "\n".join(texts)
-        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
-        found: dict[int, dict[int, list[tuple[int, int, str, float]]]] = {}
-        for term in terms:
-            subject, phrase = joined[term.kind], term.text
-            size = len(subject)
-            start = subject.find(phrase)
-            while start >= 0:
-                end = start + len(phrase)
-                if (start == 0 or not _is_word_char(subject[start - 1])) and (
-                    end == size or not _is_word_char(subject[end])
-                ):
-                    index = bisect_right(starts, start) - 1
-                    if end < starts[index + 1]:  # within one sentence
-                        found.setdefault(index, {}).setdefault(
-                            term.theme * 3 + term.kind, []
-                        ).append((start - starts[index], -len(phrase), phrase, term.weight))
-                start = subject.find(phrase, start + 1)
-        for index, matches in found.items():
-            scores[index], firsts[index] = self._choose(texts[index], folded[index], matches)
+        triggers, by_trigger, everywhere = self._triggers, self._by_trigger, self._everywhere
+        for index, present in enumerate(syllables):
+            hit = triggers.intersection(present)
+            if not hit and not everywhere:
+                continue
+            terms = [
+                term
+                for trigger in hit
+                for term, runs in by_trigger[trigger]
+                if len(runs) == 1 or runs <= present
+            ]
+            found = _find_terms(texts[index], folded[index], [*terms, *everywhere])
+            if found:
+                scores[index], firsts[index] = self._choose(texts[index], folded[index], found)
         return scores, firsts
 
     def _choose(
@@ -346,6 +351,27 @@ class ThemeMatcher:
             if score > 0 and first is not None:
                 scores[theme.key], firsts[theme.key] = score, first
         return scores, firsts
+
+
+def _find_terms(
+    text: str, folded: str, terms: Sequence[_Term]
+) -> dict[int, list[tuple[int, int, str, float]]]:
+    """Whole-word occurrences of ``terms`` in one sentence, keyed by theme × 3 + kind."""
+    found: dict[int, list[tuple[int, int, str, float]]] = {}
+    for term in terms:
+        subject, phrase = (text if term.kind == _EXACT else folded), term.text
+        size, length = len(subject), len(term.text)
+        start = subject.find(phrase)
+        while start >= 0:
+            end = start + length
+            if (start == 0 or not _is_word_char(subject[start - 1])) and (
+                end == size or not _is_word_char(subject[end])
+            ):
+                found.setdefault(term.theme * 3 + term.kind, []).append(
+                    (start, -length, phrase, term.weight)
+                )
+            start = subject.find(phrase, start + 1)
+    return found
 
 
 def _leftmost_longest(
@@ -492,11 +518,13 @@ def classify_article(
     title_score: float,
     heading_scores: Sequence[float],
     sentence_scores: Sequence[float],
+    *,
+    key: str = "",
 ) -> ArticleTheme | None:
     """Decide whether an article is about a theme, mentions it, or neither (None).
 
     Scores are one theme's scores of the title, the sub-headings and the body
-    sentences. Key is left empty; the caller fills it in.
+    sentences; ``key`` names the theme in the result.
     """
     on_theme = [s for s in sentence_scores if s >= SENTENCE_THRESHOLD]
     if not on_theme:
@@ -511,7 +539,7 @@ def classify_article(
         or len(on_theme) >= ABOUT_ANY_SHARE_SENTENCES
     )
     return ArticleTheme(
-        key="",
+        key=key,
         score=sum(on_theme) + 2 * title_score,
         sentences=len(on_theme),
         share=share,

@@ -9,7 +9,7 @@ from digest_helpers import load_labels, store_labelled_seeds
 
 from digests.select import DigestWindow, build_digest
 from digests.store import open_db
-from digests.summarize import features
+from digests.summarize import syllables
 from digests.textnorm import fold
 from digests.themes import (
     THEMES_ENV,
@@ -158,7 +158,7 @@ def _matched(
     themes: ThemeSet, sentences: list[str]
 ) -> list[tuple[dict[str, float], dict[str, int]]]:
     folded = [fold(s) for s in sentences]
-    present = {f for text in folded for f in features(text, text)}
+    present = [set(syllables(text)) for text in folded]
     scores, firsts = themes.matcher.scan_sentences(sentences, folded, present)
     return list(zip(scores, firsts, strict=True))
 
