@@ -106,7 +106,8 @@ def targets(db: Database, arg: str, lang: str, tdir: Path | None) -> str:
 
 
 def target_years(db: Database, lang: str, tdir: Path | None) -> str:
-    return texts.html("target_years", lang, tdir, years=lookup.target_years(db))
+    """The years with goals and how to ask for one (the bot's own wording: /target 2045)."""
+    return texts.html("target_menu", lang, tdir, years=lookup.target_years(db))
 
 
 def search(db: Database, words: str, lang: str, tdir: Path | None) -> str:
@@ -127,8 +128,22 @@ def reader_date(iso: str | None, lang: str) -> str:
         return iso
 
 
+VIETNAM_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Saigon")
+
+
+def zone_label(tz: ZoneInfo, moment: datetime, lang: str) -> str:
+    """The bot's time zone as readers say it: "giờ Việt Nam" / "Vietnam time", else GMT+7."""
+    if tz.key in VIETNAM_ZONES:
+        return "giờ Việt Nam" if lang == "vi" else "Vietnam time"
+    offset = moment.astimezone(tz).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 def reader_time(iso: str | None, lang: str, tz: ZoneInfo) -> str:
-    """A stored UTC timestamp in the bot's time zone: 23/11/2026 13:36."""
+    """A stored UTC timestamp in the bot's time zone: 23/11/2026 13:36 (giờ Việt Nam)."""
     if not iso:
         return ""
     try:
@@ -138,7 +153,8 @@ def reader_time(iso: str | None, lang: str, tz: ZoneInfo) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(tz)
-    return f"{reader_date(local.date().isoformat(), lang)} {local:%H:%M}"
+    zone = zone_label(tz, local, lang)
+    return f"{reader_date(local.date().isoformat(), lang)} {local:%H:%M} ({zone})"
 
 
 def about(db: Database, settings: Settings, lang: str) -> str:
@@ -164,6 +180,7 @@ class ThemeCounts:
     counts: dict[str, int]
     days: int | None  # counted over the last N days of publication dates …
     latest: int | None  # … or, when those days hold nothing, over the latest N articles
+    # (N is how many there really were: "the latest 5" when the store holds only 5)
 
 
 def theme_counts(db: Database, now: datetime) -> ThemeCounts:
@@ -176,4 +193,7 @@ def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     days = None
     if window.since is not None:
         days = ((window.until or now.date()) - window.since).days + 1
-    return ThemeCounts(counts, days, window.latest)
+    latest = None
+    if window.latest is not None:
+        latest = min(window.latest, len(digest.article_ids))
+    return ThemeCounts(counts, days, latest)

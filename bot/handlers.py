@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,12 @@ from telegram.ext import ContextTypes
 
 from bot import answers, chats, storage, texts
 from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
-from bot.guards import admin_only
+from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
 from digests.lookup import BadArgument
 from digests.templating import LANGUAGES
-from digests.themes import load_themes
+from digests.textnorm import fold
+from digests.themes import Theme, load_themes
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +41,59 @@ def split_words(args: Sequence[str]) -> list[str]:
     return [word for arg in args for word in re.split(r"[,\s]+", arg) if word]
 
 
-def parse_theme_keys(args: Sequence[str], known: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(known theme keys in order, without repeats; unknown words as typed)."""
+ALL_THEMES = "*"
+ALL_WORDS = ("all", "tat ca", "moi chu de", "all themes")
+MAX_THEME_WORDS = 6  # the longest theme name, in words ("Báo chí – Xuất bản" is 4)
+
+
+def theme_names(themes: Iterable[Theme]) -> dict[str, str]:
+    """Every way a reader may name a theme, folded → key: key, vi and en labels, and each
+    part of a two-part label ("báo chí", "xuất bản"); "all"/"tất cả" → ALL_THEMES."""
+    names = {name: ALL_THEMES for name in ALL_WORDS}
+    for theme in themes:
+        for name in (theme.key, theme.label_vi, theme.label_en):
+            parts = [name, *re.split(r"\s*[–&/,]\s*", name)]
+            for part in parts:
+                folded = fold_name(part)
+                if folded:
+                    names.setdefault(folded, theme.key)
+    return names
+
+
+def fold_name(text: str) -> str:
+    """Case, diacritics and punctuation folded: "Báo chí – Xuất bản" → "bao chi xuat ban"."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def parse_theme_keys(args: Sequence[str], themes: Sequence[Theme]) -> tuple[list[str], list[str]]:
+    """(theme keys in the order named, without repeats; names not understood).
+
+    Names may be keys or labels in either language, with or without diacritics, several
+    words long: "Bưu chính, AI" → ["postal", "ai"]. "all"/"tất cả" chooses every theme."""
+    names = theme_names(themes)
+    words = [word for word in split_words(args) if fold_name(word)]  # "&", "–" name nothing
+    folded = [fold_name(word) for word in words]
     chosen: list[str] = []
     unknown: list[str] = []
-    for word in split_words(args):
-        key = word.lower()
-        if key in known:
-            if key not in chosen:
-                chosen.append(key)
+    stray: list[str] = []  # consecutive words no name starts with, told as one phrase
+    index = 0
+    while index < len(words):
+        for size in range(min(MAX_THEME_WORDS, len(words) - index), 0, -1):
+            key = names.get(" ".join(folded[index : index + size]))
+            if key is not None:
+                break
         else:
-            unknown.append(word)
+            stray.append(words[index])
+            index += 1
+            continue
+        if stray:
+            unknown.append(" ".join(stray))
+            stray = []
+        keys = [t.key for t in themes] if key == ALL_THEMES else [key]
+        chosen.extend(k for k in keys if k not in chosen)
+        index += size
+    if stray:
+        unknown.append(" ".join(stray))
     return chosen, unknown
 
 
@@ -108,17 +151,10 @@ def addressed_to_me(text: str, bot_username: str, chat_type: str) -> bool:
     return chat_type == "private"
 
 
-def problem_for(error: BadArgument) -> tuple[str, str, int | None]:
-    """Map a lookup BadArgument to (problem kind, value shown, limit)."""
-    params = error.params
-    if error.code == "empty":
-        return "missing", "", None
-    if error.code == "too_long":
-        return "too_long", str(params.get("length", "")), int(params.get("limit", 0)) or None
-    if error.code in ("bad_year", "year_out_of_range", "reversed_range"):
-        value = params.get("value") or f"{params.get('start')}-{params.get('end')}"
-        return "bad_year", str(value), None
-    return "other", str(params.get("value", "")), None
+def greeting_name(first_name: str | None) -> str:
+    """The name to greet with; "" when the name is only a stand-in ("Bạn", "You")."""
+    name = (first_name or "").strip()
+    return "" if fold_name(name) in ("ban", "you", "") else name
 
 
 # --------------------------------------------------------------------------- helpers
@@ -177,11 +213,19 @@ async def usage(
     value: str = "",
     limit: int | None = None,
     choices: Sequence[str] = (),
+    error: BadArgument | None = None,
 ) -> None:
-    """The command's usage line with an example, after what was wrong with the input."""
+    """The command's usage line with an example, after what was wrong with the input.
+
+    A look-up's BadArgument is told in the words the CLI uses (digests' usage template)."""
     chat = await current_chat(update, context)
     lang, tdir = chat.language, _tdir(context)
-    problem = texts.html("problem", lang, tdir, kind=kind, value=value, limit=limit) if kind else ""
+    if error is not None:
+        problem = texts.html("usage", lang, tdir, code=error.code, params=error.params, command="")
+    elif kind:
+        problem = texts.html("problem", lang, tdir, kind=kind, value=value, limit=limit)
+    else:
+        problem = ""
     await reply(
         update,
         context,
@@ -190,8 +234,9 @@ async def usage(
             lang,
             tdir,
             command=texts.command_spec(command, lang, tdir),
-            problem=problem,
+            problem=problem.strip(),
             choices=list(choices),
+            themes=theme_rows(lang) if kind == "unknown_theme" else [],
         ),
     )
 
@@ -209,6 +254,16 @@ async def refuse(update: Update, context: Context) -> None:
 
 def theme_keys() -> list[str]:
     return list(load_themes().keys)
+
+
+def theme_rows(lang: str) -> list[dict[str, str]]:
+    return [{"key": t.key, "emoji": t.emoji, "label": t.label(lang)} for t in load_themes()]
+
+
+def theme_labels(keys: Sequence[str] | None, lang: str) -> list[str]:
+    """Theme keys as the reader reads them: ["postal", "ai"] → ["Bưu chính", "Trí tuệ…"]."""
+    labels = {t.key: t.label(lang) for t in load_themes()}
+    return [labels.get(key, key) for key in keys or ()]
 
 
 # --------------------------------------------------------------------------- paged answers
@@ -263,8 +318,7 @@ async def answer_or_usage(
     try:
         await send_page(update, context, kind, arg)
     except BadArgument as error:
-        problem, value, limit = problem_for(error)
-        await usage(update, context, command, kind=problem, value=value, limit=limit)
+        await usage(update, context, command, error=error)
 
 
 # --------------------------------------------------------------------------- commands
@@ -283,7 +337,7 @@ async def cmd_start(update: Update, context: Context) -> None:
         update,
         context,
         "start",
-        user_name=user.first_name if user and chat.type == "private" else "",
+        user_name=greeting_name(user.first_name) if user and chat.type == "private" else "",
         time=f"{chat.time:%H:%M}",
         active=chat.active,
     )
@@ -293,7 +347,7 @@ async def cmd_help(update: Update, context: Context) -> None:
     """List every command with its arguments."""
     chat = await current_chat(update, context)
     lang, tdir = chat.language, _tdir(context)
-    themes = [{"key": t.key, "emoji": t.emoji, "label": t.label(lang)} for t in load_themes()]
+    themes = theme_rows(lang)
     await say(
         update,
         context,
@@ -305,14 +359,12 @@ async def cmd_help(update: Update, context: Context) -> None:
 
 
 async def cmd_digest(update: Update, context: Context) -> None:
-    """The digest now, optionally for one theme."""
+    """The digest now, optionally for some themes."""
     chat = await current_chat(update, context)
     services = svc(context)
-    known = theme_keys()
-    chosen, unknown = parse_theme_keys(context.args or [], known)
-    if unknown or len(chosen) > 1:
-        value = unknown[0] if unknown else " ".join(chosen)
-        await usage(update, context, "digest", kind="unknown_theme", value=value, choices=known)
+    chosen, unknown = parse_theme_keys(context.args or [], list(load_themes()))
+    if unknown:
+        await usage(update, context, "digest", kind="unknown_theme", value=unknown[0])
         return
     themes = chosen or (list(chat.themes) if chat.themes else None)
     now = services.now().astimezone(services.tz)
@@ -328,8 +380,8 @@ async def cmd_digest(update: Update, context: Context) -> None:
 
     messages = await services.db.read(build)
     if not messages:
-        label = chosen[0] if chosen else ""
-        await say(update, context, "nothing_new", theme=label)
+        labels = theme_labels(chosen, chat.language)
+        await say(update, context, "nothing_new", themes=labels)
         return
     for message in messages:
         await reply(update, context, message)
@@ -341,9 +393,11 @@ async def cmd_themes(update: Update, context: Context) -> None:
     await reply(update, context, text, markup)
 
 
-async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyboardMarkup]:
+async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The counts, and the toggles only for those who may change this chat's themes."""
     chat = await current_chat(update, context)
     services = svc(context)
+    may_change = await can_change(update, context, services.settings.admin_user_ids)
     lang, tdir = chat.language, _tdir(context)
     counted = await services.db.read(answers.theme_counts, services.now().astimezone(services.tz))
     selected = set(chat.themes) if chat.themes else None
@@ -365,8 +419,12 @@ async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyb
         all_selected=selected is None,
         days=counted.days,
         latest=counted.latest,
-        can_change=True,
+        can_change=may_change,
+        is_group=chat.is_group,
+        active=chat.active,
     )
+    if not may_change:
+        return text, None
     buttons = [
         [
             InlineKeyboardButton(
@@ -387,11 +445,9 @@ async def cmd_subscribe(update: Update, context: Context) -> None:
     services = svc(context)
     chat = await current_chat(update, context)
     known = theme_keys()
-    chosen, unknown = parse_theme_keys(context.args or [], known)
+    chosen, unknown = parse_theme_keys(context.args or [], list(load_themes()))
     if unknown:
-        await usage(
-            update, context, "subscribe", kind="unknown_theme", value=unknown[0], choices=known
-        )
+        await usage(update, context, "subscribe", kind="unknown_theme", value=unknown[0])
         return
     if chosen:
         await services.db.write(
@@ -400,7 +456,7 @@ async def cmd_subscribe(update: Update, context: Context) -> None:
     updated = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
     assert updated is not None
     schedule(context.application, updated)
-    labels = list(updated.themes or [])
+    labels = theme_labels(updated.themes, updated.language)
     await say(update, context, "subscribed", time=f"{updated.time:%H:%M}", themes=labels)
 
 
@@ -421,10 +477,9 @@ async def cmd_time(update: Update, context: Context) -> None:
     services = svc(context)
     chat = await current_chat(update, context)
     args = context.args or []
-    zone = services.settings.timezone
+    zone = answers.zone_label(services.tz, services.now(), chat.language)
     if not args:
         await say(update, context, "time_current", time=f"{chat.time:%H:%M}", timezone=zone)
-        await usage(update, context, "time")
         return
     at = parse_hhmm(" ".join(args))
     if at is None:
@@ -450,8 +505,7 @@ async def cmd_companies(update: Update, context: Context) -> None:
 async def cmd_target(update: Update, context: Context) -> None:
     """Targets for a year or a range of years."""
     arg = " ".join(context.args or [])
-    if not arg.strip():
-        await usage(update, context, "target", kind="missing")
+    if not arg.strip():  # the years that have goals, and how to ask for one
         await send_page(update, context, "target_years", "")
         return
     await answer_or_usage(update, context, "target", "target", arg)

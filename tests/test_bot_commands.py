@@ -56,8 +56,24 @@ async def test_every_command_answers_in_a_private_chat(
     async with running(make_app(emulator, db_path, **FAST)):
         assert "Bưu chính" in (await ask(emulator, "/digest postal"))[0]
         assert "/digest" in (await ask(emulator, "/digest nope"))[0]  # usage, with an example
-        assert "Chủ đề" in (await ask(emulator, "/themes"))[0]
-        assert "postal" in (await ask(emulator, "/subscribe postal"))[0]
+        themes = (await ask(emulator, "/themes"))[0]
+        assert themes.startswith("Chủ đề — số bài trong 5 bài mới nhất:\n")  # 5 stored, not 10
+        assert themes.endswith(
+            "Bản tin hằng ngày của bạn: mọi chủ đề.\nBấm nút để bật/tắt từng chủ đề."
+        )
+        assert "📮 Bưu chính" in (await ask(emulator, "/digest Bưu chính"))[0]
+        assert (await ask(emulator, "/digest thoi tiet"))[0] == (
+            "Mình không có chủ đề “thoi tiet”.\n"
+            "Cách dùng: /digest [chủ đề…]\n"
+            "Ví dụ: /digest bưu chính\n"
+            "Các chủ đề (gõ mã hoặc tên, có dấu hay không đều được): postal Bưu chính, "
+            "telecom Viễn thông, ai Trí tuệ nhân tạo, cybersecurity An ninh mạng, "
+            "press Báo chí – Xuất bản"
+        )
+        assert (await ask(emulator, "/subscribe buu chinh, AI"))[0] == (
+            "✅ Đã bật bản tin hằng ngày lúc 07:00, chủ đề: Bưu chính, Trí tuệ nhân tạo."
+        )
+        assert "chủ đề: Bưu chính." in (await ask(emulator, "/subscribe postal"))[0]
         assert "/subscribe" in (await ask(emulator, "/subscribe bogus"))[0]
         assert "Đã tắt" in (await ask(emulator, "/unsubscribe"))[0]
         assert "06:30" in (await ask(emulator, "/time 6:30"))[0]
@@ -67,6 +83,29 @@ async def test_every_command_answers_in_a_private_chat(
         assert (await ask(emulator, "/companies"))[0]
         assert "2030" in (await ask(emulator, "/target 2030"))[0]
         assert "/target" in (await ask(emulator, "/target abc"))[0]
+        assert (await ask(emulator, "/target 1800"))[0] == (
+            "Năm 1800 nằm ngoài khoảng 1900–2100.\nCách dùng: /target NĂM hoặc TỪ-ĐẾN\n"
+            "Ví dụ: /target 2030"
+        )
+        mark = emulator.mark()
+        years = (await ask(emulator, "/target"))[0]
+        assert years == (
+            "Các năm có mục tiêu (năm: số mục tiêu):\n• 2022: 3\n• 2025: 1\n• 2026: 1\n"
+            "• 2027: 1\n• 2030: 1\n• 2045: 2\n"
+            "Xem chi tiết: /target NĂM, ví dụ /target 2045 hoặc /target 2022-2045"
+        )
+        assert (await ask(emulator, '/search "'))[0] == (
+            "Không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu).\n"
+            "Cách dùng: /search TỪ KHÓA\nVí dụ: /search chuyển đổi số"
+        )
+        # /target without a year was one message, not a usage line and then the list
+        assert (
+            len(emulator.sent_messages(USER))
+            == len([m for m in emulator.sent_messages(USER) if m["seq"] < mark]) + 2
+        )
+        assert (await ask(emulator, "/time"))[0] == (
+            "Giờ gửi hiện tại: 06:30 (giờ Việt Nam). Đổi giờ: /time HH:MM, ví dụ /time 07:30"
+        )
         assert "chuyển đổi số" in (await ask(emulator, "/search chuyển đổi số"))[0]
         assert "Ví dụ" in (await ask(emulator, "/search"))[0]
         assert "5 bài" in (await ask(emulator, "/about"))[0]
@@ -74,7 +113,10 @@ async def test_every_command_answers_in_a_private_chat(
         assert "Usage" in (await ask(emulator, "/lang fr"))[0]
         assert "commands" in (await ask(emulator, "/help"))[0]
         assert "/frobnicate" in (await ask(emulator, "/frobnicate"))[0]
-        assert "/help" in (await ask(emulator, "x" * 3000))[0]
+        assert (await ask(emulator, "x" * 3000))[0] == (
+            "That message is too long for me to read. I only answer commands, such as "
+            "/search 5G or /company VNPT. All of them: /help"
+        )
 
 
 async def test_group_admin_rules(emulator: BotApiEmulator, db_path: Path) -> None:
@@ -92,6 +134,17 @@ async def test_group_admin_rules(emulator: BotApiEmulator, db_path: Path) -> Non
         assert "08:15" in await group_says("/time@ictdigest_bot 08:15", ADMIN)
         assert "08:45" in await group_says("/time 08:45", MEMBER, is_anonymous_admin=True)
         assert "Bưu chính" in await group_says("/digest@ictdigest_bot postal", MEMBER)  # reading
+        # everyone sees the counts; only administrators get the toggles
+        sent = emulator.user_sends("/themes@ictdigest_bot", user_id=MEMBER, chat_id=GROUP)
+        [seen] = await emulator.await_messages(GROUP, 1, after=sent)
+        assert seen["visible_text"].endswith(
+            "Bản tin hằng ngày của nhóm: mọi chủ đề.\nQuản trị viên nhóm có thể chọn chủ đề."
+        )
+        assert not seen.get("reply_markup")
+        sent = emulator.user_sends("/themes@ictdigest_bot", user_id=ADMIN, chat_id=GROUP)
+        [toggles] = await emulator.await_messages(GROUP, 1, after=sent)
+        assert toggles["visible_text"].endswith("Bấm nút để bật/tắt từng chủ đề.")
+        assert len(toggles["reply_markup"]["inline_keyboard"]) == 6
         before = len(emulator.sent_messages(GROUP))
         emulator.user_sends("/help@otherbot", user_id=MEMBER, chat_id=GROUP)
         emulator.user_sends("/frobnicate", user_id=MEMBER, chat_id=GROUP)  # maybe another bot's
@@ -119,7 +172,7 @@ async def test_every_command_answers_in_a_group_addressed_to_this_bot(
         assert "Bưu chính" in await admin_says(f"/digest{bot} postal")
         assert "Ví dụ: /digest" in await admin_says(f"/digest{bot} nope")
         assert "Chủ đề" in await admin_says(f"/themes{bot}")
-        assert "postal" in await admin_says(f"/subscribe{bot} postal")
+        assert "Bưu chính" in await admin_says(f"/subscribe{bot} postal")
         assert "Đã tắt" in await admin_says(f"/unsubscribe{bot}")
         assert "06:30" in await admin_says(f"/time{bot} 6:30")
         assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6h")

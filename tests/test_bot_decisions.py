@@ -13,8 +13,9 @@ from bot.answers import paginate
 from bot.app import menu
 from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
 from bot.settings import Settings
-from digests.lookup import BadArgument
+from digests.lookup import BadArgument, parse_year_range
 from digests.telegram_html import visible_length
+from digests.themes import load_themes
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
 GROUP = -100123
@@ -52,10 +53,53 @@ def test_split_words_on_spaces_and_commas(args: list[str], expected: list[str]) 
     assert handlers.split_words(args) == expected
 
 
+CATALOGUE = list(load_themes())
+
+
 def test_theme_keys_case_insensitive_in_order_without_repeats() -> None:
-    chosen, unknown = handlers.parse_theme_keys(["AI", "postal", "ai", "bưu"], THEMES)
+    chosen, unknown = handlers.parse_theme_keys(["AI", "postal", "ai", "bưu"], CATALOGUE)
     assert chosen == ["ai", "postal"]
     assert unknown == ["bưu"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["Bưu", "chính"], ["postal"]),
+        (["buu", "chinh"], ["postal"]),
+        (["an", "ninh", "mang,", "AI"], ["cybersecurity", "ai"]),
+        (["Trí", "tuệ", "nhân", "tạo"], ["ai"]),
+        (["postal", "telecom"], ["postal", "telecom"]),
+        (["Press", "&", "publishing"], ["press"]),
+        (["bao", "chi"], ["press"]),
+        (["Cybersecurity"], ["cybersecurity"]),
+        (["tất", "cả"], THEMES),
+    ],
+)
+def test_themes_are_named_by_key_or_label_in_either_language(
+    args: list[str], expected: list[str]
+) -> None:
+    assert handlers.parse_theme_keys(args, CATALOGUE) == (expected, [])
+
+
+def test_words_that_name_no_theme_are_told_as_typed_together() -> None:
+    args = ["Thời", "tiết", "ai", "xyz", "buu", "chỉnh"]  # diacritics never matter
+    assert handlers.parse_theme_keys(args, CATALOGUE) == (["ai", "postal"], ["Thời tiết", "xyz"])
+
+
+@pytest.mark.parametrize(
+    ("first_name", "expected"), [("Lan", "Lan"), ("Bạn", ""), ("bạn", ""), (None, ""), ("  ", "")]
+)
+def test_a_stand_in_name_is_not_used_in_the_greeting(first_name: str | None, expected: str) -> None:
+    assert handlers.greeting_name(first_name) == expected
+
+
+def test_greeting_without_a_name_is_not_capitalised() -> None:
+    vi = texts.html("start", "vi", user_name="", time="07:00", active=True)
+    assert vi.startswith("<b>Xin chào bạn!</b> Mình gửi")
+    assert texts.html("start", "en", user_name="Lan", time="07:00", active=True).startswith(
+        "<b>Hello Lan!</b>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,13 +110,18 @@ def test_parse_language(args: list[str], expected: str | None) -> None:
     assert handlers.parse_language(args) == expected
 
 
-def test_lookup_errors_become_the_problem_shown_with_the_usage() -> None:
-    assert handlers.problem_for(BadArgument("empty")) == ("missing", "", None)
-    too_long = BadArgument("too_long", length=300, limit=200)
-    assert handlers.problem_for(too_long) == ("too_long", "300", 200)
-    assert handlers.problem_for(BadArgument("bad_year", value="20x5")) == ("bad_year", "20x5", None)
-    reversed_range = BadArgument("reversed_range", start=2030, end=2025)
-    assert handlers.problem_for(reversed_range) == ("bad_year", "2030-2025", None)
+def test_lookup_errors_read_as_the_cli_says_them() -> None:
+    def problem(error: BadArgument, lang: str = "vi") -> str:
+        rendered = texts.html("usage", lang, code=error.code, params=error.params, command="")
+        return rendered.strip()
+
+    with pytest.raises(BadArgument) as caught:
+        parse_year_range("1800")
+    assert problem(caught.value) == "Năm 1800 nằm ngoài khoảng 1900–2100."
+    assert problem(caught.value, "en") == "The year 1800 is outside 1900–2100."
+    with pytest.raises(BadArgument) as caught:
+        parse_year_range("2030-2025")
+    assert problem(caught.value) == ("Khoảng năm bị ngược: 2030 lớn hơn 2025. Ý bạn là 2025-2030?")
 
 
 # --------------------------------------------------------------------------- themes, buttons
@@ -319,5 +368,31 @@ def test_about_dates_as_readers_write_them() -> None:
     assert reader_date("2024-01-30", "en") == "30 Jan 2024"
     assert reader_date(None, "vi") == ""
     hcm = ZoneInfo("Asia/Ho_Chi_Minh")
-    assert reader_time("2026-11-23T06:36:25+00:00", "vi", hcm) == "23/11/2026 13:36"
-    assert reader_time("2026-11-23T20:00:00", "vi", hcm) == "24/11/2026 03:00"  # naive is UTC
+    assert reader_time("2026-11-23T06:36:25+00:00", "vi", hcm) == "23/11/2026 13:36 (giờ Việt Nam)"
+    naive_is_utc = reader_time("2026-11-23T20:00:00", "en", hcm)
+    assert naive_is_utc == "24 Nov 2026 03:00 (Vietnam time)"
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert reader_time("2026-11-23T06:36:25+00:00", "vi", kolkata) == "23/11/2026 12:06 (GMT+5:30)"
+
+
+def test_about_counts_articles_with_english_plurals() -> None:
+    about = texts.html(
+        "about",
+        "en",
+        articles=1,
+        first="06 Jul 2020",
+        last="06 Jul 2020",
+        last_ingest="23 Nov 2026 14:04 (Vietnam time)",
+        sources=[{"name": "Tổ Quốc", "count": 1}, {"name": "VnExpress", "count": 2}],
+        configured=[],
+        interval=60,
+    )
+    assert about == (
+        "<b>About this bot</b>\n"
+        "Store: <b>1</b> article, from 06 Jul 2020 to 06 Jul 2020.\n"
+        "Last update: 23 Nov 2026 14:04 (Vietnam time).\n"
+        "Sources:\n"
+        "• Tổ Quốc: 1 article\n"
+        "• VnExpress: 2 articles\n"
+        "Every line of a digest is quoted from a stored article and names its source and date."
+    )
