@@ -42,6 +42,7 @@ PIPELINE_FILES = (
     "store.py",
     "stories.py",
     "clean.py",
+    "outlets.py",
     "extract.py",
     "dates.py",
     "analyse.py",
@@ -178,7 +179,7 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     added = failed = 0
     clean_s = analyse_s = save_s = 0.0
     clock = time.perf_counter
-    with store.background_checkpoints(db):  # as digests.ingest.ingest does
+    with store.bulk_writes(db):  # as digests.ingest.ingest does
         for doc in docs:
             t0 = clock()
             try:

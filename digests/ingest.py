@@ -73,7 +73,7 @@ def ingest(
     http = fetcher or Fetcher()
     try:
         _sync_registry(db)
-        with store.background_checkpoints(db):
+        with store.bulk_writes(db):
             _ingest_items(db, iter_items(list(targets), http), report, progress, today)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))

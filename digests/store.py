@@ -34,6 +34,11 @@ Migration = Callable[[Database], None]
 
 BUSY_TIMEOUT_MS = 5000
 WAL_AUTOCHECKPOINT_PAGES = 32000
+READ_CACHE_KB = 16 * 1024  # per connection; the bot may hold several
+# During a bulk ingest: at 100k articles the random index leaves each article touches
+# (mentions by organisation, story bands, content hash, FTS) no longer fit 16 MB and were
+# re-read for every article.  Peak RSS stays within the 300 MB budget (bench/corpus.py).
+BULK_CACHE_KB = 128 * 1024
 STORY_CANDIDATES = 5  # near-duplicate candidates verified per new article
 APP_DIR = "ictdigest"
 DB_NAME = "ictdigest.db"
@@ -74,9 +79,7 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # 64 MB: at 100k articles the random index leaves an article touches (mentions by
-        # organisation, story bands, content hash) no longer fit 16 MB and were re-read.
-        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
         # Checkpoint (and fsync) every ~128 MB of WAL instead of 4 MB: bulk ingest commits
         # one transaction per article, each touching ~60 pages, and a page rewritten by many
         # articles is copied once per checkpoint.  The file is cut back to 64 MB afterwards.
@@ -128,6 +131,20 @@ def write_transaction(db: Database) -> Iterator[Database]:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise explain(exc) from exc
+
+
+@contextmanager
+def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
+    """Settings for a long run of one-article transactions: a page cache big enough for
+    the hot index pages, and checkpoints in a thread (see :func:`background_checkpoints`).
+    Each article stays its own transaction."""
+    db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")
+    try:
+        with background_checkpoints(db, every_s=every_s):
+            yield
+    finally:
+        db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
+        db.execute("PRAGMA shrink_memory")
 
 
 @contextmanager

@@ -308,6 +308,15 @@ def test_background_checkpoints_copy_the_wal_into_the_file_and_stop(db_path: Pat
         pass  # no file, no WAL: nothing to run
 
 
+def test_bulk_writes_raise_the_page_cache_for_the_run_only(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
+    with store.bulk_writes(db):
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -128 * 1024
+        assert save(db, make_article()) == "added"
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
+
+
 def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
     """A v1 store's bands (16 of 4) are rebuilt as 12 of 3, so old articles stay findable."""
     db = store.open_db(db_path)
