@@ -41,7 +41,7 @@ def cmd_chats(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print(format_chat_rows(rows))
+        print(format_chat_rows(rows, digests_cli.lang_of(args)))
     return EXIT_OK
 
 

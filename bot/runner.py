@@ -103,26 +103,58 @@ def chat_rows(settings: Settings) -> list[dict[str, Any]]:
         db.conn.close()
 
 
-def format_chat_rows(rows: list[dict[str, Any]]) -> str:
+COLUMNS = ("chat_id", "type", "active", "time", "language", "themes", "last", "title")
+
+
+def chat_table_words(lang: str) -> dict[str, str]:
+    """The words of the ``ictdigest chats`` table (bot/templates/<lang>/chat_table.txt.j2)."""
+    from bot import texts
+
+    words = {}
+    for line in texts.plain("chat_table", lang).splitlines():
+        key, sep, text = line.partition("=")
+        if sep:
+            words[key.strip()] = text.strip()
+    return words
+
+
+def format_chat_rows(rows: list[dict[str, Any]], lang: str = "vi") -> str:
+    """The chats as an aligned table with a header row, in ``lang``."""
+    words = chat_table_words(lang)
     if not rows:
-        return "no chats yet"
-    lines = []
-    for row in rows:
-        last = row["last_delivery"]
-        delivered = (
-            "never"
-            if last is None
-            else f"{last['day']} {last['state']} {last['parts']}"
-            + (f" uncertain={last['uncertain_parts']}" if last["uncertain_parts"] else "")
-            + (f" ({last['error']})" if last["error"] and last["state"] != "sent" else "")
-        )
-        themes = row["themes"] if isinstance(row["themes"], str) else ",".join(row["themes"])
-        lines.append(
-            f"{row['chat_id']:>15} {row['type']:<10} {'on ' if row['active'] else 'off'}"
-            f" {row['time']} {row['language']} themes={themes} last={delivered}"
-            f"  {row['title'] or ''}".rstrip()
-        )
-    return "\n".join(lines)
+        return words["empty"]
+    table = [[words[f"h.{column}"] for column in COLUMNS]]
+    table += [_chat_cells(row, words) for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    )
+
+
+def _chat_cells(row: dict[str, Any], words: dict[str, str]) -> list[str]:
+    last = row["last_delivery"]
+    if last is None:
+        delivered = words["never"]
+    else:
+        state = words.get(f"state.{last['state']}", last["state"])
+        delivered = f"{last['day']} {state} {last['parts']}"
+        if last["uncertain_parts"]:
+            parts = ",".join(str(part) for part in last["uncertain_parts"])
+            delivered += f" ({words['uncertain']}: {parts})"
+        if last["error"] and last["state"] != "sent":
+            delivered += f" ({last['error']})"
+    themes = words["all"] if isinstance(row["themes"], str) else ",".join(row["themes"])
+    return [
+        str(row["chat_id"]),
+        words.get(f"type.{row['type']}", row["type"]),
+        words["on"] if row["active"] else words["off"],
+        row["time"],
+        row["language"],
+        themes,
+        delivered,
+        row["title"] or "",
+    ]
 
 
 async def send_now(

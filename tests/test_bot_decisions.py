@@ -396,3 +396,59 @@ def test_about_counts_articles_with_english_plurals() -> None:
         "• VnExpress: 2 articles\n"
         "Every line of a digest is quoted from a stored article and names its source and date."
     )
+
+
+# --------------------------------------------------------------------------- ictdigest chats
+
+CHAT_ROWS: list[dict[str, Any]] = [
+    {
+        "chat_id": -1001234,
+        "type": "supergroup",
+        "title": "Phòng CNTT",
+        "active": True,
+        "language": "vi",
+        "time": "07:00",
+        "themes": "all",
+        "last_delivery": {
+            "day": "2026-11-23",
+            "state": "uncertain",
+            "parts": "1/2",
+            "uncertain_parts": [1],
+            "error": "timeout",
+        },
+    },
+    {
+        "chat_id": 501,
+        "type": "private",
+        "title": "Lan",
+        "active": False,
+        "language": "en",
+        "time": "06:30",
+        "themes": ["postal", "ai"],
+        "last_delivery": None,
+    },
+]
+
+
+def test_chats_table_has_headers_and_speaks_vietnamese_by_default() -> None:
+    from bot.runner import format_chat_rows
+
+    assert format_chat_rows(CHAT_ROWS) == (
+        "MÃ CHAT   LOẠI       BẢN TIN  GIỜ    NGÔN NGỮ  CHỦ ĐỀ     LẦN GỬI GẦN NHẤT"
+        + " " * 36
+        + "TÊN\n"
+        "-1001234  siêu nhóm  bật      07:00  vi        tất cả     2026-11-23 chưa rõ 1/2"
+        " (phần chưa rõ: 1) (timeout)  Phòng CNTT\n"
+        "501       riêng      tắt      06:30  en        postal,ai  chưa gửi" + " " * 44 + "Lan"
+    )
+    assert format_chat_rows([]) == "Chưa có cuộc trò chuyện nào."
+
+
+def test_chats_table_in_english() -> None:
+    from bot.runner import format_chat_rows
+
+    assert format_chat_rows(CHAT_ROWS[1:], "en") == (
+        "CHAT ID  TYPE     DIGEST  TIME   LANG  THEMES     LAST DELIVERY  TITLE\n"
+        "501      private  off     06:30  en    postal,ai  never          Lan"
+    )
+    assert format_chat_rows([], "en") == "No chats yet."
