@@ -413,29 +413,41 @@ def _theme_candidates(
     geometry: ArticleVectors,
 ) -> dict[str, _Candidate]:
     """This article's bullet for each theme it relates to."""
-    body = [i for i, heading in enumerate(article.headings) if not heading]
-    heads = [i for i, heading in enumerate(article.headings) if heading]
+    headings = article.headings
+    on_theme: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
+    heading_scores: dict[str, list[float]] = {}
+    for i, sentence in enumerate(scores):
+        if not sentence:
+            continue
+        for key, value in sentence.items():
+            if headings[i]:
+                heading_scores.setdefault(key, []).append(value)
+            elif value >= SENTENCE_THRESHOLD:
+                on_theme.setdefault(key, []).append(i)
+    body_count = len(headings) - sum(headings)
     plans: list[tuple[str, ArticleTheme, list[int]]] = []
     eligible: dict[int, bool] = {}
     for key in theme_set.keys:
+        indices = on_theme.get(key)
+        if not indices:
+            continue  # no body sentence speaks to the theme: classify_article says None
+        sentence_scores = [scores[i][key] for i in indices]
         relation = classify_article(
             title_scores.get(key, 0.0),
-            [scores[i].get(key, 0.0) for i in heads],
-            [scores[i].get(key, 0.0) for i in body],
+            heading_scores.get(key, []),
+            sentence_scores + [0.0] * (body_count - len(indices)),
             key=key,
         )
         if relation is None:
             continue
-        on_theme = []
-        for i in body:
-            if scores[i].get(key, 0.0) < SENTENCE_THRESHOLD:
-                continue
+        quotable = []
+        for i in indices:
             if i not in eligible:
                 eligible[i] = is_summary_sentence(article.texts[i])
             if eligible[i]:
-                on_theme.append(i)
-        if on_theme:
-            plans.append((key, relation, on_theme))
+                quotable.append(i)
+        if quotable:
+            plans.append((key, relation, quotable))
     if not plans:
         return {}
     texts = article.texts
