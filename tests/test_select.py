@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from digests.select import Digest, DigestWindow, build_digest, is_enumeration, window_for_chat
 from digests.store import open_db
+from digests.summarize import is_dangling
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
 
@@ -141,3 +142,67 @@ def test_first_digest_falls_back_to_the_latest_ten(tmp_path: Path) -> None:
     window = window_for_chat(db, None, now=datetime(2024, 6, 1))
     assert window == DigestWindow(latest=10)
     assert build_digest(db, window).article_ids == tuple(range(3, 13))
+
+
+def test_a_quotation_the_bullet_cuts_is_marked_not_left_dangling(seeded: Database) -> None:
+    (postal,) = build_digest(seeded, DigestWindow(), themes=["postal"]).sections
+    meeting = next(item for item in postal.items if item.article_id == 1)
+    stored = (
+        "Giao Hàng Tiết Kiệm hiện đã có 30.000 nhân viên, trong đó có 500 kỹ sư công nghệ và "
+        "đạt doanh thu gần 9.000 tỷ đồng”, ông Quân nói."
+    )
+    assert stored in meeting.quoted  # quoted as stored…
+    assert meeting.summary.endswith(f"“… {stored}")  # …shown with the opening it lacks
+    assert meeting.summary.count("“") == meeting.summary.count("”")
+
+
+def test_a_sentence_shown_in_one_section_is_not_repeated_in_the_next(seeded: Database) -> None:
+    digest = build_digest(seeded, DigestWindow())
+    seen: dict[int, list[str]] = defaultdict(list)
+    for section in digest.sections:
+        for item in section.items:
+            seen[item.article_id] += item.quoted
+    for article_id, quoted in seen.items():
+        assert len(quoted) == len(set(quoted)), article_id
+    # Seed 001's ranking of the ministry's fields names postal, telecom and cybersecurity:
+    # it is shown once, under postal; telecom quotes another sentence of the article and
+    # cybersecurity, with nothing else from it, leaves the article out.
+    ranking = "Một số lĩnh vực do Bộ TT&TT quản lý đang xếp các thứ hạng cao"
+    where = {
+        section.theme: item.summary
+        for section in digest.sections
+        for item in section.items
+        if item.article_id == 2
+    }
+    assert [theme for theme, summary in where.items() if ranking in summary] == ["postal"]
+    assert where["telecom"] == (
+        "Viettel đã đầu tư ở 10 quốc gia và có khả năng phủ sóng ở vùng xa của các nước kém "
+        "phát triển rất cần công nghệ."
+    )
+    assert "cybersecurity" not in where
+
+
+def _telecom_bullet(db: Database, sentences: list[str]) -> str:
+    save_seed(db, "x", [(s, False) for s in sentences], title="Nhà mạng tăng trưởng")
+    (section,) = build_digest(db, DigestWindow(), themes=["telecom"]).sections
+    (item,) = section.items
+    return item.summary
+
+
+def test_a_sentence_leaning_on_the_one_before_never_opens_a_bullet(tmp_path: Path) -> None:
+    but_now = "Nhưng bây giờ, sóng 3G, 4G phủ khắp nơi nên các nhà mạng tăng trưởng mạnh."
+    before = "Mười năm trước, chất lượng dịch vụ bưu chính chưa đảm bảo ở vùng sâu vùng xa."
+    other = "Viettel đã đầu tư ở 10 quốc gia và phủ sóng cả vùng xa của nhiều nước."
+    # Its antecedent is not about telecom, so it is not in the bullet: another sentence leads.
+    assert _telecom_bullet(open_db(tmp_path / "a.db"), [before, but_now, other]) == other
+    # With an on-theme antecedent it may come, right after it.
+    antecedent = "Mười năm trước, mạng di động chưa phủ sóng tới nhiều xã vùng sâu vùng xa."
+    assert _telecom_bullet(open_db(tmp_path / "b.db"), [antecedent, but_now, other]) == (
+        f"{antecedent} {but_now}"
+    )
+
+
+def test_seed_bullets_open_with_a_sentence_that_stands_alone(seeded: Database) -> None:
+    for section in build_digest(seeded, DigestWindow()).sections:
+        for item in section.items:
+            assert not is_dangling(item.quoted[0]), (section.theme, item.quoted[0])

@@ -9,7 +9,9 @@ import pytest
 
 from digests.summarize import (
     SummarizeInputError,
+    balance_quotes,
     is_summary_sentence,
+    quote_balance,
     strip_filler,
     summarize_article,
     summarize_path,
@@ -113,3 +115,62 @@ def test_a_seed_file_is_cleaned_then_summarised(seeds_dir: Path) -> None:
     assert isinstance(summary, str)
     assert "Đường dây nóng" not in summary and "Ảnh" not in summary
     assert summary.count(".") >= 2
+
+
+# Quotations cut by an excerpt: the marks added are the only change, words never are.
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (  # closes a quotation opened sentences earlier, not shown
+            [(8, "Ông Quân cho biết doanh thu tăng."), (12, "Hiện có 30.000 nhân viên”, ông nói.")],
+            ["Ông Quân cho biết doanh thu tăng.", "“… Hiện có 30.000 nhân viên”, ông nói."],
+        ),
+        (  # opens a quotation that goes on after the summary
+            [(3, "“Công nghệ là chìa khóa của bưu chính thông minh.")],
+            ["“Công nghệ là chìa khóa của bưu chính thông minh…”"],
+        ),
+        (  # opened and closed in neighbouring sentences: the quotation runs on as written
+            [(3, "“Công nghệ là chìa khóa."), (4, "Chúng tôi có 500 kỹ sư”, ông nói.")],
+            ["“Công nghệ là chìa khóa.", "Chúng tôi có 500 kỹ sư”, ông nói."],
+        ),
+        (  # a gap inside one quotation is elided
+            [(3, "“Công nghệ là chìa khóa."), (5, "Chúng tôi có 500 kỹ sư”, ông nói.")],
+            ["“Công nghệ là chìa khóa.", "… Chúng tôi có 500 kỹ sư”, ông nói."],
+        ),
+        (  # a quotation left open before an unrelated later sentence is closed first
+            [(3, "“Công nghệ là chìa khóa…"), (9, "Doanh thu đạt 9.000 tỷ đồng.")],
+            ["“Công nghệ là chìa khóa…”", "Doanh thu đạt 9.000 tỷ đồng."],
+        ),
+        (  # balanced, straight quotes included: nothing to do
+            [(1, 'Ông gọi đó là "bưu chính số" và “hạ tầng thiết yếu”.')],
+            ['Ông gọi đó là "bưu chính số" và “hạ tầng thiết yếu”.'],
+        ),
+        (  # a straight quote closing what an earlier sentence opened
+            [(6, 'Mạng 5G phủ sóng 63 tỉnh", ông Hùng nói.')],
+            ['“… Mạng 5G phủ sóng 63 tỉnh", ông Hùng nói.'],
+        ),
+    ],
+)
+def test_a_cut_quotation_is_marked_with_an_ellipsis(
+    parts: list[tuple[int, str]], expected: list[str]
+) -> None:
+    assert balance_quotes(parts) == expected
+
+
+def test_quote_balance_counts_unmatched_marks() -> None:
+    assert quote_balance("a”, b “c” d.") == (1, 0)
+    assert quote_balance("“a “b” c.") == (0, 1)
+    assert quote_balance('Gọi là "x".') == (0, 0)
+
+
+def test_a_sentence_leaning_on_the_one_before_never_opens_a_summary() -> None:
+    sentences = [
+        "Doanh nghiệp bưu chính gặp khó khăn trong năm 2023 vì chi phí tăng.",
+        "Tuy nhiên, doanh thu bưu chính 6 tháng vẫn đạt 14.100 tỷ đồng, tăng 4% so với cùng kỳ.",
+        "Hội nghị được tổ chức theo hình thức trực tuyến với 66 điểm cầu trên cả nước.",
+    ]
+    # The second sentence matches the title best, but alone it would open with "Tuy nhiên":
+    # it comes only right after the sentence it answers.
+    assert summarize_sentences(TITLE, sentences, sentences_budget=1) == sentences[0]
+    assert summarize_sentences(TITLE, sentences, sentences_budget=2) == " ".join(sentences[:2])
+    assert summarize_sentences(TITLE, sentences[1:], sentences_budget=1) == sentences[2]
