@@ -17,7 +17,7 @@ from digests.backup import (
     parse_heartbeat_age,
     restore,
 )
-from digests.store import open_db
+from digests.store import CORPUS_MIGRATIONS, open_db
 
 NOW = datetime(2025, 6, 1, 0, 30, tzinfo=UTC)
 
@@ -104,7 +104,7 @@ def test_backup_is_consistent_while_a_writer_commits(tmp_path: Path) -> None:
         conn.close()
         written = {k[1:-1] for k in keys}
         assert len(keys) == 2 * len(written) >= 100
-        assert result.versions == {"corpus": 1}
+        assert result.versions == {"corpus": len(CORPUS_MIGRATIONS)}
         assert not Path(f"{result.path}-wal").exists()
 
 
@@ -150,7 +150,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_old_database(tmp_path: Pat
     assert result.previous == tmp_path / "ictdigest.db.before-restore-20250601T013000Z.bak"
     assert told == [result.previous]
     assert titles(result.previous) == ["changed after backup"] * 3
-    assert result.versions == {"corpus": 1}
+    assert result.versions == {"corpus": len(CORPUS_MIGRATIONS)}
     reopened = open_db(live)  # the restored file opens normally, WAL and all
     assert reopened.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     reopened.conn.close()
