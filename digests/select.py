@@ -414,21 +414,21 @@ def _theme_candidates(
 ) -> dict[str, _Candidate]:
     """This article's bullet for each theme it relates to."""
     headings = article.headings
-    on_theme: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
+    speaking: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
     heading_scores: dict[str, list[float]] = {}
     for i, sentence in enumerate(scores):
         if not sentence:
             continue
-        for key, value in sentence.items():
+        for key, score in sentence.items():
             if headings[i]:
-                heading_scores.setdefault(key, []).append(value)
-            elif value >= SENTENCE_THRESHOLD:
-                on_theme.setdefault(key, []).append(i)
+                heading_scores.setdefault(key, []).append(score)
+            elif score >= SENTENCE_THRESHOLD:
+                speaking.setdefault(key, []).append(i)
     body_count = len(headings) - sum(headings)
     plans: list[tuple[str, ArticleTheme, list[int]]] = []
     eligible: dict[int, bool] = {}
     for key in theme_set.keys:
-        indices = on_theme.get(key)
+        indices = speaking.get(key)
         if not indices:
             continue  # no body sentence speaks to the theme: classify_article says None
         sentence_scores = [scores[i][key] for i in indices]
