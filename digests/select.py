@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -473,16 +472,21 @@ def _sentence_scores(
     matcher: ThemeMatcher,
     texts: Sequence[str],
     folded: Sequence[str],
-    syllable_sets: Sequence[AbstractSet[str]],
+    sentence_syllables: Sequence[Sequence[str]],
 ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
     """Each sentence's theme scores and first-term offsets.
 
     Lists of names and sentences touching four themes or more score nothing; a
     theme outweighed 1 : 2.5 by another in the same sentence does not count.
     """
-    scores, firsts = matcher.scan_sentences(texts, folded, syllable_sets)
+    scores, firsts = matcher.scan_sentences(texts, folded, sentence_syllables)
     for index, sentence in enumerate(scores):
         if not sentence:
+            continue
+        if len(sentence) == 1:  # most sentences: one theme, nothing to weigh it against
+            (value,) = sentence.values()
+            if value >= SENTENCE_THRESHOLD and is_enumeration(texts[index]):
+                scores[index] = {}
             continue
         strong = sum(1 for value in sentence.values() if value >= SENTENCE_THRESHOLD)
         if not strong:
@@ -602,7 +606,7 @@ def build_digest(
         title = nfc(article.title)
         title_folded = fold_nfc(title)
         title_syllables = syllables(title_folded)
-        sentence_syllables = [set(syllables(f)) for f in article.folded]
+        sentence_syllables = [syllables(f) for f in article.folded]
         vectors = ArticleVectors(title_syllables, sentence_syllables)
         scores, firsts = _sentence_scores(
             matcher, article.texts, article.folded, sentence_syllables

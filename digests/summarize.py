@@ -1,12 +1,14 @@
 """Extractive, faithful summaries: the sentence scoring digests share.
 
 A sentence is scored on four things: how central it is to its article (TF-IDF
-cosine of syllable unigrams and bigrams to the article centroid, with the title
-counted in), how informative it is (figures, named organisations), where it
-stands (news leads carry the gist) and, for digests, how strongly it speaks to
-the theme at hand. Chosen sentences are quoted as written; only a leading
-connective such as "Ngoài ra, " is dropped, and only when what follows still
-reads as a whole sentence.
+cosine of its syllables to the article centroid, and to the title), how
+informative it is (figures, named organisations), where it stands (news leads
+carry the gist) and, for digests, how strongly it speaks to the theme at hand.
+Chosen sentences are quoted as written; only a leading connective such as
+"Ngoài ra, " is dropped, and only when what follows still reads as a whole
+sentence. A sentence that refers back ("Nhưng", "Điều này") comes only right
+after the sentence it leans on, and a quotation the excerpt cuts is marked with
+an ellipsis (see ``balance_quotes``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
@@ -27,9 +28,9 @@ from digests.textnorm import fold_nfc, nfc, words
 # Weights of the score parts, tuned on the first half of the vietnews-ict
 # validation set only (see bench/quality.py), reported on both halves.
 CENTRALITY_WEIGHT = 0.25
-TITLE_WEIGHT = 1.5
-POSITION_WEIGHT = 0.75
-INFORMATION_WEIGHT = 0.1
+TITLE_WEIGHT = 1.0
+POSITION_WEIGHT = 0.5
+INFORMATION_WEIGHT = 0.05
 THEME_WEIGHT = 0.35  # per theme-score point, digests only
 MIN_WORDS = 6  # shorter "sentences" are headings, labels or fragments
 REDUNDANCY = 0.6  # a sentence this similar to one already chosen is skipped
@@ -63,8 +64,8 @@ _FILLER = re.compile(
 # A sentence opening with one of these leans on the sentence before it ("But
 # now…", "This…"): it may follow that sentence in a summary, never open one.
 _DANGLING = re.compile(
-    r"^(?:Nhưng|Tuy nhiên|Tuy vậy|Song|Điều này|Đây là|Việc này|Vì vậy|Do đó|Do vậy|Bởi vậy"
-    r"|Như vậy)\b"
+    r"^(?:(?:Nhưng|Tuy nhiên|Tuy vậy|Điều này|Đây là|Việc này|Vì vậy|Do đó|Do vậy|Bởi vậy"
+    r"|Như vậy)\b|Song,)"  # "Song," (however), not "Song song với…" (alongside)
 )
 _QUOTE_MARK = re.compile(r'[“”"]')
 ELLIPSIS = "…"
@@ -218,7 +219,7 @@ def score_sentences(
     """
     if folded is None:
         folded = [fold_nfc(s) for s in sentences]
-    vectors = ArticleVectors(words(title), [set(syllables(f)) for f in folded])
+    vectors = ArticleVectors(words(title), [syllables(f) for f in folded])
     scored = []
     for idx, text in enumerate(sentences):
         score = vectors.base_score(idx, text)
@@ -229,54 +230,59 @@ def score_sentences(
 
 
 @lru_cache(maxsize=256)
-def _idf_table(documents: int) -> tuple[list[float], list[float], list[float]]:
-    """idf², idf²·df and (idf·df)² indexed by document frequency, for ``documents`` documents."""
-    idf = [0.0] + [math.log((documents + 1) / (df + 0.5)) for df in range(1, documents + 1)]
+def _idf_table(documents: int, top: int) -> tuple[list[float], list[float], list[float]]:
+    """idf², idf²·n and (idf·n)² indexed by a syllable's count n (0 … ``top``) in an
+    article of ``documents`` documents; a count above ``documents`` (a syllable
+    repeated within sentences) weighs as if the syllable were in every one."""
+    idf = [0.0] + [math.log((documents + 1) / (min(n, documents) + 0.5)) for n in range(1, top + 1)]
     idf2 = [w * w for w in idf]
-    return idf2, [w * df for df, w in enumerate(idf2)], [w * df * df for df, w in enumerate(idf2)]
+    return idf2, [w * n for n, w in enumerate(idf2)], [w * n * n for n, w in enumerate(idf2)]
 
 
 class ArticleVectors:
     """The TF-IDF geometry of one article over syllable unigrams.
 
-    Documents are the sentences and the title. A term's weight in a sentence is
-    its idf (sentences rarely repeat a syllable, so term frequency is left out);
-    the centroid, the sum of the sentence vectors, weighs it idf × df. The
-    document frequencies come from one Counter over the sentences' syllable
-    sets (which theme matching uses too), so the article costs one pass in C;
-    a cosine then sums lookups indexed by df over one sentence's syllables,
-    and is computed only for sentences that can be chosen. Unigrams rather
-    than unigrams + bigrams: half the features, and counting every sentence's
-    bigrams was the largest cost of a digest, for no gain in ROUGE (see
-    bench/quality.py).
+    Documents are the sentences and the title. A syllable's weight in a sentence
+    is its idf (sentences rarely repeat a syllable, so term frequency is left
+    out); the centroid, the sum of the sentence vectors, weighs it idf × count.
+    Counts are taken over the article's syllables in one Counter pass in C,
+    which counts a syllable repeated within a sentence more than once: a close
+    stand-in for the number of sentences that have it, at a fraction of the
+    cost of a set per sentence. A cosine then sums lookups indexed by count over
+    one sentence's distinct syllables, and is computed only for sentences that
+    can be chosen. Unigrams rather than unigrams + bigrams: half the features,
+    and counting every sentence's bigrams was the largest cost of a digest, for
+    no gain in ROUGE (see bench/quality.py).
     """
 
     def __init__(
-        self, title_syllables: Iterable[str], sentence_syllables: Sequence[AbstractSet[str]]
+        self, title_syllables: Iterable[str], sentence_syllables: Sequence[Sequence[str]]
     ) -> None:
         self.syllables = sentence_syllables
         self.title_terms = frozenset(title_syllables)
-        df: Counter[str] = Counter(chain.from_iterable(sentence_syllables))
-        df.update(self.title_terms)
-        self.df = df
-        self.idf2, self.idf2_df, centroid_squares = _idf_table(len(sentence_syllables) + 1)
-        idf2 = self.idf2
-        self.centroid_norm = math.sqrt(sum(map(centroid_squares.__getitem__, df.values())))
-        self.title_norm = math.sqrt(sum(idf2[df[term]] for term in self.title_terms))
+        counts: Counter[str] = Counter(chain.from_iterable(sentence_syllables))
+        counts.update(self.title_terms)
+        self.counts = counts
+        self.idf2, self.idf2_count, centroid_squares = _idf_table(
+            len(sentence_syllables) + 1, max(counts.values(), default=0)
+        )
+        self.centroid_norm = math.sqrt(sum(map(centroid_squares.__getitem__, counts.values())))
+        self.title_norm = math.sqrt(sum(self.idf2[counts[term]] for term in self.title_terms))
 
     def cosines(self, idx: int) -> tuple[float, float]:
         """Cosine of sentence ``idx`` to the centroid and to the title."""
-        terms = self.syllables[idx]
-        frequencies = list(map(self.df.__getitem__, terms))
+        terms = set(self.syllables[idx])
+        frequencies = list(map(self.counts.__getitem__, terms))
         norm_sq = sum(map(self.idf2.__getitem__, frequencies))
         if not norm_sq:
             return 0.0, 0.0
         norm = math.sqrt(norm_sq)
-        centroid_dot = sum(map(self.idf2_df.__getitem__, frequencies))
+        centroid_dot = sum(map(self.idf2_count.__getitem__, frequencies))
         centrality = centroid_dot / (norm * self.centroid_norm) if self.centroid_norm else 0.0
         if not self.title_norm:
             return centrality, 0.0
-        title_dot = sum(self.idf2[self.df[term]] for term in self.title_terms.intersection(terms))
+        shared = self.title_terms.intersection(terms)
+        title_dot = sum(self.idf2[self.counts[term]] for term in shared)
         return centrality, title_dot / (norm * self.title_norm)
 
     def base_score(self, idx: int, text: str) -> float:

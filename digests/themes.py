@@ -13,8 +13,7 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -276,7 +275,7 @@ class ThemeMatcher:
 
     def __init__(self, themes: Sequence[Theme]) -> None:
         self.themes = tuple(themes)
-        by_trigger: dict[str, list[tuple[_Term, frozenset[str]]]] = {}
+        by_trigger: dict[str, list[_Term]] = {}
         everywhere: list[_Term] = []
         for index, theme in enumerate(self.themes):
             terms = [
@@ -290,13 +289,13 @@ class ThemeMatcher:
                     everywhere.append(term)
                 else:
                     trigger = min(runs, key=_rarity)
-                    by_trigger.setdefault(trigger, []).append((term, frozenset(runs)))
+                    by_trigger.setdefault(trigger, []).append(term)
         self._by_trigger = {key: tuple(terms) for key, terms in by_trigger.items()}
         self._triggers = frozenset(by_trigger)
         self._everywhere = tuple(everywhere)
 
     def scan(
-        self, text: str, folded: str, syllables: AbstractSet[str] | None = None
+        self, text: str, folded: str, syllables: Collection[str] | None = None
     ) -> tuple[dict[str, float], dict[str, int]]:
         """Each theme's score of one sentence and offset of its first term (0 left out).
 
@@ -312,17 +311,17 @@ class ThemeMatcher:
         self,
         texts: Sequence[str],
         folded: Sequence[str],
-        syllables: Sequence[AbstractSet[str]] | None = None,
+        syllables: Sequence[Collection[str]] | None = None,
     ) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
         """``scan`` for every sentence of an article.
 
-        ``syllables`` are each sentence's distinct syllables, which scoring
-        computes anyway. Intersecting them with the terms' first syllables (in
+        ``syllables`` are each sentence's syllables, which scoring computes
+        anyway. Intersecting them with the terms' least frequent syllables (in
         C) skips most sentences at once; a term is then looked for with
-        ``str.find`` only in a sentence that has all of its syllables.
+        ``str.find`` only in a sentence that has that syllable.
         """
         if syllables is None:
-            syllables = [set(_RUN.findall(f)) for f in folded]
+            syllables = [_RUN.findall(f) for f in folded]
         scores: list[dict[str, float]] = [{} for _ in texts]
         firsts: list[dict[str, int]] = [{} for _ in texts]
         triggers, by_trigger, everywhere = self._triggers, self._by_trigger, self._everywhere
@@ -330,12 +329,7 @@ class ThemeMatcher:
             hit = triggers.intersection(present)
             if not hit and not everywhere:
                 continue
-            terms = [
-                term
-                for trigger in hit
-                for term, runs in by_trigger[trigger]
-                if len(runs) == 1 or runs <= present
-            ]
+            terms = [term for trigger in hit for term in by_trigger[trigger]]
             found = _find_terms(texts[index], folded[index], [*terms, *everywhere])
             if found:
                 scores[index], firsts[index] = self._choose(texts[index], folded[index], found)

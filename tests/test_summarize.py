@@ -10,6 +10,7 @@ import pytest
 from digests.summarize import (
     SummarizeInputError,
     balance_quotes,
+    is_dangling,
     is_summary_sentence,
     quote_balance,
     strip_filler,
@@ -174,3 +175,18 @@ def test_a_sentence_leaning_on_the_one_before_never_opens_a_summary() -> None:
     assert summarize_sentences(TITLE, sentences, sentences_budget=1) == sentences[0]
     assert summarize_sentences(TITLE, sentences, sentences_budget=2) == " ".join(sentences[:2])
     assert summarize_sentences(TITLE, sentences[1:], sentences_budget=1) == sentences[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "dangling"),
+    [
+        ("Nhưng bây giờ, sóng 3G, 4G khắp nơi.", True),
+        ("Điều này thúc đẩy bưu chính có bước phát triển mạnh mẽ.", True),
+        ("Song, doanh thu vẫn giảm.", True),
+        ("Song song với đó, VNPost mở rộng mạng lưới.", False),
+        ("Những con số biết nói đã phản ảnh đóng góp của ngành.", False),
+        ("Đâylà lỗi gõ.", False),
+    ],
+)
+def test_sentences_that_refer_back(text: str, dangling: bool) -> None:
+    assert is_dangling(text) is dangling
