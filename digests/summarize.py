@@ -263,9 +263,10 @@ class ArticleVectors:
         counts: Counter[str] = Counter(chain.from_iterable(sentence_syllables))
         counts.update(self.title_terms)
         self.counts = counts
-        self.idf2, self.idf2_count, centroid_squares = _idf_table(
-            len(sentence_syllables) + 1, max(counts.values(), default=0)
-        )
+        documents = len(sentence_syllables) + 1
+        # Sized past the usual counts so that articles of a length share one table.
+        top = max(4 * documents, max(counts.values(), default=0))
+        self.idf2, self.idf2_count, centroid_squares = _idf_table(documents, top)
         self.centroid_norm = math.sqrt(sum(map(centroid_squares.__getitem__, counts.values())))
         self.title_norm = math.sqrt(sum(self.idf2[counts[term]] for term in self.title_terms))
 
