@@ -290,9 +290,9 @@ class ThemeMatcher:
                 else:
                     trigger = min(runs, key=_rarity)
                     by_trigger.setdefault(trigger, []).append(term)
-        self._by_trigger = {key: tuple(terms) for key, terms in by_trigger.items()}
+        self._by_trigger = {key: tuple(map(_probe, terms)) for key, terms in by_trigger.items()}
         self._triggers = frozenset(by_trigger)
-        self._everywhere = tuple(everywhere)
+        self._everywhere = tuple(map(_probe, everywhere))
 
     def scan(
         self, text: str, folded: str, syllables: Collection[str] | None = None
@@ -329,8 +329,11 @@ class ThemeMatcher:
             hit = triggers.intersection(present)
             if not hit and not everywhere:
                 continue
-            terms = [term for trigger in hit for term in by_trigger[trigger]]
-            found = _find_terms(texts[index], folded[index], [*terms, *everywhere])
+            if len(hit) == 1 and not everywhere:  # the usual case: no list to build
+                terms: Sequence[_Probe] = by_trigger[next(iter(hit))]
+            else:
+                terms = [term for trigger in hit for term in by_trigger[trigger]] + [*everywhere]
+            found = _find_terms(texts[index], folded[index], terms)
             if found:
                 scores[index], firsts[index] = self._choose(texts[index], folded[index], found)
         return scores, firsts
@@ -339,6 +342,12 @@ class ThemeMatcher:
         self, text: str, folded: str, found: dict[int, list[tuple[int, int, str, float]]]
     ) -> tuple[dict[str, float], dict[str, int]]:
         """Per theme, the matches its regex would keep; excluded phrases go to the regex."""
+        if len(found) == 1:  # the usual case: one term of one theme, found once
+            ((key, matches),) = found.items()
+            index, kind = divmod(key, 3)
+            if kind != _EXCLUDED and len(matches) == 1:
+                start, _, _, weight = matches[0]
+                return {self.themes[index].key: weight}, {self.themes[index].key: start}
         scores: dict[str, float] = {}
         firsts: dict[str, int] = {}
         for index in sorted({key // 3 for key in found}):
@@ -354,23 +363,32 @@ class ThemeMatcher:
         return scores, firsts
 
 
+# A term as the scan needs it: phrase, matched in the text as written (not the
+# folded text), theme × 3 + kind, weight, length.
+_Probe = tuple[str, bool, int, float, int]
+
+
+def _probe(term: _Term) -> _Probe:
+    return (term.text, term.kind == _EXACT, term.theme * 3 + term.kind, term.weight, len(term.text))
+
+
 def _find_terms(
-    text: str, folded: str, terms: Sequence[_Term]
+    text: str, folded: str, probes: Iterable[_Probe]
 ) -> dict[int, list[tuple[int, int, str, float]]]:
-    """Whole-word occurrences of ``terms`` in one sentence, keyed by theme × 3 + kind."""
+    """Whole-word occurrences of the probed terms in one sentence, keyed by theme × 3 + kind.
+
+    The innermost loop of a digest: plain tuples and the word-character test inlined.
+    """
     found: dict[int, list[tuple[int, int, str, float]]] = {}
-    for term in terms:
-        subject, phrase = (text if term.kind == _EXACT else folded), term.text
-        size, length = len(subject), len(term.text)
+    for phrase, exact, key, weight, length in probes:
+        subject = text if exact else folded
         start = subject.find(phrase)
         while start >= 0:
             end = start + length
-            if (start == 0 or not _is_word_char(subject[start - 1])) and (
-                end == size or not _is_word_char(subject[end])
-            ):
-                found.setdefault(term.theme * 3 + term.kind, []).append(
-                    (start, -length, phrase, term.weight)
-                )
+            before = subject[start - 1] if start else " "
+            after = subject[end] if end < len(subject) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                found.setdefault(key, []).append((start, -length, phrase, weight))
             start = subject.find(phrase, start + 1)
     return found
 
