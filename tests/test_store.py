@@ -312,7 +312,7 @@ def test_bulk_writes_raise_the_page_cache_for_the_run_only(db_path: Path) -> Non
     db = store.open_db(db_path)
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
     with store.bulk_writes(db):
-        assert db.execute("PRAGMA cache_size").fetchone()[0] == -128 * 1024
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
         assert save(db, make_article()) == "added"
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
 
