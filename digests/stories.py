@@ -44,16 +44,18 @@ def signature(folded_words: Sequence[str]) -> Signature | None:
     count = len(folded_words) - SHINGLE + 1
     if count < MIN_SHINGLES:
         return None
-    mins = [EMPTY] * BUCKETS
-    crc32 = zlib.crc32
-    for start in range(count):
-        shingle = " ".join(folded_words[start : start + SHINGLE]).encode()
-        value = crc32(shingle)
-        bucket = value & (BUCKETS - 1)
-        rest = value >> 6
-        if rest < mins[bucket]:
-            mins[bucket] = rest
-    return tuple(mins)
+    # Every shingle's CRC in C-level passes (zip/join/map), then each bucket's minimum:
+    # visiting the values from largest to smallest leaves the smallest in each bucket, and
+    # within one bucket the order of ``value`` is the order of ``value >> 6``.
+    # Same values as one crc32(" ".join(shingle).encode()) per shingle, at ~half the time.
+    w = folded_words
+    values = sorted(
+        map(zlib.crc32, map(str.encode, map(" ".join, zip(w, w[1:], w[2:], w[3:], w[4:])))),
+        reverse=True,
+    )
+    mask = BUCKETS - 1
+    lowest = {value & mask: value >> 6 for value in values}
+    return tuple(lowest.get(bucket, EMPTY) for bucket in range(BUCKETS))
 
 
 def band_keys(sig: Signature) -> list[int]:
