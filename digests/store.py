@@ -39,6 +39,12 @@ READ_CACHE_KB = 16 * 1024  # per connection; the bot may hold several
 # touches (mentions by organisation, story bands, content hash, FTS) no longer fit 16 MB
 # and were re-read (20k: 2.2 → 1.8 ms CPU per article).  128 MB measured no better at 100k.
 BULK_CACHE_KB = 64 * 1024
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024  # the WAL file is cut back to this after a checkpoint
+# During a bulk ingest the WAL file keeps the size it grew to (twice the autocheckpoint
+# size at most): cut back to 64 MB after every restart, it had its blocks allocated
+# afresh by the next ~16,000 commits, and each commit's frame writes cost ~0.17 ms more
+# per article at 100k (commit 1.07 -> 0.90 ms, measured on a copy of the 100k store).
+BULK_JOURNAL_SIZE_LIMIT = 2 * WAL_AUTOCHECKPOINT_PAGES * 4096
 STORY_CANDIDATES = 5  # near-duplicate candidates verified per new article
 APP_DIR = "ictdigest"
 DB_NAME = "ictdigest.db"
@@ -86,7 +92,7 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         # Power loss can still only roll back recent articles (synchronous=NORMAL), never
         # corrupt the file.
         conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
-        conn.execute(f"PRAGMA journal_size_limit = {64 * 1024 * 1024}")
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn)
         if migrate:
@@ -137,12 +143,15 @@ def write_transaction(db: Database) -> Iterator[Database]:
 def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
     """Settings for a long run of one-article transactions: a page cache big enough for
     the hot index pages, and checkpoints in a thread (see :func:`background_checkpoints`).
-    Each article stays its own transaction."""
+    Each article stays its own transaction; durability is unchanged (the WAL file is
+    only not shrunk until the run ends)."""
     db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")
+    db.execute(f"PRAGMA journal_size_limit = {BULK_JOURNAL_SIZE_LIMIT}")
     try:
         with background_checkpoints(db, every_s=every_s):
             yield
     finally:
+        db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
         db.execute("PRAGMA shrink_memory")
 
