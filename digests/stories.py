@@ -25,6 +25,7 @@ index lookups instead of Hamming-distance scans.
 from __future__ import annotations
 
 import zlib
+from operator import eq
 from array import array
 from collections.abc import Sequence
 
@@ -72,13 +73,15 @@ def band_keys(sig: Signature) -> list[int]:
 
 def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity: agreeing buckets among those either one fills."""
-    filled = agree = 0
-    for x, y in zip(a, b, strict=True):
-        if x == EMPTY and y == EMPTY:
-            continue
-        filled += 1
-        if x == y:
-            agree += 1
+    if len(a) != len(b):
+        raise ValueError("signatures of different lengths")
+    agree = sum(map(eq, a, b))
+    if EMPTY in a and EMPTY in b:  # short bodies only: buckets empty in both do not count
+        both_empty = sum(1 for x, y in zip(a, b, strict=True) if x == EMPTY and y == EMPTY)
+        agree -= both_empty
+        filled = len(a) - both_empty
+    else:
+        filled = len(a)
     return agree / filled if filled else 0.0
 
 
