@@ -318,13 +318,16 @@ def _statements(db: Database, key: str, limit: int) -> list[Statement]:
         "SELECT s.text, s.folded, a.id, a.title, a.source, a.url, a.published, m.aliases, "
         " (SELECT COUNT(DISTINCT o.org_key) FROM mentions o "
         "  WHERE o.article_id = m.article_id AND o.sentence_idx = m.sentence_idx) "
+        # The newest mention rows first (index order, stops early), then grouped: grouping
+        # all of a big company's mentions before the LIMIT took ~90 ms at 100k articles.
         "FROM (SELECT article_id, sentence_idx, json_group_array(alias) AS aliases "
-        "      FROM mentions WHERE org_key = ? GROUP BY article_id, sentence_idx "
-        "      ORDER BY article_id DESC LIMIT ?) m "
+        "      FROM (SELECT article_id, sentence_idx, alias FROM mentions WHERE org_key = ? "
+        "            ORDER BY article_id DESC, sentence_idx DESC LIMIT ?) "
+        "      GROUP BY article_id, sentence_idx ORDER BY article_id DESC LIMIT ?) m "
         "JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx "
         "JOIN articles a ON a.id = m.article_id "
         "WHERE s.is_heading = 0",
-        [key, STATEMENT_CANDIDATES],
+        [key, 4 * STATEMENT_CANDIDATES, STATEMENT_CANDIDATES],
     ).fetchall()
     ranked = []
     for text, folded, article_id, title, source, url, published, aliases, orgs in rows:
