@@ -25,9 +25,9 @@ index lookups instead of Hamming-distance scans.
 from __future__ import annotations
 
 import zlib
-from operator import eq
 from array import array
 from collections.abc import Sequence
+from operator import eq
 
 SHINGLE = 5
 BUCKETS = 64
@@ -50,10 +50,8 @@ def signature(folded_words: Sequence[str]) -> Signature | None:
     # within one bucket the order of ``value`` is the order of ``value >> 6``.
     # Same values as one crc32(" ".join(shingle).encode()) per shingle, at ~half the time.
     w = folded_words
-    values = sorted(
-        map(zlib.crc32, map(str.encode, map(" ".join, zip(w, w[1:], w[2:], w[3:], w[4:])))),
-        reverse=True,
-    )
+    shingles = zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)  # shorter slices end it
+    values = sorted(map(zlib.crc32, map(str.encode, map(" ".join, shingles))), reverse=True)
     mask = BUCKETS - 1
     lowest = {value & mask: value >> 6 for value in values}
     return tuple(lowest.get(bucket, EMPTY) for bucket in range(BUCKETS))
