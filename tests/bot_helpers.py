@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from emulator_helpers import polling
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -59,15 +60,8 @@ def make_app(
 
 @asynccontextmanager
 async def running(app: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
-    """Run the real Application with long polling against the emulator."""
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)  # as run_polling does: command menus, startup and jobs
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield
-        finally:
-            await app.updater.stop()
-            await app.stop()
+    """Run the real Application against the emulator, with its command menus, startup
+    and jobs set up by post-init as under ``run_polling``."""
+    assert app.post_init is not None
+    async with polling(app, post_init=True):
+        yield

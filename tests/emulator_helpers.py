@@ -62,9 +62,17 @@ def emulator_application_builder(emu: BotApiEmulator) -> Any:
 
 
 @asynccontextmanager
-async def polling(app: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterator[None]:
-    """Run ``app`` with long polling for the duration of the block, then stop it cleanly."""
+async def polling(
+    app: Application[Any, Any, Any, Any, Any, Any], *, post_init: bool = False
+) -> AsyncIterator[None]:
+    """Run ``app`` with long polling for the duration of the block, then stop it cleanly.
+
+    ``post_init`` runs the application's post-init hook first, as ``run_polling`` does
+    (``initialize()`` alone does not call it).
+    """
     async with app:
+        if post_init and app.post_init is not None:
+            await app.post_init(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
