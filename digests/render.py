@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -25,16 +24,11 @@ from digests.telegram_html import (
     utf16_length,
     visible_length,
 )
-from digests.templating import render
+from digests.templating import reader_date, render
 
 RenderFormat = Literal["html", "txt", "text", "json"]
 BLOCK_SEPARATOR = "\n\n"
 _MIN_TITLE = 40  # a headline is never cut shorter than this
-
-
-def format_date(value: date | None) -> str:
-    """Dates as Vietnamese readers write them: dd/mm/yyyy."""
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def safe_url(url: str | None) -> str | None:
@@ -51,13 +45,13 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def _item_view(item: DigestItem) -> dict[str, Any]:
+def _item_view(item: DigestItem, lang: str) -> dict[str, Any]:
     return {
         "article_id": item.article_id,
         "title": item.title,
         "summary": item.summary,
         "source": item.source,
-        "date": format_date(item.date),
+        "date": reader_date(item.date, lang),
         "url": safe_url(item.url),
         "also": list(item.also),
     }
@@ -68,7 +62,7 @@ def _section_view(section: DigestSection, lang: str) -> dict[str, Any]:
         "key": section.theme,
         "label": section.label(lang),
         "emoji": section.emoji,
-        "items": [_item_view(i) for i in section.items],
+        "items": [_item_view(i, lang) for i in section.items],
         "more": section.more,
     }
 
@@ -97,7 +91,7 @@ def render_digest(
             lang=lang,
             fmt="txt",
             override_dir=override_dir,
-            date=format_date(digest.date),
+            date=reader_date(digest.date, lang),
             articles=len(digest.article_ids),
             sections=[_section_view(s, lang) for s in digest.sections if s.items],
         )
@@ -113,11 +107,11 @@ def _render_html(digest: Digest, lang: str, override_dir: Path | None, limit: in
 
     sections = [s for s in digest.sections if s.items]
     if not sections:
-        return [part("empty", date=format_date(digest.date))]
+        return [part("empty", date=reader_date(digest.date, lang))]
     blocks = [
         part(
             "header",
-            date=format_date(digest.date),
+            date=reader_date(digest.date, lang),
             articles=len(digest.article_ids),
             sections=len(sections),
         )
@@ -130,13 +124,15 @@ def _render_html(digest: Digest, lang: str, override_dir: Path | None, limit: in
             tail = ""
             if index == len(section.items) - 1 and section.more:
                 tail = "\n" + part("more", more=section.more, section=view)
-            blocks.append(_fitted_item(_item_renderer(part, lead, tail), item, limit))
+            blocks.append(_fitted_item(_item_renderer(part, lead, tail, lang), item, limit))
     return split_html_blocks(blocks, limit=limit, separator=BLOCK_SEPARATOR)
 
 
-def _item_renderer(part: Callable[..., str], lead: str, tail: str) -> Callable[[DigestItem], str]:
+def _item_renderer(
+    part: Callable[..., str], lead: str, tail: str, lang: str
+) -> Callable[[DigestItem], str]:
     def render_item(item: DigestItem) -> str:
-        return lead + part("item", item=_item_view(item)) + tail
+        return lead + part("item", item=_item_view(item, lang)) + tail
 
     return render_item
 

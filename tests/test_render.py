@@ -52,8 +52,8 @@ def test_telegram_html_is_exact_and_escaped() -> None:
 def test_english_labels_and_plain_text() -> None:
     digest = _digest(_postal(_item(1, also=("dantri.com.vn",))))
     (html,) = render_digest(digest, lang="en")
-    assert html.startswith("<b>📰 ICT digest for 01/02/2024</b>\n2 new articles · 1 theme\n\n")
-    assert "<b>📮 Postal</b>" in html and "+1 source</i>" in html
+    assert html.startswith("<b>📰 ICT digest for 1 Feb 2024</b>\n2 new articles · 1 theme\n\n")
+    assert "<b>📮 Postal</b>" in html and "<i>vnexpress.net · 30 Jan 2024 · +1 source</i>" in html
     (text,) = render_digest(digest, fmt="txt")
     assert text == (
         "BẢN TIN ICT NGÀY 01/02/2024 — 2 bài mới · 1 chủ đề\n\n"
