@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html as htmllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from bot.settings import Settings
 from digests import lookup
 from digests.select import build_digest, window_for_chat
 from digests.telegram_html import truncate_text, visible_length, visible_text
+from digests.templating import reader_date
 from digests.themes import load_themes
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
@@ -115,19 +116,6 @@ def search(db: Database, words: str, lang: str, tdir: Path | None) -> str:
     return texts.html("search", lang, tdir, result=result)
 
 
-DATE_FORMATS = {"vi": "%d/%m/%Y", "en": "%d %b %Y"}
-
-
-def reader_date(iso: str | None, lang: str) -> str:
-    """'2024-01-30' as a reader writes it: 30/01/2024 (vi), 30 Jan 2024 (en)."""
-    if not iso:
-        return ""
-    try:
-        return date.fromisoformat(iso[:10]).strftime(DATE_FORMATS.get(lang, DATE_FORMATS["vi"]))
-    except ValueError:
-        return iso
-
-
 VIETNAM_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Saigon")
 
 
@@ -154,7 +142,7 @@ def reader_time(iso: str | None, lang: str, tz: ZoneInfo) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(tz)
     zone = zone_label(tz, local, lang)
-    return f"{reader_date(local.date().isoformat(), lang)} {local:%H:%M} ({zone})"
+    return f"{reader_date(local.date(), lang)} {local:%H:%M} ({zone})"
 
 
 def about(db: Database, settings: Settings, lang: str) -> str:
