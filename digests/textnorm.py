@@ -34,8 +34,8 @@ def _fold_char(char: str) -> str:
 class _FoldTable(dict[int, str]):
     """Code point → folded character, filled on first sight of each character.
 
-    ``str.translate`` with this table runs in C, several times faster than a
-    Python loop, and stays exact for any character because misses are computed.
+    ``str.translate`` with this table runs in C and stays exact for any character,
+    because misses are computed.
     """
 
     def __missing__(self, code: int) -> str:
@@ -45,6 +45,18 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD_TABLE = _FoldTable()
+# ``str.translate`` looks characters up about twice as fast in a plain dict as in a dict
+# subclass, so text made only of the blocks Vietnamese news is written in (Latin with
+# every Vietnamese letter, combining marks, punctuation, currency signs) goes through a
+# plain, prefilled table; text with any other character takes the exact self-filling
+# table above.  Both give the same fold.
+_COMMON_BLOCKS = ((0x0000, 0x024F), (0x0300, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x20CF))
+_COMMON_TABLE: dict[int, str] = {
+    code: _FOLD_TABLE[code] for first, last in _COMMON_BLOCKS for code in range(first, last + 1)
+}
+_BEYOND_COMMON = re.compile(
+    "[^" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in _COMMON_BLOCKS) + "]"
+)
 
 
 def fold(text: str) -> str:
@@ -53,11 +65,15 @@ def fold(text: str) -> str:
     >>> fold("Bưu điện Hoà Bình")
     'buu dien hoa binh'
     """
-    return nfc(text).translate(_FOLD_TABLE)
+    return fold_nfc(nfc(text))
 
 
 def fold_nfc(text: str) -> str:
     """``fold`` for text already in NFC (every stored text is): skips normalising."""
+    if text.isascii():
+        return text.lower()
+    if _BEYOND_COMMON.search(text) is None:
+        return text.translate(_COMMON_TABLE)
     return text.translate(_FOLD_TABLE)
 
 
