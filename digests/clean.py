@@ -41,12 +41,16 @@ from digests.textnorm import fold_nfc, nfc
 _fold = fold_nfc
 
 
+@lru_cache(maxsize=512)
 def _key(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive form used to compare lines and phrases."""
-    return " ".join(_NON_WORD.sub(" ", _fold(text)).split())
+    """Accent-, case- and punctuation-insensitive form used to compare lines and phrases.
+
+    Cached: the header's lines are keyed by the banner, headline and junk rules alike.
+    """
+    return " ".join(_KEY_WORD.findall(_fold(text)))
 
 
-_NON_WORD = re.compile(r"[^\w&]+")
+_KEY_WORD = re.compile(r"[\w&]+")
 
 # --- junk data ------------------------------------------------------------------------------
 # Whole lines that are page chrome (compared with _key: no accents, case or punctuation).
@@ -460,6 +464,8 @@ def find_banners(lines: Sequence[str], sitename: str | None = None) -> set[str]:
     banners: set[str] = set()
     counts: dict[str, int] = {}
     for line in lines[: dates.HEADER_LINES]:
+        if len(line) > BANNER_MAX_CHARS:
+            continue  # a paragraph, not a banner: keying it was a third of the clean step
         half = _doubled_half(line)
         if half:
             banners.add(_key(half))
@@ -485,12 +491,12 @@ def is_headline_like(line: str) -> bool:
     )
 
 
+def _is_banner(line: str, banners: set[str]) -> bool:
+    return len(line) <= BANNER_MAX_CHARS and _key(line) in banners
+
+
 def _is_headline_candidate(line: str, banners: set[str]) -> bool:
-    return (
-        is_headline_like(line)
-        and junk_reason(line) is None
-        and (len(line) > BANNER_MAX_CHARS or _key(line) not in banners)
-    )
+    return is_headline_like(line) and junk_reason(line) is None and not _is_banner(line, banners)
 
 
 def find_headline(lines: Sequence[str], date_idx: int | None, banners: set[str]) -> int | None:
@@ -507,7 +513,7 @@ def find_headline(lines: Sequence[str], date_idx: int | None, banners: set[str])
                 return idx
     labels = 0
     for idx, line in enumerate(lines[: dates.HEADER_LINES]):
-        if _key(line) in banners or junk_reason(line) is not None:
+        if _is_banner(line, banners) or junk_reason(line) is not None:
             continue
         if _is_headline_candidate(line, banners):
             return idx
