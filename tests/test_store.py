@@ -91,7 +91,9 @@ def test_open_db_sets_wal_timeout_foreign_keys_and_schema(db_path: Path) -> None
         "articles_fts",
     } <= names
     rows = db.execute("SELECT namespace, version FROM schema_migrations").fetchall()
-    assert rows == [("corpus", 1), ("corpus", 2)]
+    assert rows == [("corpus", 1), ("corpus", 2), ("corpus", 3)]
+    fts_config = dict(db.execute("SELECT k, v FROM articles_fts_config").fetchall())
+    assert (fts_config["automerge"], fts_config["crisismerge"]) == (16, 32)
 
 
 def test_resolve_db_path_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -145,7 +147,8 @@ def test_failing_migration_step_is_rolled_back(db_path: Path) -> None:
 
 def test_newer_schema_is_refused(db_path: Path) -> None:
     db = store.open_db(db_path)
-    db.execute("INSERT INTO schema_migrations VALUES ('corpus', 3, 'x')")
+    newer = len(store.CORPUS_MIGRATIONS) + 1
+    db.execute("INSERT INTO schema_migrations VALUES ('corpus', ?, 'x')", [newer])
     with pytest.raises(store.StoreError, match="newer than this ictdigest knows"):
         store.open_db(db_path)
 
@@ -323,7 +326,7 @@ def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
     assert save(db, make_article(body=LONG)) == "added"
     db.execute("DELETE FROM story_bands")
     db.execute("INSERT INTO story_bands VALUES (1, 1), (2, 1)")  # stand-ins for v1 keys
-    db.execute("DELETE FROM schema_migrations WHERE version = 2")
+    db.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db.close()
     db = store.open_db(db_path)
     keys = [row[0] for row in db.execute("SELECT band_key FROM story_bands ORDER BY band_key")]
