@@ -287,3 +287,18 @@ def test_a_known_company_without_articles_gets_one_line() -> None:
     assert render("company", lang="en", fmt="txt", report=report) == (
         "Viettel Post (company)\nNo stored article mentions Viettel Post yet."
     )
+
+
+def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
+    """"agency" covers ministries, associations (VINASA, USABC) and the ITU alike: the label
+    must not call an association a state agency."""
+    from digests.lookup import CompanyReport
+    from digests.templating import render
+
+    report = CompanyReport("usabc", "USABC", "agency", [], 0, [], [], "USABC")
+    assert render("company", lang="vi", fmt="txt", report=report) == (
+        "USABC (cơ quan, tổ chức)\nChưa có bài nào nhắc đến USABC."
+    )
+    assert render("company", lang="en", fmt="txt", report=report) == (
+        "USABC (agency or organisation)\nNo stored article mentions USABC yet."
+    )
