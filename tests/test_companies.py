@@ -290,7 +290,7 @@ def test_a_known_company_without_articles_gets_one_line() -> None:
 
 
 def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
-    """"agency" covers ministries, associations (VINASA, USABC) and the ITU alike: the label
+    """The kind "agency" covers ministries, associations (VINASA, USABC) and the ITU: the label
     must not call an association a state agency."""
     from digests.lookup import CompanyReport
     from digests.templating import render
