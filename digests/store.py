@@ -34,6 +34,7 @@ Migration = Callable[[Database], None]
 
 BUSY_TIMEOUT_MS = 5000
 WAL_AUTOCHECKPOINT_PAGES = 32000
+BULK_WAL_AUTOCHECKPOINT_PAGES = 131072  # 512 MB of WAL during a bulk ingest (see bulk_writes)
 READ_CACHE_KB = 16 * 1024  # per connection; the bot may hold several
 # During a bulk ingest: at 20k articles and beyond, the random index leaves each article
 # touches (mentions by organisation, story bands, content hash, FTS) no longer fit 16 MB
@@ -146,18 +147,40 @@ def write_transaction(db: Database) -> Iterator[Database]:
 @contextmanager
 def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
     """Settings for a long run of one-article transactions: a page cache big enough for
-    the hot index pages, and checkpoints in a thread (see :func:`background_checkpoints`).
-    Each article stays its own transaction; durability is unchanged (the WAL file is
-    only not shrunk until the run ends)."""
+    the hot index pages, checkpoints in a thread (see :func:`background_checkpoints`) and
+    a longer WAL.  Each article stays its own transaction; durability is unchanged.
+
+    The WAL starts over only once it holds BULK_WAL_AUTOCHECKPOINT_PAGES: each restart
+    makes the writer wait for a checkpoint's fsync (100-400 ms at 100k articles), and at
+    the everyday 32,000 pages that came every ~500 articles, 0.6-1 ms per article of
+    waiting on top of ~3 ms of work.  Afterwards the WAL file is cut back to its usual
+    size, so the extra disk (up to 512 MB) is only held during the run.
+    """
     db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")
     db.execute(f"PRAGMA journal_size_limit = {BULK_JOURNAL_SIZE_LIMIT}")
+    db.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_AUTOCHECKPOINT_PAGES}")
     try:
         with background_checkpoints(db, every_s=every_s):
             yield
     finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
         db.execute("PRAGMA shrink_memory")
+        _shrink_long_wal(db)
+
+
+def _shrink_long_wal(db: Database) -> None:
+    """After a bulk run, checkpoint a WAL longer than the everyday limit and truncate it;
+    a reader still holding it only postpones that to a later checkpoint."""
+    if _database_file(db) is None:
+        return
+    try:
+        _busy, frames, _copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames > WAL_AUTOCHECKPOINT_PAGES:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass  # busy: the next ordinary checkpoint restarts the WAL and trims it
 
 
 @contextmanager

@@ -311,13 +311,31 @@ def test_background_checkpoints_copy_the_wal_into_the_file_and_stop(db_path: Pat
         pass  # no file, no WAL: nothing to run
 
 
-def test_bulk_writes_raise_the_page_cache_for_the_run_only(db_path: Path) -> None:
+def test_bulk_writes_raise_the_page_cache_and_wal_length_for_the_run_only(
+    db_path: Path,
+) -> None:
     db = store.open_db(db_path)
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 32000
     with store.bulk_writes(db):
         assert db.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+        assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 131072
         assert save(db, make_article()) == "added"
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -16 * 1024
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 32000
+
+
+def test_a_wal_grown_past_the_everyday_limit_is_truncated_after_the_bulk_run(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "WAL_AUTOCHECKPOINT_PAGES", 5)  # an article writes more pages
+    db = store.open_db(db_path)
+    wal = Path(f"{db_path}-wal")
+    with store.bulk_writes(db, every_s=60):  # no background round during the test
+        assert save(db, make_article()) == "added"
+        assert wal.stat().st_size > 5 * 4096
+    assert wal.stat().st_size == 0
+    assert count(db, "articles") == 1
 
 
 def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
