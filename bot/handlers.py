@@ -493,7 +493,7 @@ async def cmd_time(update: Update, context: Context) -> None:
 
 
 async def cmd_company(update: Update, context: Context) -> None:
-    """News and targets of one company."""
+    """Figures, statements and leaders of one company."""
     await answer_or_usage(update, context, "company", "company", " ".join(context.args or []))
 
 

@@ -76,11 +76,11 @@ class Fetcher:
                 response = self._get_once(url)
             except httpx.ConnectError as exc:
                 if attempt >= self.retries:
-                    raise SourceProblem("connect", detail=_short(exc)) from exc
+                    raise SourceProblem("connect", detail=connect_failure(exc)) from exc
                 wait = self.backoff * 2**attempt
             except httpx.ConnectTimeout as exc:
                 if attempt >= self.retries:
-                    raise SourceProblem("connect", detail="connection timed out") from exc
+                    raise SourceProblem("connect", detail="timed out") from exc
                 wait = self.backoff * 2**attempt
             except httpx.TimeoutException as exc:
                 raise SourceProblem("timeout", seconds=f"{self.read_timeout:g}") from exc
@@ -145,6 +145,25 @@ def _retry_after(value: str | None) -> float | None:
 
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+_CONNECT_FAILURES = (
+    ("refused", ("refused",)),
+    ("unknown host", ("name or service not known", "nodename nor servname", "name resolution")),
+    ("unreachable", ("unreachable", "no route to host")),
+    ("reset", ("reset by peer",)),
+    ("timed out", ("timed out",)),
+)
+
+
+def connect_failure(exc: BaseException) -> str:
+    """What went wrong in words templates can translate ("refused", "unknown host", …),
+    not the operating system's "[Errno 111] Connection refused"; else the error's text."""
+    text = str(exc).lower()
+    for reason, clues in _CONNECT_FAILURES:
+        if any(clue in text for clue in clues):
+            return reason
+    return _short(exc)
 
 
 def _short(exc: BaseException) -> str:

@@ -55,7 +55,7 @@ class SourceProblem(BadItem):
         "oversized": "too large ({size}; the limit is 5 MB)",
         "encoding": "not UTF-8 (tried {tried})",
         "bad_url": "not an http(s) URL",
-        "connect": "cannot connect: {detail}",
+        "connect": "cannot connect: {detail}",  # detail: refused, unknown host, …
         "timeout": "timed out after {seconds} s",
         "redirects": "too many redirects",
         "http_status": "server answered HTTP {status}",
@@ -89,6 +89,9 @@ class Failure:
 Item = RawDocument | Failure
 
 
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def is_url(target: str) -> bool:
     return target.lower().startswith(("http://", "https://"))
 
@@ -119,6 +122,8 @@ def _from_path(target: str, fetcher: Fetcher) -> Iterator[Item]:
             yield from _from_file(file, _display(file, path, target), fetcher)
     elif path.exists():
         yield from _from_file(path, target, fetcher)
+    elif _OTHER_SCHEME.match(target):
+        yield Failure.from_error(target, SourceProblem("bad_url"))  # ftp://, file://…
     else:
         yield Failure.from_error(target, SourceProblem("missing"))
 

@@ -96,7 +96,7 @@ async def test_every_command_answers_in_a_private_chat(
         )
         assert (await ask(emulator, '/search "'))[0] == (
             "Không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu).\n"
-            "Cách dùng: /search TỪ KHÓA\nVí dụ: /search chuyển đổi số"
+            "Cách dùng: /search TỪ KHOÁ\nVí dụ: /search chuyển đổi số"
         )
         # /target without a year was one message, not a usage line and then the list
         assert (

@@ -209,7 +209,7 @@ COMPANY_ANSWER = (
     "<b>Viettel</b> (doanh nghiệp)\nTên gọi đã gặp: Viettel\nSố bài nhắc đến: 4\n\n"
     "<b>Thông tin đáng chú ý:</b>\n"
     + "".join(f"• Câu {i} {'chữ ' * 20}\n  (Tổ Quốc, 0{i}/07/2020)\n" for i in range(1, 8))
-    + "\n<b>Người phát ngôn:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)"
+    + "\n<b>Người được nêu tên:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)"
 )
 
 
@@ -223,7 +223,7 @@ def test_paginate_fills_the_first_page_with_whole_items_after_the_header() -> No
     )
     assert pages[1].startswith(f"• Câu 3 {'chữ ' * 20}\n  (Tổ Quốc, 03/07/2020)\n• Câu 4")
     # a heading stays with its first item; every bullet keeps its source line
-    assert pages[-1].endswith("<b>Người phát ngôn:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)")
+    assert pages[-1].endswith("<b>Người được nêu tên:</b>\n• Tào Đức Thắng — Chủ tịch (1 bài)")
     for page in pages:
         assert all(visible_length(page) <= 400 for page in pages)
         assert page.count("• Câu") == page.count("(Tổ Quốc")

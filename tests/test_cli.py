@@ -102,6 +102,8 @@ def test_json_output(filled_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
         (["search", "x" * 300], "Từ khoá quá dài (300 ký tự; tối đa 200)."),
         (["search", "*"], "Không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu)."),
         (["ingest"], "Thiếu tệp, thư mục hoặc URL."),
+        (["ingest", "x" * 5000], "Tệp, thư mục hoặc URL quá dài (5000 ký tự; tối đa 4096)."),
+        (["target", "2" * 300], "Đó không phải là một năm (dài 300 ký tự)."),
         (["articles", "--offset", "-3"], "Vị trí bắt đầu phải từ 0 trở lên."),
     ],
 )
@@ -114,6 +116,21 @@ def test_bad_arguments_get_usage_and_exit_2(
     assert message in err
     assert "Cách dùng: ictdigest " in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", "x" * 300], "The search text is too long (300 characters; at most 200)."),
+        (["target", "2" * 300], "That is not a year (it is 300 characters long)."),
+    ],
+)
+def test_bad_arguments_in_english(
+    db_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, "--db", str(db_path), "--lang", "en", *argv)
+    assert code == 2
+    assert message in err
 
 
 def test_argparse_errors_show_example(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

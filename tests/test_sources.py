@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 import unicodedata
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import LocalSite, Page
 
-from digests.fetch import USER_AGENT, Fetcher, parse_content_type
+from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
 from digests.sources import (
     Failure,
@@ -20,6 +22,7 @@ from digests.sources import (
     site_name,
     sniff_kind,
 )
+from digests.templating import make_environment
 
 LONG_TEXT = "Viettel đạt doanh thu gần 180.000 tỷ đồng. " * 15  # > 400 chars: not a teaser
 
@@ -215,3 +218,54 @@ def test_parse_content_type_and_site_name() -> None:
     assert parse_content_type('text/HTML; charset="UTF-8"') == ("text/html", "utf-8")
     assert parse_content_type("") == ("", None)
     assert site_name("https://www.toquoc.vn/a/b") == "toquoc.vn"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_refused_connection_is_named_in_words(fetcher: Fetcher) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/rss.xml"
+    with pytest.raises(SourceProblem) as caught:
+        fetcher.get(url)
+    assert (caught.value.code, caught.value.params) == ("connect", {"detail": "refused"})
+    failure = Failure.from_error(url, caught.value)
+    assert reason_line("vi", failure) == "máy chủ từ chối kết nối"
+    assert reason_line("en", failure) == "the server refused the connection"
+
+
+def reason_line(lang: str, failure: Failure) -> str:
+    """The one-line reason the ingest report shows for ``failure``."""
+    env = make_environment(("digests",), None)
+    line = env.from_string(f"{{% import '{lang}/_store.txt.j2' as m %}}{{{{ m.reason(f) }}}}")
+    return line.render(f=failure).strip()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("[Errno 111] Connection refused", "refused"),
+        ("[Errno -2] Name or service not known", "unknown host"),
+        ("[Errno 101] Network is unreachable", "unreachable"),
+        ("[Errno 104] Connection reset by peer", "reset"),
+        ("something new", "something new"),
+    ],
+)
+def test_connect_failures_in_words(error: str, reason: str) -> None:
+    assert connect_failure(httpx.ConnectError(error)) == reason
+
+
+def test_other_url_schemes_are_not_files(fetcher: Fetcher) -> None:
+    (failure,) = list(iter_items(["ftp://example.vn/a.txt"], fetcher))
+    assert isinstance(failure, Failure) and failure.code == "bad_url"
+
+
+def test_a_file_that_is_not_utf8_says_so_once() -> None:
+    only_utf8 = Failure.from_error("x.txt", SourceProblem("encoding", tried="utf-8"))
+    declared = Failure.from_error("x.html", SourceProblem("encoding", tried="ascii, utf-8"))
+    assert reason_line("vi", only_utf8) == "không phải UTF-8"
+    assert reason_line("en", only_utf8) == "not UTF-8"
+    assert reason_line("vi", declared) == "không phải UTF-8 (đã thử ascii, utf-8)"
+    assert reason_line("en", declared) == "not UTF-8 (tried ascii, utf-8)"
