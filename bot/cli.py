@@ -20,12 +20,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.logs import configure_logging
     from bot.runner import run
 
-    settings = _settings(args)
-    configure_logging(settings)
-    return run(settings)
+    return run(_settings(args))
 
 
 def cmd_console(args: argparse.Namespace) -> int:

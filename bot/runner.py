@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import chats, outbox
+from bot import chats, outbox, texts
 from bot.settings import Settings
 from bot.storage import open_bot_db
 from digests.store import resolve_db_path
@@ -39,10 +39,12 @@ def load_seeds_if_empty(settings: Settings, out: TextIO = sys.stderr) -> int:
             return 0
         paths = seed_paths()
         if not paths:
-            print("ictdigest: no seed articles found; the store starts empty", file=out)
+            print(texts.plain("first_run", settings.language, added=None), file=out)
             return 0
         report = ingest(db, [str(p) for p in paths])
-        print(f"ictdigest: first run, loaded the seed articles: {report.summary()}", file=out)
+        print(
+            texts.plain("first_run", settings.language, added=report.added, report=report), file=out
+        )
         return report.added
     finally:
         db.conn.close()
@@ -50,12 +52,14 @@ def load_seeds_if_empty(settings: Settings, out: TextIO = sys.stderr) -> int:
 
 def run(settings: Settings) -> int:
     """``ictdigest run``: serve Telegram with a token, else chat in the terminal."""
-    load_seeds_if_empty(settings)
     if not settings.token:
-        return console(settings)
+        return console(settings)  # log lines would land in the conversation: the console's own
     from bot.app import build_application
     from bot.app import run as serve
+    from bot.logs import configure_logging
 
+    configure_logging(settings)
+    load_seeds_if_empty(settings)
     serve(build_application(settings), settings)
     return 0
 
