@@ -678,18 +678,21 @@ def _published(
     meta_date: str | None,
     doc: RawDocument,
     today: date,
-) -> tuple[date, datetime | None]:
+) -> tuple[date, datetime | None, bool]:
+    """Publication date, time if given, and whether the document gave them at all: with
+    no date in the page, its metadata or its feed, the day it was loaded stands in."""
     value: datetime | date | None = None
     if meta_date:
         value = dates.parse_vietnamese_date(meta_date)
     if value is None or (not isinstance(value, datetime) and isinstance(text_date, datetime)):
         value = text_date or value
+    value = value or doc.date_hint
     if value is None:
-        value = doc.date_hint or doc.fetched_at or today
+        return (doc.fetched_at.date() if doc.fetched_at else today), None, False
     if isinstance(value, datetime):
         naive = value.replace(tzinfo=None)
-        return naive.date(), naive
-    return value, None
+        return naive.date(), naive, True
+    return value, None, True
 
 
 def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArticle:
@@ -736,11 +739,12 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     _check_body(paragraphs, headings)
     if title is None:
         title = fallback_title([p for i, p in enumerate(paragraphs) if i not in headings])
-    published, published_at = _published(text_date, meta.get("date"), doc, today)
+    published, published_at, date_known = _published(text_date, meta.get("date"), doc, today)
     return CleanArticle(
         title=_strip_image_suffix(title),
         published=published,
         published_at=published_at,
+        date_known=date_known,
         paragraphs=tuple(paragraphs),
         headings=frozenset(headings),
         url=meta.get("url") or doc.url,

@@ -48,7 +48,7 @@ class Statement:
     title: str
     source: str
     url: str | None
-    published: str
+    published: str | None  # None: the article gave no date (see SHOWN_DATE)
     has_figure: bool
 
 
@@ -99,7 +99,7 @@ class TargetRow:
     title: str
     source: str
     url: str | None
-    published: str
+    published: str | None  # None: the article gave no date (see SHOWN_DATE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class SearchHit:
     title: str
     source: str
     url: str | None
-    published: str
+    published: str | None  # None: the article gave no date (see SHOWN_DATE)
     snippet: list[Segment]
 
 
@@ -139,7 +139,7 @@ class SearchResult:
 @dataclass(frozen=True)
 class ArticleRow:
     id: int
-    published: str
+    published: str | None  # None: the article gave no date (see SHOWN_DATE)
     source: str
     title: str
     url: str | None
@@ -315,7 +315,8 @@ def _statements(db: Database, key: str, limit: int) -> list[Statement]:
     from digests.companies import has_figure, statement_focus, statement_score
 
     rows = db.execute(
-        "SELECT s.text, s.folded, a.id, a.title, a.source, a.url, a.published, m.aliases, "
+        f"SELECT s.text, s.folded, a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.published, "
+        "m.aliases, "
         " (SELECT COUNT(DISTINCT o.org_key) FROM mentions o "
         "  WHERE o.article_id = m.article_id AND o.sentence_idx = m.sentence_idx) "
         # The newest mention rows first (index order, stops early), then grouped: grouping
@@ -330,9 +331,9 @@ def _statements(db: Database, key: str, limit: int) -> list[Statement]:
         [key, 4 * STATEMENT_CANDIDATES, STATEMENT_CANDIDATES],
     ).fetchall()
     ranked = []
-    for text, folded, article_id, title, source, url, published, aliases, orgs in rows:
+    for text, folded, article_id, title, source, url, shown, published, aliases, orgs in rows:
         figure = bool(has_figure(text))
-        statement = Statement(text, article_id, title, source, url, published, figure)
+        statement = Statement(text, article_id, title, source, url, shown, figure)
         focus = statement_focus(text, json.loads(aliases), int(orgs))
         # Lists of names and passing mentions last; then figures, the company as subject.
         sort_key = (focus > 0, figure, focus, float(statement_score(text)), published, article_id)
@@ -410,7 +411,7 @@ def targets_report(
     )
     rows = db.execute(
         "SELECT t.year, t.month, t.goal, t.setter, t.sentence, a.id, a.title, a.source, a.url, "
-        "a.published, a.story_id FROM targets t JOIN articles a ON a.id = t.article_id "
+        f"{SHOWN_DATE}, a.story_id FROM targets t JOIN articles a ON a.id = t.article_id "
         "WHERE t.year BETWEEN ? AND ? "
         "ORDER BY t.year, t.month, t.article_id DESC LIMIT ?",
         [year_from, year_to, limit * 4],
@@ -439,6 +440,9 @@ def target_years(db: Database) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- search
 
+# The publication date readers are shown: none ("date unknown") for an article whose page
+# gave no date, whose stored ``published`` is only the day it was loaded (for ordering).
+SHOWN_DATE = "CASE WHEN a.date_known THEN a.published END"
 SEARCH_COUNT_CAP = 1000
 RANK_POOL = 200  # newest matches ranked by bm25 (see search())
 _WORD_BOUNDARY = r"(?<!\w){}(?!\w)"
@@ -467,7 +471,7 @@ def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> Search
     # found in most articles costs ~200 ms at 100k articles, and readers of news want recent
     # articles anyway.  With fewer matches than the pool, this is the plain bm25 order.
     rows = db.execute(
-        "SELECT a.id, a.title, a.source, a.url, a.published, a.body FROM "
+        f"SELECT a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.body FROM "
         "(SELECT rowid, rank FROM "
         " (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
         "  WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
@@ -583,12 +587,17 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
     """Stored articles, newest publication date first."""
     limit, offset = _page(limit, offset)
     rows = db.execute(
-        "SELECT id, published, source, title, url FROM articles "
-        "ORDER BY published DESC, id DESC LIMIT ? OFFSET ?",
+        f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url FROM articles a "
+        "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
         [limit, offset],
     ).fetchall()
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
     return ArticleList([ArticleRow(*row) for row in rows], total, offset)
+
+
+def _value(db: Database, sql: str) -> Any:
+    row = db.execute(sql).fetchone()
+    return None if row is None else row[0]
 
 
 def corpus_stats(db: Database) -> CorpusStats:
@@ -598,8 +607,10 @@ def corpus_stats(db: Database) -> CorpusStats:
     stories = int(
         db.execute("SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM articles)").fetchone()[0]
     )
-    first = db.execute("SELECT MIN(published) FROM articles").fetchone()[0]
-    last = db.execute("SELECT MAX(published) FROM articles").fetchone()[0]
+    first, last = (
+        _value(db, f"SELECT published FROM articles WHERE date_known ORDER BY published {way}")
+        for way in ("LIMIT 1", "DESC LIMIT 1")
+    )
     per_source = db.execute("SELECT source, COUNT(*) FROM articles GROUP BY source").fetchall()
     top = sorted(per_source, key=lambda row: (-row[1], row[0]))[:5]
     return CorpusStats(

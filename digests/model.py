@@ -38,6 +38,9 @@ class CleanArticle:
     headings: frozenset[int] = frozenset()  # indexes of paragraphs that are sub-headings
     url: str | None = None  # canonical URL if the page declared one
     source: str | None = None  # outlet name if the page declared one
+    # False when neither the page nor its feed gave a date: ``published`` is then the
+    # day it was loaded, kept for ordering, and readers are told the date is unknown.
+    date_known: bool = True
 
     @property
     def body(self) -> str:

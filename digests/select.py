@@ -201,8 +201,8 @@ def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
     """
     ids_sql, params = _window_query(window)
     rows = db.execute(
-        "SELECT id, title, source, url, published, story_id FROM articles "
-        f"WHERE id IN ({ids_sql}) ORDER BY published DESC, id DESC",
+        "SELECT id, title, source, url, CASE WHEN date_known THEN published END, story_id "
+        f"FROM articles WHERE id IN ({ids_sql}) ORDER BY published DESC, id DESC",
         params,
     ).fetchall()
     articles = [

@@ -378,7 +378,8 @@ def _corpus_v2(db: Database) -> None:
 
 
 def _corpus_v3(db: Database) -> None:
-    """The full-text index merges its segments 16 at a time (FTS5's default is 4).
+    """The full-text index merges its segments 16 at a time (FTS5's default is 4), and
+    articles record whether their date was given (``date_known``).
 
     Every article is its own transaction, so every article adds a small segment; with
     merges of 4 the same postings were rewritten about twice as often, and the index
@@ -389,6 +390,10 @@ def _corpus_v3(db: Database) -> None:
     db.execute(
         f"INSERT INTO articles_fts (articles_fts, rank) VALUES ('crisismerge', {FTS_CRISISMERGE})"
     )
+    # An article whose page, metadata and feed gave no date keeps the day it was loaded
+    # in ``published`` (for ordering) and 0 here, so readers are told "date unknown".
+    if "date_known" not in {column.name for column in db["articles"].columns}:
+        db.execute("ALTER TABLE articles ADD COLUMN date_known INTEGER NOT NULL DEFAULT 1")
 
 
 CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2, _corpus_v3]
@@ -448,6 +453,7 @@ class _Existing:
     body: str
     url: str | None
     source: str
+    date_known: int
 
 
 def save_article(
@@ -479,7 +485,7 @@ def save_article(
 
 
 def _find_existing(db: Database, url: str | None, digest: str, origin: str) -> _Existing | None:
-    columns = "id, content_hash, title, published, published_at, body, url, source"
+    columns = "id, content_hash, title, published, published_at, body, url, source, date_known"
     row = None
     if url:
         row = db.execute(f"SELECT {columns} FROM articles WHERE url = ?", [url]).fetchone()
@@ -503,13 +509,17 @@ def _hash_taken(db: Database, digest: str, other_than: int) -> bool:
 
 
 def _same(existing: _Existing, article: CleanArticle, digest: str, source: str) -> bool:
-    """Nothing a reader sees changed (a re-ingest after a better source name updates)."""
+    """Nothing a reader sees changed (a re-ingest after a better source name updates).
+    An undated article loaded again on another day is the same: its stand-in date is
+    the day it was first loaded."""
+    undated_both = not article.date_known and not existing.date_known
     return (
         existing.content_hash == digest
         and existing.source == source
         and existing.title == article.title
-        and existing.published == article.published.isoformat()
+        and (undated_both or existing.published == article.published.isoformat())
         and existing.published_at == _iso(article.published_at)
+        and existing.date_known == int(article.date_known)
     )
 
 
@@ -530,6 +540,7 @@ def _article_values(
         "title": article.title,
         "published": article.published.isoformat(),
         "published_at": _iso(article.published_at),
+        "date_known": int(article.date_known),
         "body": article.body,
         "raw": doc.raw,
         "kind": doc.kind,
@@ -581,6 +592,8 @@ def _update(
         "story_id": _earlier_story(db, sketch, other_than=existing.id) or existing.id,
         "updated_at": _now(),
     }
+    if not article.date_known and not existing.date_known:
+        values["published"] = existing.published  # still the day it was first loaded
     assignments = ", ".join(f"{name} = ?" for name in values)
     db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), existing.id])
     _write_children(db, existing.id, article, analysis, folded_body, sketch)
