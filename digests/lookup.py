@@ -27,6 +27,9 @@ STATEMENT_CANDIDATES = 150  # newest mention sentences scored per company query
 RECENT_ROWS = 2000  # aliases and people of a company come from its newest mentions
 MAX_LIMIT = 50
 SNIPPET_CHARS = 220
+# The publication date readers are shown: none ("date unknown") for an article whose page
+# gave no date, whose stored ``published`` is only the day it was loaded (for ordering).
+SHOWN_DATE = "CASE WHEN a.date_known THEN a.published END"
 
 
 class BadArgument(ValueError):
@@ -440,9 +443,6 @@ def target_years(db: Database) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- search
 
-# The publication date readers are shown: none ("date unknown") for an article whose page
-# gave no date, whose stored ``published`` is only the day it was loaded (for ordering).
-SHOWN_DATE = "CASE WHEN a.date_known THEN a.published END"
 SEARCH_COUNT_CAP = 1000
 RANK_POOL = 200  # newest matches ranked by bm25 (see search())
 _WORD_BOUNDARY = r"(?<!\w){}(?!\w)"
