@@ -16,7 +16,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +51,7 @@ STORY_CANDIDATES = 5  # near-duplicate candidates verified per new article
 FTS_AUTOMERGE = 16  # FTS5 segments merged at once (see _corpus_v3)
 FTS_CRISISMERGE = 32  # segments on one level that force a merge within the transaction
 STORY_BAND_RECENT = 64  # per band, only the most recently stored articles are candidates
+SEARCH_BATCH = 256  # during a bulk ingest, articles added to the search index per transaction
 APP_DIR = "ictdigest"
 DB_NAME = "ictdigest.db"
 
@@ -102,6 +103,7 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         db = Database(conn)
         if migrate:
             apply_migrations(db, "corpus", CORPUS_MIGRATIONS)
+            _index_pending_unless_busy(db)  # left by a bulk ingest that was killed
     except sqlite3.DatabaseError as exc:
         raise explain(exc, target) from exc
     return db
@@ -144,11 +146,16 @@ def write_transaction(db: Database) -> Iterator[Database]:
             raise explain(exc) from exc
 
 
+# Connections inside bulk_writes (keyed by id(); sqlite3 connections take no weak refs).
+_BULK: set[int] = set()
+
+
 @contextmanager
 def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
     """Settings for a long run of one-article transactions: a page cache big enough for
-    the hot index pages, checkpoints in a thread (see :func:`background_checkpoints`) and
-    a longer WAL.  Each article stays its own transaction; durability is unchanged.
+    the hot index pages, checkpoints in a thread (see :func:`background_checkpoints`), a
+    longer WAL, and search indexing in batches (see :func:`index_pending_search`).  Each
+    article stays its own transaction; durability is unchanged.
 
     The WAL starts over only once it holds BULK_WAL_AUTOCHECKPOINT_PAGES: each restart
     makes the writer wait for a checkpoint's fsync (100-400 ms at 100k articles), and at
@@ -159,10 +166,13 @@ def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
     db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")
     db.execute(f"PRAGMA journal_size_limit = {BULK_JOURNAL_SIZE_LIMIT}")
     db.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_AUTOCHECKPOINT_PAGES}")
+    _BULK.add(id(db.conn))
     try:
         with background_checkpoints(db, every_s=every_s):
             yield
     finally:
+        _BULK.discard(id(db.conn))
+        _index_pending_unless_busy(db)
         db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
@@ -396,7 +406,18 @@ def _corpus_v3(db: Database) -> None:
         db.execute("ALTER TABLE articles ADD COLUMN date_known INTEGER NOT NULL DEFAULT 1")
 
 
-CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2, _corpus_v3]
+def _corpus_v4(db: Database) -> None:
+    """Articles stored by a bulk ingest but not yet in the search index (see
+    :func:`index_pending_search`).  A row lives from the article's own transaction to
+    the batch that indexes it, so a crash in between loses nothing: the next writer
+    to open the store indexes what is left."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS search_pending ("
+        " article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE)"
+    )
+
+
+CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2, _corpus_v3, _corpus_v4]
 
 
 # --------------------------------------------------------------------------- meta
@@ -465,6 +486,15 @@ def save_article(
     also recognised by its path, so an edited file updates its article.  Identical
     text is "unchanged" whatever its URL, since ``content_hash`` is unique.
     """
+    result = _save_article(db, doc, article, analysis)
+    if id(db.conn) in _BULK and _pending_search(db) >= SEARCH_BATCH:
+        index_pending_search(db)
+    return result
+
+
+def _save_article(
+    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis
+) -> SaveResult:
     url = canonical_url(article.url or doc.url)
     folded_body = fold(article.body)
     digest = content_hash(article.body, folded_body)
@@ -612,11 +642,15 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
     )
     for table in ("sentences", "mentions", "people", "targets"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-    # A contentless FTS5 row is deleted by repeating the exact values it was indexed with.
-    db.execute(
-        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-        [article_id, fold(title), fold(body)],
-    )
+    # A contentless FTS5 row is deleted by repeating the exact values it was indexed with;
+    # an article still waiting for the index has no row there to delete.
+    waiting = db.execute("DELETE FROM search_pending WHERE article_id = ?", [article_id])
+    if waiting.rowcount == 0:
+        db.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+            "VALUES ('delete', ?, ?, ?)",
+            [article_id, fold(title), fold(body)],
+        )
     row = db.execute(
         "SELECT signature FROM story_sketches WHERE article_id = ?", [article_id]
     ).fetchone()
@@ -673,10 +707,13 @@ def _write_children(
         [(key,) for key in sorted({m.org_key for m in analysis.mentions})],
     )
     _insert_organisations(db, analysis.organisations)
-    conn.execute(
-        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        [article_id, fold(article.title), folded_body],
-    )
+    if id(conn) in _BULK:
+        conn.execute("INSERT INTO search_pending (article_id) VALUES (?)", [article_id])
+    else:
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [article_id, fold(article.title), folded_body],
+        )
     if sketch.signature is not None:
         conn.execute(
             "INSERT INTO story_sketches (article_id, signature) VALUES (?, ?)",
@@ -778,9 +815,45 @@ def _earlier_story(db: Database, sketch: _Sketch, *, other_than: int) -> int | N
     return best_story
 
 
+def index_pending_search(db: Database) -> int:
+    """Add the articles a bulk ingest stored to the search index, in one transaction.
+
+    A bulk ingest defers this: FTS5 writes a new index segment at every commit and
+    merges them as they pile up, so indexing each article in its own transaction cost
+    ~10 of its ~64 written pages and a sixth of the store step; a batch of
+    SEARCH_BATCH articles makes one segment.  Until its batch is written an article is
+    stored, complete, and found by every lookup except the full-text search.
+    """
+    with write_transaction(db):
+        rows = db.execute(
+            "SELECT a.id, a.title, a.body FROM search_pending p"
+            " JOIN articles a ON a.id = p.article_id"
+        ).fetchall()
+        db.conn.executemany(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [(article_id, fold(title), fold(body)) for article_id, title, body in rows],
+        )
+        db.execute("DELETE FROM search_pending")
+    return len(rows)
+
+
+def _pending_search(db: Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0])
+
+
+def _index_pending_unless_busy(db: Database) -> None:
+    """Index what is waiting, if anything; when another process holds the write lock, the
+    next writer to open the store (or that process's own ingest) does it."""
+    if db.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is None:
+        return
+    with suppress(DatabaseBusy):
+        index_pending_search(db)
+
+
 def reindex_fts(db: Database) -> int:
     """Rebuild the contentless full-text index from ``articles`` (after a change to fold())."""
     with write_transaction(db):
+        db.execute("DELETE FROM search_pending")
         db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
         count = 0
         for article_id, title, body in db.execute("SELECT id, title, body FROM articles"):

@@ -91,7 +91,7 @@ def test_open_db_sets_wal_timeout_foreign_keys_and_schema(db_path: Path) -> None
         "articles_fts",
     } <= names
     rows = db.execute("SELECT namespace, version FROM schema_migrations").fetchall()
-    assert rows == [("corpus", 1), ("corpus", 2), ("corpus", 3)]
+    assert rows == [("corpus", 1), ("corpus", 2), ("corpus", 3), ("corpus", 4)]
     fts_config = dict(db.execute("SELECT k, v FROM articles_fts_config").fetchall())
     assert (fts_config["automerge"], fts_config["crisismerge"]) == (16, 32)
 
@@ -353,3 +353,64 @@ def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
     doc = make_doc("https://other.vn/a", url="https://other.vn/a", raw=retold)
     assert save(db, make_article(body=retold), doc) == "added"
     assert db.execute("SELECT story_id FROM articles WHERE id = 2").fetchone()[0] == 1
+
+
+def bulk_article(n: int) -> tuple[CleanArticle, RawDocument]:
+    body = f"Bài số {n}: VNPT phủ sóng 5G tại {n} tỉnh.\n\n" + BODY
+    return make_article(body=body, title=f"Bài {n}"), make_doc(origin=f"seeds/{n}.txt", raw=body)
+
+
+def test_a_bulk_ingest_indexes_search_in_batches_and_at_the_end(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "SEARCH_BATCH", 2)
+    db = store.open_db(db_path)
+    with store.bulk_writes(db, every_s=60):
+        for n in (1, 2, 3):
+            article, doc = bulk_article(n)
+            assert save(db, article, doc) == "added"
+        assert fts_ids(db, '"phu song 5g"') == [1, 2]  # a full batch of two was indexed
+        assert count(db, "search_pending") == 1  # the third waits for the next batch
+        assert count(db, "articles") == 3  # ... but is stored whole
+    assert fts_ids(db, '"phu song 5g"') == [1, 2, 3]
+    assert count(db, "search_pending") == 0
+
+
+def test_an_article_updated_before_its_batch_is_indexed_once_with_its_new_text(
+    db_path: Path,
+) -> None:
+    db = store.open_db(db_path)
+    with store.bulk_writes(db, every_s=60):
+        assert save(db, make_article()) == "added"
+        edited = make_article(body=BODY.replace("180.000", "190.000"))
+        assert save(db, edited) == "updated"
+    assert fts_ids(db, '"190.000"') == [1]
+    assert fts_ids(db, '"180.000"') == []
+    db.execute(
+        "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')"
+    )  # raises if corrupt
+
+
+def test_search_entries_left_by_a_killed_bulk_ingest_are_written_on_the_next_open(
+    db_path: Path,
+) -> None:
+    db = store.open_db(db_path)
+    run = store.bulk_writes(db, every_s=60)
+    run.__enter__()  # never exited, as when the process is killed mid-run
+    try:
+        assert save(db, make_article()) == "added"
+        assert fts_ids(db, '"buu dien"') == []
+        reopened = store.open_db(db_path)
+        assert fts_ids(reopened, '"buu dien"') == [1]
+        assert count(reopened, "search_pending") == 0
+    finally:
+        run.__exit__(None, None, None)
+    assert fts_ids(db, '"buu dien"') == [1]  # exiting later finds nothing left to add
+
+
+def test_a_deleted_article_leaves_nothing_waiting_for_the_index(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    with store.bulk_writes(db, every_s=60):
+        assert save(db, make_article()) == "added"
+        db.execute("DELETE FROM articles WHERE id = 1")
+        assert count(db, "search_pending") == 0
