@@ -19,6 +19,9 @@ general rules, each a small pure function, with the junk phrases kept as data be
 * pull quotes: ``Person: paraphrase`` whose words repeat another paragraph;
 * tail: after the last real sentence, short lines without final punctuation (bylines
   such as ``Hồng Hà (t/h)``, portal blocks, ``NỔI BẬT TRANG CHỦ``);
+* credit lines of a republished story, with or without a final period: ``Theo
+  VnExpress.``, ``(Theo ICTnews).``, ``Hải Yến (theo TTXVN)`` (the outlet they name is
+  kept as the article's source, see :func:`find_credit`);
 * the dateline prefix ``(Tổ Quốc) - `` of the lead paragraph.
 
 A line that ends a sentence and matches none of these stays, verbatim.
@@ -255,8 +258,11 @@ _CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘'(«]")
 # A headline may open on a lower-case brand: "e - Cabinet: …", "iPhone 15 …", "eKYC …".
 _TITLE_START = re.compile(r"^(?:[A-ZÀ-ỸĐ0-9\"“‘'(«]|[a-z]{1,2}\b|[a-z]+[A-Z])")
 _HAS_SENTENCE_END = re.compile(r"[.!?…](?:[\"”’»)]*)(?:\s|$)")
-# A byline glued after the last sentence: "… chuẩn bị cho phiên toà. Mộc Miên (Tổng hợp)".
-_GLUED_BYLINE = re.compile(r"(?<=[.!?…\"”])\s+(?P<tail>[A-ZÀ-ỸĐ][^.!?…:;\"“”]{1,60})$")
+# A byline glued after the last sentence: "… chuẩn bị cho phiên toà. Mộc Miên (Tổng hợp)",
+# or a bare credit: "… bứt phá./. (Theo TTXVN)".
+_GLUED_BYLINE = re.compile(
+    r"(?<=[.!?…\"”])\s+(?P<tail>(?:[A-ZÀ-ỸĐ]|\([Tt]heo\s)[^.!?…:;\"“”]{1,60})$"
+)
 _BYLINE_WORD = re.compile(
     r"^(?:[A-ZÀ-ỸĐ][\w.]*|[-–—,/&]|và|\((?:t/h|[Tt]ổng hợp|[Tt]heo [^()]*)\)|"
     r"\([Tt]heo|\([Tt]ổng|hợp\)|\(?t/h\)?|[\w.]+\))$"
@@ -268,7 +274,6 @@ _TITLE_TAIL_DATE = re.compile(
     r"[\s,|\-–—]*(?:(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|ngày)[\s,|\-–—]*)?$",
     re.IGNORECASE,
 )
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<suffix>[^|–—]{2,60})$")
 
 HEADING_MAX_WORDS = 25
 HEADLINE_MIN_WORDS = 4
@@ -284,6 +289,9 @@ PULL_QUOTE_MAX_CHARS = 400
 TITLE_FALLBACK_CHARS = 160
 MIN_BODY_WORDS = 12
 MIN_SENTENCE_WORDS = 8
+CREDIT_MAX_WORDS = 12  # "Nguồn: Báo Tin tức/TTXVN", "Hải Yến (theo TTXVN)." are short
+CREDIT_LINES = 8  # a closing credit sits in the page's last few lines
+CREDIT_TAIL_CHARS = 80  # … or glued to the last paragraph's end
 
 
 # --- small predicates -----------------------------------------------------------------------
@@ -420,6 +428,8 @@ def junk_reason(line: str) -> str | None:
         return "breadcrumb"
     if words <= CONTACT_MAX_WORDS and is_contact_line(line):
         return "contact"
+    if words <= CREDIT_MAX_WORDS and outlets.is_credit_line(line):
+        return "credit line"
     if dates.is_date_line(line) is not None:
         return "date line"
     if words <= CAPTION_MAX_WORDS and _starts_with_any(key, CAPTION_PREFIXES[:3]):
@@ -534,14 +544,13 @@ def clean_meta_title(title: str | None, sitename: str | None) -> str | None:
     if not title:
         return None
     title = nfc(title).strip()
-    m = _TITLE_SUFFIX.search(title)
-    if m:
-        suffix = _key(m["suffix"])
-        site_like = (sitename and suffix == _key(sitename)) or re.search(
-            r"\b(?:bao|tap chi|cong|trang|news|online|vn|com|net)\b", suffix
-        )
-        if site_like:
-            title = title[: m.start()].strip()
+    parts = outlets.split_title(title)
+    if parts and parts[0]:
+        head, suffix = parts
+        # Only a suffix that names a site goes: "Việt Nam - Hoa Kỳ thúc đẩy hợp tác công
+        # nghệ" keeps its second half although "công" looks like "Cổng".
+        if (sitename and _key(suffix) == _key(sitename)) or outlets.from_title(title):
+            title = head
     written_date = dates.first_date_span(title)
     if written_date is not None:
         # an unclosed <h1> swallowed the date line: "Headline Thứ tư - 22/03/2023 16:08 6620"
@@ -718,6 +727,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         raise BadItem("empty document")
 
     sitename = meta.get("sitename")
+    title_site = outlets.from_title(meta.get("page_title")) or outlets.from_title(meta.get("title"))
     banners = find_banners(lines, sitename)
     text_date, date_idx = dates.find_publication_date(lines, today=today)
     meta_title = clean_meta_title(meta.get("title"), sitename)
@@ -749,23 +759,59 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         headings=frozenset(headings),
         url=meta.get("url") or doc.url,
         source=find_outlet(
-            lines[: head_idx if head_idx is not None else (date_idx or 0)], sitename, dateline
+            lines[: head_idx if head_idx is not None else (date_idx or 0)],
+            sitename,
+            dateline,
+            title_site=title_site,
+            credit=find_credit(lines),
         ),
     )
 
 
-def find_outlet(header: Sequence[str], sitename: str | None, dateline: str | None) -> str | None:
+def find_outlet(
+    header: Sequence[str],
+    sitename: str | None,
+    dateline: str | None,
+    *,
+    title_site: str | None = None,
+    credit: str | None = None,
+) -> str | None:
     """The outlet the page names itself, from the strongest clue it gives: its declared
-    site name, a banner line above the headline, a newsroom e-mail in the header's
-    contact block, the lead's dateline; a host-shaped site name (trafilatura's fallback
-    from the URL) comes last, and ``None`` leaves the choice to the caller."""
+    site name, the site suffix of its HTML title, a banner line above the headline, a
+    newsroom e-mail in the header's contact block, the lead's dateline; a host-shaped
+    site name (trafilatura's fallback from the URL) comes last, and ``None`` leaves the
+    choice to the caller.
+
+    A closing credit ("Theo ICTnews") never replaces the page's own name: the page is
+    who ran this copy and where the reader finds it, so the credit is added after it,
+    "VietNamNet (theo ICTnews)". Only a page with no name at all, not even a host, is
+    shown under the outlet it credits (see :func:`outlets.with_credit`).
+    """
     declared = outlets.from_sitename(sitename)
     if declared and not outlets.looks_like_host(declared):
-        return declared
-    banner = find_banner_name(header)
-    contact = outlets.from_contact([line for line in header if is_contact_line(line)])
-    label = outlets.from_dateline(dateline) if dateline else None
-    return banner or contact or label or declared
+        return outlets.with_credit(declared, credit)
+    own = title_site or find_banner_name(header)
+    own = own or outlets.from_contact([line for line in header if is_contact_line(line)])
+    own = own or (outlets.from_dateline(dateline) if dateline else None)
+    return outlets.with_credit(own or declared, credit)
+
+
+def find_credit(lines: Sequence[str]) -> str | None:
+    """The outlet a republished story credits at its end: a line of its own among the
+    last few ("Nguồn: Báo Tin tức/TTXVN", "(Theo ICTnews)") or a credit glued after the
+    last paragraph ("… ./. (Theo TTXVN)"). The search stops at the last long sentence,
+    so a "Theo …" inside the story is never read, and only short lines are matched:
+    the cost per article stays a handful of anchored regex matches."""
+    for line in reversed(lines[-CREDIT_LINES:]):
+        if word_count(line) <= CREDIT_MAX_WORDS:
+            name = outlets.from_credit(line)
+        else:
+            name = outlets.from_glued_credit(line[-CREDIT_TAIL_CHARS:])
+            if name is None and ends_sentence(line):
+                return None  # the story's last paragraph: above it is the story
+        if name:
+            return name
+    return None
 
 
 def find_banner_name(header: Sequence[str]) -> str | None:

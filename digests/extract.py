@@ -7,6 +7,7 @@ lists are left to trafilatura's boilerplate removal. Line-level junk that surviv
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import trafilatura
 from lxml import etree
 
+from digests import outlets
 from digests.textnorm import nfc, squash_spaces
 
 Meta = dict[str, str | None]
@@ -31,6 +33,12 @@ _PUBLISHED_META = re.compile(
     re.IGNORECASE,
 )
 _JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"(?P<value>[^"]+)"')
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
+_H1_TAG = re.compile(r"<h1\b", re.IGNORECASE)
+_TITLE_TAG = re.compile(r"<title\b[^>]*>(?P<value>[^<]{1,600})</title\s*>", re.IGNORECASE)
+# trafilatura cuts a <title> at its last spaced separator (this set) and may keep either half.
+_TRAFILATURA_TITLE_PARTS = re.compile(r"^(.+)?\s+[–•·—|⁄*⋆~‹«<›»>:-]\s+(.+)$")
+HEAD_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,39 @@ def _published_time(html: str) -> str | None:
     return None
 
 
+def _page_title(html: str) -> str | None:
+    """The page's <title> as written, site suffix and all ("… | Báo Tin tức")."""
+    end = _HEAD_END.search(html, 0, HEAD_CHARS)
+    m = _TITLE_TAG.search(html, 0, end.start() if end else HEAD_CHARS)
+    if m is None:
+        return None
+    return nfc(squash_spaces(html_lib.unescape(m["value"]))) or None
+
+
+def _repair_title_halves(meta: Meta, page_title: str | None, html: str) -> None:
+    """Undo trafilatura's guesses from the halves of a <title>.
+
+    Without an og:title it keeps the first half without a dot, else the second: a
+    headline with "180.000" loses to its site suffix ("Báo Tin tức"), and "Việt Nam -
+    Hoa Kỳ thúc đẩy hợp tác" becomes "Việt Nam". Without an og:site_name it takes the
+    half with a dot for the site's name: that is the headline again. The headline half
+    is kept when the other half names a site or is the page's only <h1>, else the whole
+    title; a headline posing as the site name gives way to the URL's host,
+    trafilatura's own last resort.
+    """
+    m = _TRAFILATURA_TITLE_PARTS.match(page_title) if page_title else None
+    if m is None or not page_title:
+        return
+    head, tail = (nfc(squash_spaces(part or "")) for part in m.groups())
+    site_suffix = meta["sitename"] == tail or outlets.from_title(page_title) is not None
+    if meta["title"] == tail and head:
+        meta["title"] = head if site_suffix else page_title
+    elif meta["title"] == head and not site_suffix and len(_H1_TAG.findall(html)) != 1:
+        meta["title"] = page_title  # cut from the <title>, not the page's own <h1>
+    if meta["sitename"] and meta["sitename"] == head:
+        meta["sitename"] = outlets.host_of(meta["url"]) if meta["url"] else None
+
+
 def _document_fields(doc: Any) -> tuple[Any, Meta]:
     """Body element and metadata from trafilatura 1.x (dict) or 2.x (Document)."""
 
@@ -82,7 +123,8 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
     """The article text of ``html`` (paragraphs separated by blank lines) and its metadata.
 
     Metadata keys: ``title``, ``date`` (ISO date, or ISO datetime when the page gives a
-    time), ``url`` (canonical, else ``url``), ``sitename``. Broken HTML is tolerated; an
+    time), ``url`` (canonical, else ``url``), ``sitename``, ``page_title`` (the <title>
+    as written, with its site suffix: an outlet clue). Broken HTML is tolerated; an
     empty or navigation-only page gives ``""``.
     """
     blocks, meta = extract_blocks(html, url)
@@ -91,7 +133,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
 
 def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Meta]:
     """Like :func:`extract_html`, keeping which blocks the page marked as headings."""
-    empty: Meta = {"title": None, "date": None, "url": url, "sitename": None}
+    empty: Meta = {"title": None, "date": None, "url": url, "sitename": None, "page_title": None}
     if not html or not html.strip():
         return [], empty
     try:
@@ -112,6 +154,8 @@ def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Meta
     body, meta = _document_fields(doc)
     meta["date"] = _published_time(html) or meta["date"]
     meta["url"] = meta["url"] or url
+    meta["page_title"] = _page_title(html)
+    _repair_title_halves(meta, meta["page_title"], html)
     blocks: list[Block] = []
     if body is not None:
         for child in body:

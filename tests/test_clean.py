@@ -499,6 +499,24 @@ def test_meta_title_loses_site_suffix_only() -> None:
     assert clean_meta_title("Báo Tổ Quốc", "Báo Tổ Quốc") is None
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Viettel báo lãi - VnExpress", "Viettel báo lãi"),  # a known outlet, no site name
+        ("Viettel báo lãi - Báo điện tử VTV", "Viettel báo lãi"),
+        ("Việt Nam - Hoa Kỳ hợp tác - VnExpress", "Việt Nam - Hoa Kỳ hợp tác"),  # last cut only
+        # "công" is no "Cổng", "tình trạng" no "Trang": the headline keeps its second half
+        (
+            "Việt Nam - Hoa Kỳ thúc đẩy hợp tác công nghệ",
+            "Việt Nam - Hoa Kỳ thúc đẩy hợp tác công nghệ",
+        ),
+        ("Mạng di động - Tình trạng nghẽn ở Hà Nội", "Mạng di động - Tình trạng nghẽn ở Hà Nội"),
+    ],
+)
+def test_meta_title_without_site_name_loses_a_known_suffix(title: str, expected: str) -> None:
+    assert clean_meta_title(title, None) == expected
+
+
 # --- bad items ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("raw", "reason"),
@@ -540,6 +558,8 @@ def test_bad_item_reason_is_one_line() -> None:
             "Mạng 5G sẽ phủ sóng toàn quốc.",
         ),
         ("Hội nghị kết thúc. Võ Hải - Lan Hạ", "Hội nghị kết thúc."),
+        ("Bộ trưởng nhấn mạnh./. (Theo TTXVN)", "Bộ trưởng nhấn mạnh./."),
+        ("Tỷ lệ đạt 80% (theo khảo sát).", "Tỷ lệ đạt 80% (theo khảo sát)."),
         ("Bộ trưởng nhấn mạnh./.", "Bộ trưởng nhấn mạnh./."),
         (
             "Doanh thu tăng. Viettel cho biết sẽ tiếp tục đầu tư",
@@ -682,3 +702,63 @@ def test_outlet_from_text_clues(header: list[str], dateline: str, source: str | 
     article = clean_document(text_doc(raw), today=TODAY)
     assert article.source == source
     assert article.paragraphs[0] == LEAD  # the clue itself never reaches the body
+
+
+# --- the outlet a republished story credits ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("closing", "source"),
+    [
+        (["Nguồn: Báo Tin tức/TTXVN"], "Báo Tin tức (TTXVN)"),
+        (["Theo VnExpress"], "VnExpress"),
+        (["Theo VnExpress."], "VnExpress"),
+        (["(Theo ICTnews)."], "ICTnews"),
+        (["Nguồn: ictnews.vn"], "ICTnews"),
+        (["Hải Yến (theo TTXVN)", "Tin cùng chuyên mục", "VNPT lãi kỷ lục"], "TTXVN"),
+        (["Theo Reuters."], None),  # unknown: the file name is shown, the line still goes
+    ],
+)
+def test_closing_credit_names_the_outlet_and_leaves_the_body(
+    closing: list[str], source: str | None
+) -> None:
+    headline = "Năm cơ hội để ngành Thông tin và Truyền thông bứt phá"
+    raw = "\n".join([headline, "06/07/2020 20:45", LEAD, SECOND, *closing])
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.source == source
+    assert article.paragraphs == (LEAD, SECOND)
+
+
+def test_credit_glued_to_the_last_paragraph() -> None:
+    raw = "\n".join(
+        ["Năm cơ hội để ngành bứt phá", "06/07/2020 20:45", LEAD, SECOND + " (Theo TTXVN)"]
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.source == "TTXVN"
+    assert article.paragraphs == (LEAD, SECOND)
+
+
+def test_a_credit_inside_the_story_is_not_read() -> None:
+    # "Theo VnExpress" above the last paragraph is a quote's source, not the page's credit
+    raw = "\n".join(
+        ["Năm cơ hội để ngành bứt phá", "06/07/2020 20:45", "Theo VnExpress", LEAD, SECOND]
+    )
+    assert clean_document(text_doc(raw), today=TODAY).source is None
+
+
+@pytest.mark.parametrize(
+    ("header", "dateline", "source"),
+    [
+        # the page's own name stays first; the newsroom it took the story from follows
+        (
+            ["Cổng Thông tin Tỉnh Y", "Cổng Thông tin Tỉnh Y"],
+            "",
+            "Cổng Thông tin Tỉnh Y (theo TTXVN)",
+        ),
+        (["0901.22.33.66 - toasoan@toquoc.gov.vn"], "", "Tổ Quốc (theo TTXVN)"),
+        ([], "(Tổ Quốc) - ", "Tổ Quốc (theo TTXVN)"),
+        ([], "(TTXVN) - ", "TTXVN"),  # its own newsroom credited again: said once
+    ],
+)
+def test_own_name_beats_a_credit(header: list[str], dateline: str, source: str) -> None:
+    headline = "Năm cơ hội để ngành Thông tin và Truyền thông bứt phá"
+    raw = "\n".join([*header, headline, "06/07/2020 20:45", dateline + LEAD, SECOND, "Theo TTXVN"])
+    assert clean_document(text_doc(raw), today=TODAY).source == source

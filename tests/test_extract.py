@@ -50,6 +50,8 @@ def test_article_metadata() -> None:
         "date": "2020-07-06T20:45:00+07:00",
         "url": "https://toquoc.vn/bo-truong-5-co-hoi-99200706204500001.htm",
         "sitename": "Báo điện tử Tổ Quốc",
+        "page_title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên"
+        " | Báo điện tử Tổ Quốc",
     }
 
 
@@ -91,7 +93,7 @@ def test_degenerate_input_gives_empty_text(html: str) -> None:
 def test_random_markup_never_raises(html: str) -> None:
     text, meta = extract_html(html)
     assert isinstance(text, str)
-    assert set(meta) == {"title", "date", "url", "sitename"}
+    assert set(meta) == {"title", "date", "url", "sitename", "page_title"}
 
 
 # --- clean_document on HTML -----------------------------------------------------------------
@@ -165,3 +167,81 @@ def test_clean_navigation_page_is_a_bad_item(name: str) -> None:
 )
 def test_page_without_site_name_is_named_by_host(url: str | None, source: str | None) -> None:
     assert clean_document(html_doc("broken_markup.html", url)).source == source
+
+
+# --- outlet clues of a page: title suffix and closing credit ---------------------------------
+HEADLINE = "Viettel đạt doanh thu gần 180.000 tỷ đồng"  # the dot fooled trafilatura's guesses
+STORY = (
+    "<p>Năm 2023, Viettel đạt doanh thu gần 180.000 tỷ đồng, tăng xấp xỉ 10% so với năm "
+    "trước, lợi nhuận đạt 51.000 tỷ đồng.</p>"
+    "<p>Theo ông Tào Đức Thắng, Viettel sẽ đầu tư mạnh vào hạ tầng số và trí tuệ nhân tạo "
+    "trong năm 2024.</p>"
+)
+
+
+def inline_doc(head: str, body: str, url: str | None = None) -> RawDocument:
+    raw = f"<html><head>{head}</head><body><div class='article'>{body}</div></body></html>"
+    return RawDocument(origin="page.html", source="page.html", raw=raw, kind="html", url=url)
+
+
+@pytest.mark.parametrize("h1", [f"<h1>{HEADLINE}</h1>", ""])
+def test_title_suffix_names_the_outlet_and_leaves_the_headline(h1: str) -> None:
+    doc = inline_doc(f"<title>{HEADLINE} | Báo Tin tức</title>", h1 + STORY)
+    article = clean_document(doc, today=date(2025, 1, 1))
+    assert article.title == HEADLINE  # was the lead sentence, or "Báo Tin tức"
+    assert article.source == "Báo Tin tức (TTXVN)"  # was the headline itself
+
+
+def test_title_halves_are_not_taken_for_title_or_site_name() -> None:
+    _, meta = extract_html(
+        inline_doc(f"<title>{HEADLINE} | Báo Tin tức</title>", STORY).raw, "https://x.vn/a"
+    )
+    assert meta["title"] == HEADLINE
+    assert meta["sitename"] == "x.vn"  # the URL's host, not the headline
+    assert meta["page_title"] == f"{HEADLINE} | Báo Tin tức"
+
+
+@pytest.mark.parametrize(
+    ("head", "source"),
+    [
+        (f'<meta property="og:title" content="{HEADLINE} - Báo điện tử VTV">', "VTV"),
+        (f"<title>{HEADLINE} - VnExpress</title>", "VnExpress"),
+        (f"<title>{HEADLINE} - VTV.VN</title>", "VTV"),
+        (f"<title>{HEADLINE} - Tin nóng trong ngày</title>", "x.vn"),  # no site: the host
+    ],
+)
+def test_title_suffixes(head: str, source: str) -> None:
+    article = clean_document(inline_doc(head, STORY, "https://x.vn/a"), today=date(2025, 1, 1))
+    assert article.title == HEADLINE or article.title.startswith(HEADLINE + " - Tin")
+    assert article.source == source
+
+
+def test_single_h1_is_not_lengthened_by_an_unknown_suffix() -> None:
+    doc = inline_doc(f"<title>{HEADLINE} - Tin nóng</title>", f"<h1>{HEADLINE}</h1>" + STORY)
+    assert extract_html(doc.raw)[1]["title"] == HEADLINE
+
+
+def test_headline_with_a_dash_keeps_both_halves() -> None:
+    title = "Việt Nam - Hoa Kỳ thúc đẩy hợp tác công nghệ"
+    article = clean_document(inline_doc(f"<title>{title}</title>", STORY, "https://x.vn/a"))
+    assert article.title == title  # was "Việt Nam"
+    assert article.source == "x.vn"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "source"),
+    [
+        # the page's declared name stays first, the credited newsroom follows
+        ('<meta property="og:site_name" content="VietNamNet">', None, "VietNamNet (theo ICTnews)"),
+        ("", "https://x.vn/a", "x.vn (theo ICTnews)"),
+        ("", None, "ICTnews"),  # a saved page with no name of its own
+        ('<meta property="og:site_name" content="ICTnews">', None, "ICTnews"),
+    ],
+)
+def test_closing_credit_of_a_page(head: str, url: str | None, source: str) -> None:
+    for credit in ("<p>(Theo ICTnews)</p>", "<p><strong>Nguồn: ictnews.vn</strong></p>"):
+        doc = inline_doc(head, f"<h1>{HEADLINE}</h1>" + STORY + credit, url)
+        article = clean_document(doc, today=date(2025, 1, 1))
+        assert article.source == source
+        assert "ICTnews" not in article.body and "ictnews" not in article.body
+        assert article.paragraphs[-1].endswith("trong năm 2024.")

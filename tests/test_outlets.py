@@ -1,4 +1,5 @@
-"""Outlet names from the clues a page gives: hosts, datelines, contact e-mails, banners."""
+"""Outlet names from the clues a page gives: hosts, datelines, contact e-mails, banners,
+HTML title suffixes and the closing credit of a republished story."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ import pytest
 from digests.outlets import (
     from_banner,
     from_contact,
+    from_credit,
     from_dateline,
+    from_glued_credit,
     from_sitename,
+    from_title,
     host_of,
+    is_credit_line,
     known_outlet,
+    outlet_name,
+    split_title,
+    with_credit,
 )
 
 
@@ -89,3 +97,118 @@ def test_from_contact_takes_the_newsroom_mail_not_webmail() -> None:
 )
 def test_from_banner(banner: str, outlet: str | None) -> None:
     assert from_banner(banner) == outlet
+
+
+@pytest.mark.parametrize(
+    ("name", "outlet"),
+    [
+        ("ictnews.vn", "ICTnews"),  # a host: the name used for that host everywhere
+        ("https://ictnews.vn/viettel-dat-doanh-thu.htm", "ICTnews"),
+        ("baomoi-abc.vn", "baomoi-abc.vn"),  # an unknown host is still a host
+        ("Báo Tin tức/TTXVN", "Báo Tin tức (TTXVN)"),  # baotintuc.vn's name
+        ("Báo Tin tức", "Báo Tin tức (TTXVN)"),
+        ("TTXVN", "TTXVN"),
+        ("báo Nhân Dân", "Nhân Dân"),
+        ("Báo điện tử VTV", "VTV"),
+        ("Tuổi Trẻ Online", "Tuổi Trẻ"),
+        ("vnexpress", "VnExpress"),
+        ("Minh Anh/TTXVN", "TTXVN"),  # a writer and her newsroom
+        ("báo Người Lao Động", "Báo Người Lao Động"),  # unknown, but named like a newsroom
+        ("Cổng thông tin điện tử tỉnh Nghệ An", "Cổng thông tin điện tử tỉnh Nghệ An"),
+        ("VTC News", "VTC News"),
+        ("Reuters", None),  # not known here: never guessed
+        ("Tổng cục Thống kê", None),  # a data source, not a newsroom
+        ("Báo lãi kỷ lục", None),  # "báo" the verb
+        ("Bão Yagi", None),
+        ("ông Thắng", None),
+        ("", None),
+    ],
+)
+def test_outlet_name(name: str, outlet: str | None) -> None:
+    assert outlet_name(name) == outlet
+
+
+def test_split_title_cuts_at_the_last_separator() -> None:
+    assert split_title("Việt Nam - Hoa Kỳ hợp tác - VnExpress") == (
+        "Việt Nam - Hoa Kỳ hợp tác",
+        "VnExpress",
+    )
+    assert split_title("Viettel báo lãi | Báo Tin tức") == ("Viettel báo lãi", "Báo Tin tức")
+    assert split_title("Viettel-VNPT hợp tác") is None  # an unspaced hyphen is no separator
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet"),
+    [
+        ("Viettel đạt doanh thu gần 180.000 tỷ đồng | Báo Tin tức", "Báo Tin tức (TTXVN)"),
+        ("Viettel đạt doanh thu gần 180.000 tỷ đồng - VnExpress", "VnExpress"),
+        ("Viettel đạt doanh thu gần 180.000 tỷ đồng - Báo điện tử VTV", "VTV"),
+        ("Việt Nam - Hoa Kỳ - VnExpress", "VnExpress"),
+        ("Việt Nam - Hoa Kỳ thúc đẩy hợp tác công nghệ", None),  # the headline's second half
+        ("Viettel - Báo lãi kỷ lục", None),
+        ("Viettel đạt doanh thu gần 180.000 tỷ đồng", None),
+        ("| Báo Tin tức", None),  # no headline before the suffix
+        (None, None),
+    ],
+)
+def test_from_title(title: str | None, outlet: str | None) -> None:
+    assert from_title(title) == outlet
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"),
+    [
+        ("Nguồn: Báo Tin tức/TTXVN", "Báo Tin tức (TTXVN)"),
+        ("Nguồn: ictnews.vn", "ICTnews"),
+        ("Nguồn tin: VOV.VN", "VOV"),
+        ("Theo VnExpress", "VnExpress"),
+        ("Theo VnExpress.", "VnExpress"),
+        ("(Theo ICTnews)", "ICTnews"),
+        ("Hải Yến (theo TTXVN)", "TTXVN"),
+        ("Theo Reuters", None),
+        ("Theo ông Thắng, doanh thu năm nay tăng 10%.", None),
+        ("Doanh thu tăng 10% (theo VnExpress).", None),  # a sentence citing, not a credit
+        ("Nguồn ảnh: VnExpress", None),
+    ],
+)
+def test_from_credit(line: str, outlet: str | None) -> None:
+    assert from_credit(line) == outlet
+
+
+def test_glued_credit_after_the_last_sentence() -> None:
+    assert from_glued_credit("Bộ trưởng nhấn mạnh./. (Theo TTXVN)") == "TTXVN"
+    assert from_glued_credit("trong năm 2024. Theo VnExpress") == "VnExpress"
+    assert from_glued_credit("phủ sóng toàn quốc. Vũ Hoàng (Theo VnExpress)") == "VnExpress"
+    assert from_glued_credit("Doanh thu tăng 10% (theo VnExpress).") is None  # a citation
+    assert from_glued_credit("doanh thu tăng theo VnExpress") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Theo VnExpress.", True),
+        ("Theo Reuters.", True),  # furniture even when the outlet is unknown
+        ("(Theo ICTnews).", True),
+        ("Hải Yến (Theo TTXVN).", True),
+        ("Theo kế hoạch, Viettel phủ 5G toàn quốc năm 2025.", False),
+        ("Theo Bộ trưởng.", False),
+    ],
+)
+def test_is_credit_line(line: str, credit: bool) -> None:
+    assert is_credit_line(line) is credit
+
+
+@pytest.mark.parametrize(
+    ("own", "credit", "shown"),
+    [
+        ("VietNamNet", "ICTnews", "VietNamNet (theo ICTnews)"),  # a republication
+        ("VietNamNet", "Báo Tin tức (TTXVN)", "VietNamNet (theo Báo Tin tức)"),
+        ("Báo Tin tức (TTXVN)", "TTXVN", "Báo Tin tức (TTXVN)"),  # its own newsroom
+        ("ICTnews", "ICTnews", "ICTnews"),
+        (None, "TTXVN", "TTXVN"),  # no name of its own: the story's outlet
+        ("VietNamNet", None, "VietNamNet"),
+        (None, None, None),
+    ],
+)
+def test_with_credit(own: str | None, credit: str | None, shown: str | None) -> None:
+    assert with_credit(own, credit) == shown
