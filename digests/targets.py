@@ -156,6 +156,11 @@ _PREDICATES = frozenset(
 _MAX_SUBJECT_WORDS = 12
 _ROLE_KEYS = frozenset(fold_nfc(role) for role in ROLES)
 _HONORIFIC = re.compile(r"^(?:[Ôô]ng|[Bb]à)\s+(?P<name>\S+)$")
+# "…, Thủ tướng Phạm Minh Chính cho biết.": who said it, named after what was said.
+_SAID_BY = re.compile(
+    r",\s*(?P<speaker>[^,;:“”\"()]{2,80}?)\s+(?:cho biết|cho hay|cho rằng|nói|nhấn mạnh"
+    r"|khẳng định|chia sẻ|thông tin|nêu rõ|phát biểu)(?!\w)[\s.!…”\"]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -193,8 +198,11 @@ def extract_targets(
             seen.add((time.year, time.month))
             previous = sentences[position - 1] if position else None
             context = previous if previous and previous.paragraph == sentence.paragraph else None
-            setter, subject = _setter(sentence, context, people, mentions)
-            goal = _goal(sentence.text, time, subject, context)
+            # "…, Thủ tướng Phạm Minh Chính cho biết.": the speaker named last, out of the goal.
+            said_by = _said_by(sentence, time.end, people)
+            speaker, end = said_by or (None, len(sentence.text))
+            setter, subject = _setter(sentence, context, people, mentions, speaker)
+            goal = _goal(sentence.text[:end], time, subject, context)
             targets.append(Target(time.year, time.month, goal, setter, sentence.idx, sentence.text))
     return targets
 
@@ -352,8 +360,13 @@ def _setter(
     context: Sentence | None,
     people: Sequence[Person],
     mentions: Sequence[Mention],
+    speaker: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """Who set the goal (resolved for readers) and, if that is the subject, as written."""
+    """Who set the goal (resolved for readers) and, if that is the subject, as written.
+
+    A ``speaker`` named at the sentence's end ("…, Bộ trưởng X cho biết.") sets the goal as
+    one named at its start would: over the subject, not over "Theo X," or a director.
+    """
     text = sentence.text.lstrip('“"‘ ')
     source = _SOURCE.match(text)
     if source:
@@ -369,6 +382,9 @@ def _setter(
         director = _director(sentence, context, people)
         if director:
             return director, None  # the assignee stays in the goal: "Cục X phải …"
+    if speaker:
+        # The goal reads as it would without the closing speaker: a named subject leaves it.
+        return speaker, subject if subject and subject[:1].isupper() else None
     if subject and subject[:1].isupper():
         return _resolve_person(subject, sentence.idx, people), subject
     if subject:
@@ -377,6 +393,31 @@ def _setter(
                 return mention.alias, None  # the subject stays in the goal
     here = _speaker(sentence.idx, people)
     return here or _speaker(context.idx if context else None, people), None
+
+
+def _said_by(sentence: Sentence, after: int, people: Sequence[Person]) -> tuple[str, int] | None:
+    """Who a closing "…, X cho biết." names after ``after``, and where the words naming
+    them start (a comma), or None.  A person the article linked wins over the bare words:
+    "…, ông Tào Đức Thắng, Chủ tịch Viettel cho biết." is Chủ tịch Tào Đức Thắng."""
+    text = sentence.text
+    tail = _SAID_BY.search(text, after)
+    if tail is None:
+        return None
+    for person in people:
+        if person.sentence_idx != sentence.idx:
+            continue
+        at = text.find(person.name, after)
+        if at >= 0 and text.count(",", at, tail.end()) <= 1:
+            comma = text.rfind(",", after, at)
+            named = f"{person.role} {person.name}" if person.role else person.name
+            return named, comma if comma >= 0 else tail.start()
+    speaker = tail.group("speaker")
+    lowered = speaker.lower().split()
+    if any(w in _PREDICATES for w in lowered) or len(lowered) > _MAX_SUBJECT_WORDS:
+        return None  # "…, Viettel sẽ tiếp tục thông tin.": no one named, a clause
+    if speaker[:1].isupper() or _HONORIFIC.match(speaker):
+        return _resolve_person(speaker, sentence.idx, people), tail.start()
+    return None
 
 
 def _director(sentence: Sentence, context: Sentence | None, people: Sequence[Person]) -> str | None:
