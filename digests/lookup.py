@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlite_utils import Database
 
 from digests.model import Organisation
 from digests.store import get_meta
+from digests.targets import Deadline, deadline
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200
@@ -103,6 +105,8 @@ class TargetRow:
     source: str
     url: str | None
     published: str | None  # None: the article gave no date (see SHOWN_DATE)
+    # How the sentence words the time ("trước năm 2026"); empty when it cannot be found.
+    deadline: Deadline = field(default_factory=Deadline)
 
 
 @dataclass(frozen=True)
@@ -414,25 +418,35 @@ def targets_report(
     )
     rows = db.execute(
         "SELECT t.year, t.month, t.goal, t.setter, t.sentence, a.id, a.title, a.source, a.url, "
-        f"{SHOWN_DATE}, a.story_id FROM targets t JOIN articles a ON a.id = t.article_id "
+        f"{SHOWN_DATE}, a.story_id, a.published "
+        "FROM targets t JOIN articles a ON a.id = t.article_id "
         "WHERE t.year BETWEEN ? AND ? "
         "ORDER BY t.year, t.month, t.article_id DESC LIMIT ?",
         [year_from, year_to, limit * 4],
     ).fetchall()
     seen: set[tuple[int, str]] = set()
     targets = []
-    for year, month, goal, setter, sentence, aid, title, source, url, published, story in rows:
+    for year, month, goal, setter, sentence, aid, title, source, url, shown, story, stored in rows:
         # The same goal retold by another outlet (same story) is shown once.
         marker = (int(story or aid), fold(goal))
         if marker in seen:
             continue
         seen.add(marker)
+        # Relative forms ("trong 3 năm tới") were counted from the stored date, shown or not.
+        wording = deadline(sentence, year, month, _iso_date(stored))
         targets.append(
-            TargetRow(year, month, goal, setter, sentence, aid, title, source, url, published)
+            TargetRow(year, month, goal, setter, sentence, aid, title, source, url, shown, wording)
         )
         if len(targets) == limit:
             break
     return TargetsReport(year_from, year_to, targets, total)
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
 
 
 def target_years(db: Database) -> list[tuple[int, int]]:

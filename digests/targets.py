@@ -27,7 +27,7 @@ from datetime import date
 
 from digests.companies import ROLES
 from digests.model import Mention, Person, Sentence, Target
-from digests.textnorm import fold_nfc
+from digests.textnorm import fold_nfc, squash_spaces
 
 # A cheap pre-filter over folded text: a sentence without one of these holds no target.
 TIME_CUE = (
@@ -61,7 +61,7 @@ _FORM_PATTERNS = (
     ("month", rf"(?<!\w)(?:{_PREP}\s+)?{_PART}thang\s+(?P<month>\d{{1,2}}){_SLASH_YEAR}"),
     ("quarter", rf"(?<!\w){_PREP}\s+{_PART}quy\s+(?P<quarter>iv|i{{1,3}}|[1-4]){_SLASH_YEAR}"),
     ("month_this", rf"(?<!\w){_NOW_PREP}\s+{_PART}thang\s+(?P<month>\d{{1,2}})\s+nam\s+nay"),
-    ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_PART}quy\s+(?:iv|i{{1,3}}|[1-4])\s+nam\s+nay"),
+    ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_PART}quy\s+(?P<quarter>iv|i{{1,3}}|[1-4])\s+nam\s+nay"),
     ("month_next", rf"(?<!\w)(?:{_PREP}\s+)?{_PART}thang\s+(?P<month>\d{{1,2}})\s+{_NEXT}"),
     ("year", rf"(?<!\w){_PREP}\s+{_PART}nam\s+{_YEAR}"),
     ("year", rf"(?<!\w)(?:vao|den|truoc|toi)\s+{_YEAR}"),
@@ -156,6 +156,11 @@ _PREDICATES = frozenset(
 _MAX_SUBJECT_WORDS = 12
 _ROLE_KEYS = frozenset(fold_nfc(role) for role in ROLES)
 _HONORIFIC = re.compile(r"^(?:[Ôô]ng|[Bb]à)\s+(?P<name>\S+)$")
+# "…, Thủ tướng Phạm Minh Chính cho biết.": who said it, named after what was said.
+_SAID_BY = re.compile(
+    r",\s*(?P<speaker>[^,;:“”\"()]{2,80}?)\s+(?:cho biết|cho hay|cho rằng|nói|nhấn mạnh"
+    r"|khẳng định|chia sẻ|thông tin|nêu rõ|phát biểu)(?!\w)[\s.!…”\"]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -193,16 +198,32 @@ def extract_targets(
             seen.add((time.year, time.month))
             previous = sentences[position - 1] if position else None
             context = previous if previous and previous.paragraph == sentence.paragraph else None
-            setter, subject = _setter(sentence, context, people, mentions)
-            goal = _goal(sentence.text, time, subject, context)
+            # "…, Thủ tướng Phạm Minh Chính cho biết.": the speaker named last, out of the goal.
+            said_by = _said_by(sentence, time.end, people)
+            speaker, end = said_by or (None, len(sentence.text))
+            setter, subject = _setter(sentence, context, people, mentions, speaker)
+            goal = _goal(sentence.text[:end], time, subject, context)
             targets.append(Target(time.year, time.month, goal, setter, sentence.idx, sentence.text))
     return targets
 
 
 def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
     """Time expressions in a sentence that point at a goal, in text order."""
-    taken: list[tuple[int, int]] = []
     found: list[_TimeMatch] = []
+    for kind, match in _form_matches(folded):
+        start, end = match.span()
+        when = _resolve(kind, match, published)
+        if when is None or not _is_goal_time(text, folded, start, end, published, *when):
+            continue
+        found.append(_TimeMatch(start, end, *when))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _form_matches(folded: str) -> list[tuple[str, re.Match[str]]]:
+    """Every time expression with its kind, forms in priority order: a later form never
+    overlaps an earlier one's match, whether or not that match turns out to be a goal."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[str, re.Match[str]]] = []
     for kind, needed, pattern in _FORMS:
         if needed not in folded:
             continue
@@ -211,11 +232,8 @@ def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            when = _resolve(kind, match, published)
-            if when is None or not _is_goal_time(text, folded, start, end, published, *when):
-                continue
-            found.append(_TimeMatch(start, end, *when))
-    return sorted(found, key=lambda t: t.start)
+            found.append((kind, match))
+    return found
 
 
 def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int | None] | None:
@@ -342,8 +360,13 @@ def _setter(
     context: Sentence | None,
     people: Sequence[Person],
     mentions: Sequence[Mention],
+    speaker: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """Who set the goal (resolved for readers) and, if that is the subject, as written."""
+    """Who set the goal (resolved for readers) and, if that is the subject, as written.
+
+    A ``speaker`` named at the sentence's end ("…, Bộ trưởng X cho biết.") sets the goal as
+    one named at its start would: over the subject, not over "Theo X," or a director.
+    """
     text = sentence.text.lstrip('“"‘ ')
     source = _SOURCE.match(text)
     if source:
@@ -359,6 +382,9 @@ def _setter(
         director = _director(sentence, context, people)
         if director:
             return director, None  # the assignee stays in the goal: "Cục X phải …"
+    if speaker:
+        # The goal reads as it would without the closing speaker: a named subject leaves it.
+        return speaker, subject if subject and subject[:1].isupper() else None
     if subject and subject[:1].isupper():
         return _resolve_person(subject, sentence.idx, people), subject
     if subject:
@@ -367,6 +393,31 @@ def _setter(
                 return mention.alias, None  # the subject stays in the goal
     here = _speaker(sentence.idx, people)
     return here or _speaker(context.idx if context else None, people), None
+
+
+def _said_by(sentence: Sentence, after: int, people: Sequence[Person]) -> tuple[str, int] | None:
+    """Who a closing "…, X cho biết." names after ``after``, and where the words naming
+    them start (a comma), or None.  A person the article linked wins over the bare words:
+    "…, ông Tào Đức Thắng, Chủ tịch Viettel cho biết." is Chủ tịch Tào Đức Thắng."""
+    text = sentence.text
+    tail = _SAID_BY.search(text, after)
+    if tail is None:
+        return None
+    for person in people:
+        if person.sentence_idx != sentence.idx:
+            continue
+        at = text.find(person.name, after)
+        if at >= 0 and text.count(",", at, tail.end()) <= 1:
+            comma = text.rfind(",", after, at)
+            named = f"{person.role} {person.name}" if person.role else person.name
+            return named, comma if comma >= 0 else tail.start()
+    speaker = tail.group("speaker")
+    lowered = speaker.lower().split()
+    if any(w in _PREDICATES for w in lowered) or len(lowered) > _MAX_SUBJECT_WORDS:
+        return None  # "…, Viettel sẽ tiếp tục thông tin.": no one named, a clause
+    if speaker[:1].isupper() or _HONORIFIC.match(speaker):
+        return _resolve_person(speaker, sentence.idx, people), tail.start()
+    return None
 
 
 def _director(sentence: Sentence, context: Sentence | None, people: Sequence[Person]) -> str | None:
@@ -448,3 +499,91 @@ def _speaker(sentence_idx: int | None, people: Sequence[Person]) -> str | None:
         if person.sentence_idx == sentence_idx:
             return f"{person.role} {person.name}" if person.role else person.name
     return None
+
+
+# ------------------------------------------------------------------------ deadline
+# Read time, not ingest: the store keeps a target's year and month; how the sentence put
+# them ("trước năm 2026" is not "năm 2026") is found again when a target is shown.
+
+_RELATIONS = {
+    "": "", "trong": "within", "ngay trong": "within", "trong vong": "within", "vong": "within",
+    "vao": "in", "sang": "", "den": "by", "toi": "by", "tu nay den": "by", "cho den": "by",
+    "het": "by", "truoc": "before", "sau": "after",
+}  # fmt: skip
+_PARTS = {"": "", "cuoi": "end", "het": "end", "dau": "start", "giua": "middle"}
+# What stands before the time itself: "đến hết", "ngay trong", "trước cuối" …
+_HEAD = re.compile(
+    r"[\"“]?\s*(?:(?P<prep>ngay\s+trong|trong\s+vong|tu\s+nay\s+den|cho\s+den|trong|vong|vao"
+    r"|den|toi|truoc|het|sau|sang)(?!\w)\s*)?(?:(?P<part>cuoi|dau|giua|het)(?!\w)\s*)?"
+)
+_ABSOLUTE = frozenset(("year", "month", "quarter"))
+_QUOTES = '“”"‘’ '
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How a sentence words a target's time, so an answer can say it back truthfully.
+
+    The empty Deadline (no ``kind``) means no wording was found: templates then show
+    the plain year or month, as before.
+    """
+
+    said: str = ""  # the article's words, e.g. "trước năm 2026", "trong 3 năm tới"
+    kind: str = ""  # the form: year, month, quarter, years_ahead, this_year, next_year, …
+    relation: str = ""  # by, before, after, in, within; "" when the time stands bare
+    part: str = ""  # start, middle or end of the year, month or quarter; "" for all of it
+    quarter: int | None = None
+    count: int | None = None  # "trong 3 năm tới": 3
+    relative: bool = False  # counted from the publication date ("năm nay", "3 năm tới")
+
+
+def deadline(sentence: str, year: int, month: int | None, published: date | None) -> Deadline:
+    """The wording of the time expression in ``sentence`` that gave the target (year, month).
+
+    ``published`` is the date relative forms were counted from; without it only absolute
+    forms ("đến năm 2030") can be recognised.  The first expression that is a goal's time
+    wins, as at extraction; if none resolves to (year, month), the empty Deadline.
+    """
+    folded = fold_nfc(sentence)
+    same = []
+    for kind, match in _form_matches(folded):
+        if kind not in _ABSOLUTE and published is None:
+            continue
+        if _resolve(kind, match, published or date.min) == (year, month):
+            same.append((kind, match))
+    if not same:
+        return Deadline()
+    same.sort(key=lambda found: found[1].start())
+    if published is not None:
+        goals = [
+            (kind, match)
+            for kind, match in same
+            if _is_goal_time(sentence, folded, *match.span(), published, year, month)
+        ]
+        same = goals or same
+    kind, match = same[0]
+    return _wording(kind, match, sentence)
+
+
+def _wording(kind: str, match: re.Match[str], sentence: str) -> Deadline:
+    start, end = match.span()
+    groups = match.groupdict()
+    # A count's own words ("sáu năm tới") are no preposition: only what precedes it is.
+    head_end = match.start("n") if kind == "years_ahead" else end
+    head = _HEAD.match(match.string, start, head_end)
+    prep = squash_spaces(head.group("prep") or "") if head else ""
+    part = (head.group("part") or "") if head else ""
+    if prep == "het" and not part:
+        part = "het"  # "hết năm 2025": by the end of it
+    said = squash_spaces(sentence[start:end].strip(_QUOTES))
+    quarter = groups.get("quarter")
+    count = groups.get("n")
+    return Deadline(
+        said=said[:1].lower() + said[1:],
+        kind=kind,
+        relation=_RELATIONS[prep],
+        part=_PARTS[part],
+        quarter=_QUARTERS[quarter] if quarter else None,
+        count=(int(count) if count.isdigit() else _NUMBER_WORDS[count]) if count else None,
+        relative=kind not in _ABSOLUTE,
+    )

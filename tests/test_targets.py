@@ -199,3 +199,72 @@ def test_who_directs_sets_the_goal_and_the_obliged_subject_stays_in_it() -> None
         # No directive before it: the subject is both setter and doer.
         (2025, None, "hoàn thành quy hoạch", "Cục Viễn thông"),
     ]
+
+
+def setter_and_goal(
+    text: str, people: list[Person], context: str = "Hội nghị diễn ra sáng nay."
+) -> list[tuple[str | None, str]]:
+    sentences = [Sentence(0, 0, context), Sentence(1, 0, text)]
+    targets = extract_targets(sentences, date(2024, 5, 2), people=people)
+    return [(t.setter, t.goal) for t in targets]
+
+
+PM = Person("Phạm Minh Chính", "Thủ tướng", None, 1)
+MINISTER = Person("Nguyễn Mạnh Hùng", "Bộ trưởng", "mic", 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "expected"),
+    [
+        # Named at the end, as "Thủ tướng … cho biết, Việt Nam …" names them at the start.
+        (
+            "Việt Nam đặt mục tiêu đến năm 2030 có 100.000 doanh nghiệp công nghệ số, "
+            "Thủ tướng Phạm Minh Chính cho biết.",
+            [PM],
+            ("Thủ tướng Phạm Minh Chính", "có 100.000 doanh nghiệp công nghệ số"),
+        ),
+        (
+            "Đến năm 2030, Việt Nam phấn đấu lọt top 30, Thủ tướng Phạm Minh Chính chia sẻ.",
+            [PM],
+            ("Thủ tướng Phạm Minh Chính", "phấn đấu lọt top 30"),
+        ),
+        # The linked person wins over the words of an apposition.
+        (
+            "Viettel sẽ phủ 5G toàn quốc vào năm 2025, ông Tào Đức Thắng, Chủ tịch Viettel "
+            "cho biết.",
+            [Person("Tào Đức Thắng", "Chủ tịch", "viettel", 1)],
+            ("Chủ tịch Tào Đức Thắng", "phủ 5G toàn quốc"),
+        ),
+        # A bare role is the person the article named that way.
+        (
+            "Bộ TT&TT phấn đấu đến năm 2025 phổ cập 5G, Bộ trưởng nhấn mạnh.",
+            [MINISTER],
+            ("Bộ trưởng Nguyễn Mạnh Hùng", "phấn đấu đến năm 2025 phổ cập 5G"),
+        ),
+        # No one named last: a clause, not a speaker.
+        (
+            "Viettel sẽ phủ 5G toàn quốc vào năm 2025, nhà mạng sẽ tiếp tục thông tin.",
+            [],
+            ("Viettel", "phủ 5G toàn quốc"),
+        ),
+        # "Theo X," still names the setter first.
+        (
+            "Theo Bộ trưởng Nguyễn Mạnh Hùng, Việt Nam sẽ phổ cập 5G vào năm 2025, "
+            "Thủ tướng Phạm Minh Chính cho biết.",
+            [MINISTER, PM],
+            ("Bộ trưởng Nguyễn Mạnh Hùng", "Việt Nam sẽ phổ cập 5G"),
+        ),
+    ],
+)
+def test_a_speaker_named_after_the_goal_set_it(
+    text: str, people: list[Person], expected: tuple[str | None, str]
+) -> None:
+    assert setter_and_goal(text, people) == [expected]
+
+
+def test_a_closing_speaker_does_not_displace_who_directed() -> None:
+    assert setter_and_goal(
+        "Cục Viễn thông phải tổ chức hội nghị trong năm nay, Thứ trưởng Phan Tâm cho biết.",
+        [MINISTER, Person("Phan Tâm", "Thứ trưởng", "mic", 1)],
+        context="Bộ trưởng chỉ đạo, việc này là cấp thiết.",
+    ) == [("Bộ trưởng Nguyễn Mạnh Hùng", "Cục Viễn thông phải tổ chức hội nghị")]
