@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from digests.model import Organisation
+from digests.quotes import present
 from digests.store import get_meta
 from digests.targets import Deadline, deadline
 from digests.textnorm import fold, nfc, squash_spaces, words
@@ -373,10 +374,6 @@ def _in_context(
 ) -> Statement:
     """``statement`` as shown: quote marks balanced and its speaker named from the paragraph
     it was cut from (``people`` caches each article's named people)."""
-    from dataclasses import replace
-
-    from digests.quotes import present
-
     aid = statement.article_id
     rows = db.execute(
         "SELECT idx, paragraph, text, is_heading FROM sentences "
