@@ -305,6 +305,10 @@ def _opens_clause(text: str, clause_start: int, start: int, end: int) -> bool:
     """Whether the time expression leads its clause: "(để) vào năm 2045, kinh tế số …"."""
     if not text[end:].lstrip().startswith(","):
         return False
+    # "…cho biết, đến năm 2025, Viettel sẽ …": first in a clause that a break opened
+    # (``^`` in _LEADS only matches at the sentence's own start).
+    if not text[clause_start:start].strip(' “"‘'):
+        return True
     return _LEADS.search(text, clause_start, start) is not None
 
 

@@ -8,7 +8,7 @@ import pytest
 from analyse_helpers import seed_article
 
 from digests.analyse import analyse
-from digests.model import Mention, Person, Sentence, Target
+from digests.model import CleanArticle, Mention, Person, Sentence, Target
 from digests.targets import extract_targets
 
 
@@ -268,3 +268,25 @@ def test_a_closing_speaker_does_not_displace_who_directed() -> None:
         [MINISTER, Person("Phan Tâm", "Thứ trưởng", "mic", 1)],
         context="Bộ trưởng chỉ đạo, việc này là cấp thiết.",
     ) == [("Bộ trưởng Nguyễn Mạnh Hùng", "Cục Viễn thông phải tổ chức hội nghị")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chủ tịch Viettel Tào Đức Thắng cho biết, đến năm 2025, Viettel sẽ phủ 5G toàn quốc.",
+            (2025, "Viettel sẽ phủ 5G toàn quốc", "Chủ tịch Viettel Tào Đức Thắng"),
+        ),
+        (
+            "Thứ trưởng Phạm Đức Long chia sẻ: Đến năm 2030, Việt Nam phấn đấu phổ cập 5G.",
+            (2030, "Việt Nam phấn đấu phổ cập 5G", "Thứ trưởng Phạm Đức Long"),
+        ),
+    ],
+)
+def test_a_year_opening_the_clause_after_who_spoke_is_a_target(
+    text: str, expected: tuple[int, str, str]
+) -> None:
+    article = CleanArticle(
+        title="t", published=date(2023, 1, 1), published_at=None, paragraphs=(text,)
+    )
+    assert [(t.year, t.goal, t.setter) for t in analyse(article).targets] == [expected]
