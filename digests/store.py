@@ -103,7 +103,9 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
         db = Database(conn)
         if migrate:
             apply_migrations(db, "corpus", CORPUS_MIGRATIONS)
-            _index_pending_unless_busy(db)  # left by a bulk ingest that was killed
+            # Left by a killed bulk ingest (or waiting in another process's running one:
+            # indexing them here is the same transaction that process would run).
+            _index_pending_unless_busy(db)
     except sqlite3.DatabaseError as exc:
         raise explain(exc, target) from exc
     return db
@@ -409,7 +411,7 @@ def _corpus_v3(db: Database) -> None:
 def _corpus_v4(db: Database) -> None:
     """Articles stored by a bulk ingest but not yet in the search index (see
     :func:`index_pending_search`).  A row lives from the article's own transaction to
-    the batch that indexes it, so a crash in between loses nothing: the next writer
+    the batch that indexes it, so a crash in between loses nothing: the next process
     to open the store indexes what is left."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS search_pending ("
@@ -843,7 +845,7 @@ def _pending_search(db: Database) -> int:
 
 def _index_pending_unless_busy(db: Database) -> None:
     """Index what is waiting, if anything; when another process holds the write lock, the
-    next writer to open the store (or that process's own ingest) does it."""
+    next process to open the store (or that process's own ingest) does it."""
     if db.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is None:
         return
     with suppress(DatabaseBusy):
