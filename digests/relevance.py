@@ -1,0 +1,403 @@
+"""Relevance: how much each theme is what an article is about, scored at ingest.
+
+A theme word somewhere in an article does not make the article sector news: a
+celebrity's rumour "trên mạng xã hội" or a war report naming "tên lửa" and
+"vệ tinh" are not. The score of an article for a theme adds up distinct pieces
+of evidence, each weighted by where it stands (headline, lead, early body, deep
+body) and by what it is: a theme term (digests/data/themes.toml), one of the
+sector's organisations acting, or one of its events (digests/data/relevance.toml).
+What speaks against (a celebrity, a match, a war, a court case…) divides the
+score. The score is stored per (article, theme) in ``article_themes``; the
+threshold is applied when reading, so it changes without re-ingesting, and
+``rescore`` recomputes every stored score after the data files change.
+
+Rule-based on purpose: every point can be shown by ``ictdigest why``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from sqlite_utils import Database
+
+from digests.model import Analysis, CleanArticle
+from digests.textnorm import fold_nfc, nfc
+from digests.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
+
+ZONES = ("title", "lead", "early", "deep")
+LEAD_SENTENCES = 2  # without a paragraph break, the lead is the first two sentences
+EARLY_SENTENCES = 5  # …and the next five are still "early"
+SPREAD_POINTS = 3.0  # points for a theme spoken to by many body sentences…
+SPREAD_FULL_SHARE = 0.25  # …reached when this share of sentences speak to it
+SPREAD_MIN_SCORE = 2.0  # a sentence speaks to a theme at this term weight (as in themes)
+EVENT_CAP = 6.0  # events and organisations support the terms; they never outweigh them
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One distinct piece of evidence for (or against) a theme, at its best place."""
+
+    kind: str  # "term", "organisation", "event", "spread", "against:<why>", "outlet"
+    text: str  # the phrase as written in the article (or a figure for spread/outlet)
+    zone: str  # title, lead, early, deep (or "" for whole-article evidence)
+    points: float
+
+
+@dataclass(frozen=True)
+class ThemeRelevance:
+    """An article's score for one theme, with the evidence that made it."""
+
+    theme: str
+    score: float
+    support: float  # points for the theme before what speaks against it
+    against: float  # weighted points speaking against
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    threshold: float
+    sector_outlet_factor: float
+    zones: Mapping[str, float]
+    extras: Mapping[str, tuple[Theme, Theme]]  # per theme: (organisations, events)
+    against: Mapping[str, Theme]  # per kind of off-theme subject
+    damping: float
+    damping_titled: float
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The packaged relevance rules (digests/data/relevance.toml)."""
+    text = resources.files("digests").joinpath("data/relevance.toml").read_text(encoding="utf-8")
+    return parse_rules(tomllib.loads(text))
+
+
+def parse_rules(data: Mapping[str, Any]) -> Rules:
+    zones = {zone: float(data["zones"][zone]) for zone in ZONES}
+    extras = {
+        key: (
+            make_theme(f"{key}:org", key, key, "", raw.get("organisations", {})),
+            make_theme(f"{key}:event", key, key, "", raw.get("events", {})),
+        )
+        for key, raw in data.get("theme", {}).items()
+    }
+    against_raw = dict(data.get("against", {}))
+    damping = float(against_raw.pop("damping", 6.0))
+    damping_titled = float(against_raw.pop("damping_titled", 18.0))
+    against = {kind: make_theme(kind, kind, kind, "", terms) for kind, terms in against_raw.items()}
+    return Rules(
+        threshold=float(data["threshold"]),
+        sector_outlet_factor=float(data.get("sector_outlet_factor", 1.0)),
+        zones=zones,
+        extras=extras,
+        against=against,
+        damping=damping,
+        damping_titled=damping_titled,
+    )
+
+
+def threshold() -> float:
+    """The one threshold: a theme whose score reaches it is what the article is about."""
+    return load_rules().threshold
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Zoned:
+    """An article cut for scoring: each zone's text, and the body sentences."""
+
+    texts: Mapping[str, tuple[str, str]]  # zone -> (text, folded), sentences joined
+    body: tuple[str, ...]  # body sentences (not the title, not sub-headings)
+    body_folded: tuple[str, ...]
+    present: Mapping[str, frozenset[str]]  # zone -> keys of the matchers with a hit there
+
+
+def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
+    extras = [m for pair in rules.extras.values() for m in pair]
+    return [*themes, *extras, *rules.against.values()]
+
+
+_COMBINED: dict[tuple[int, int], tuple[ThemeSet, Rules, ThemeMatcher]] = {}
+
+
+def _combined(themes: ThemeSet, rules: Rules) -> ThemeMatcher:
+    """One fast scan (themes.ThemeMatcher) tells which matchers have a hit in a zone;
+    only those are run for their phrases. Kept per (themes, rules) loaded."""
+    key = (id(themes), id(rules))
+    cached = _COMBINED.get(key)
+    if cached is None or cached[0] is not themes or cached[1] is not rules:
+        if len(_COMBINED) > 8:
+            _COMBINED.clear()
+        cached = _COMBINED[key] = (themes, rules, ThemeMatcher(_all_matchers(themes, rules)))
+    return cached[2]
+
+
+def zoned(
+    title: str, sentences: Sequence[tuple[str, int, bool]], matcher: ThemeMatcher
+) -> Zoned:
+    """The headline and the sentences (text, paragraph, is_heading) by zone.
+
+    The lead is the first paragraph (up to four sentences), or the first two
+    sentences when the text has no breaks; the next five sentences are early;
+    sub-headings count as early.
+    """
+    parts: dict[str, list[str]] = {zone: [] for zone in ZONES}
+    parts["title"].append(nfc(title))
+    body: list[str] = []
+    first_paragraph = next((p for _, p, heading in sentences if not heading), None)
+    for text, paragraph, is_heading in sentences:
+        text = nfc(text)
+        index = len(body)
+        if is_heading:
+            parts["early" if index < LEAD_SENTENCES + EARLY_SENTENCES else "deep"].append(text)
+            continue
+        if index < LEAD_SENTENCES or (paragraph == first_paragraph and index < 2 * LEAD_SENTENCES):
+            parts["lead"].append(text)
+        elif index < LEAD_SENTENCES + EARLY_SENTENCES:
+            parts["early"].append(text)
+        else:
+            parts["deep"].append(text)
+        body.append(text)
+    texts = {}
+    for zone, chunks in parts.items():
+        text = "\n".join(chunks)
+        texts[zone] = (text, fold_nfc(text))
+    hits, _ = matcher.scan_sentences(
+        [texts[zone][0] for zone in ZONES], [texts[zone][1] for zone in ZONES]
+    )
+    present = {zone: frozenset(hit) for zone, hit in zip(ZONES, hits, strict=True)}
+    return Zoned(texts, tuple(body), tuple(fold_nfc(t) for t in body), present)
+
+
+def _best(
+    matcher: Theme, article: Zoned, zones: Mapping[str, float]
+) -> dict[str, tuple[float, str, str]]:
+    """Per distinct phrase: (weight × best zone weight, zone, phrase as written)."""
+    found: dict[str, tuple[float, str, str]] = {}
+    for zone in ZONES:  # best zone first: a phrase keeps its first (best) place
+        text, folded = article.texts[zone]
+        if matcher.key not in article.present[zone]:
+            continue
+        for term, weight in matcher.matches(text, folded).items():
+            if term not in found:
+                found[term] = (weight * zones[zone], zone, _as_written(text, folded, term))
+    return found
+
+
+def _as_written(text: str, folded: str, term: str) -> str:
+    start = folded.find(term)
+    if start < 0:
+        start = text.find(term)
+    return text[start : start + len(term)] if start >= 0 else term
+
+
+def against_evidence(article: Zoned, rules: Rules) -> tuple[Evidence, ...]:
+    """What speaks against any theme being the subject (a celebrity, a match…)."""
+    return tuple(
+        Evidence(f"against:{kind}", text, zone, -points)
+        for kind, matcher in rules.against.items()
+        for points, zone, text in _best(matcher, article, rules.zones).values()
+    )
+
+
+def score_theme(
+    theme: Theme,
+    article: Zoned,
+    rules: Rules,
+    speaking: int = 0,
+    against_found: Sequence[Evidence] = (),
+) -> ThemeRelevance:
+    """One theme's relevance; ``speaking`` body sentences have the theme's terms."""
+    zones = rules.zones
+    terms = _best(theme, article, zones)
+    evidence = [Evidence("term", text, zone, points) for points, zone, text in terms.values()]
+    support = sum(points for points, _, _ in terms.values())
+    if terms:
+        extra = 0.0
+        organisations, events = rules.extras.get(theme.key, (None, None))
+        for kind, matcher in (("organisation", organisations), ("event", events)):
+            if matcher is None:
+                continue
+            for key, (points, zone, text) in _best(matcher, article, zones).items():
+                if key in terms:
+                    continue  # already counted as a theme term
+                evidence.append(Evidence(kind, text, zone, points))
+                extra += points
+        support += min(extra, EVENT_CAP)
+        if speaking:
+            share = speaking / max(1, len(article.body))
+            spread = SPREAD_POINTS * min(1.0, share / SPREAD_FULL_SHARE)
+            evidence.append(Evidence("spread", f"{speaking}/{len(article.body)}", "", spread))
+            support += spread
+    against = 0.0
+    if support > 0:
+        evidence += against_found
+        against = -sum(e.points for e in against_found)
+    titled = sum(p for p, zone, _ in terms.values() if zone == "title") >= 3 * zones["title"]
+    damping = rules.damping_titled if titled else rules.damping
+    score = support / (1.0 + against / damping)
+    return ThemeRelevance(theme.key, round(score, 3), round(support, 3), against, tuple(evidence))
+
+
+def score_article(
+    title: str,
+    sentences: Sequence[tuple[str, int, bool]],
+    *,
+    sector_outlet: bool = False,
+    themes: ThemeSet | None = None,
+    rules: Rules | None = None,
+) -> dict[str, ThemeRelevance]:
+    """Every theme's relevance for an article given as its title and sentences."""
+    rules = rules or load_rules()
+    themes = themes or load_themes()
+    article = zoned(title, sentences, _combined(themes, rules))
+    speaking = _speaking(themes, article)
+    against = against_evidence(article, rules)
+    result = {}
+    for theme in themes:
+        relevance = score_theme(theme, article, rules, speaking.get(theme.key, 0), against)
+        if sector_outlet and relevance.score > 0:
+            factor = rules.sector_outlet_factor
+            relevance = ThemeRelevance(
+                relevance.theme,
+                round(relevance.score * factor, 3),
+                relevance.support,
+                relevance.against,
+                (*relevance.evidence, Evidence("outlet", f"×{factor:g}", "", 0.0)),
+            )
+        result[theme.key] = relevance
+    return result
+
+
+def _speaking(themes: ThemeSet, article: Zoned) -> dict[str, int]:
+    """Per theme, how many body sentences have its terms at sentence strength."""
+    scores, _ = themes.matcher.scan_sentences(article.body, article.body_folded)
+    counts: dict[str, int] = {}
+    for sentence in scores:
+        for key, value in sentence.items():
+            if value >= SPREAD_MIN_SCORE:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def theme_scores(
+    article: CleanArticle, analysis: Analysis, *, sector_outlet: bool = False
+) -> dict[str, float]:
+    """The scores stored at ingest: every theme, zero included."""
+    sentences = [(s.text, s.paragraph, s.is_heading) for s in analysis.sentences]
+    scored = score_article(article.title, sentences, sector_outlet=sector_outlet)
+    return {key: relevance.score for key, relevance in scored.items()}
+
+
+# --------------------------------------------------------------------------- the store
+
+ARTICLE_THEMES_SQL = (
+    "CREATE TABLE IF NOT EXISTS article_themes ("
+    " article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,"
+    " theme TEXT NOT NULL,"
+    " score REAL NOT NULL,"
+    " sector_outlet INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (article_id, theme)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS article_themes_theme ON article_themes (theme, score, article_id)",
+)
+
+
+def write_scores(
+    db: Database, article_id: int, scores: Mapping[str, float], sector_outlet: bool
+) -> None:
+    """Replace an article's stored scores (inside the caller's transaction)."""
+    db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
+    db.conn.executemany(
+        "INSERT INTO article_themes (article_id, theme, score, sector_outlet) VALUES (?, ?, ?, ?)",
+        [(article_id, key, float(score), int(sector_outlet)) for key, score in scores.items()],
+    )
+
+
+def all_scores_of(db: Database, article_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """Every stored score of these articles, below the threshold too."""
+    ids = sorted(set(article_ids))
+    result: dict[int, dict[str, float]] = {i: {} for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT article_id, theme, score FROM article_themes WHERE article_id IN ({marks})",
+            chunk,
+        ).fetchall()
+        for article_id, theme, score in rows:
+            result[article_id][theme] = float(score)
+    return result
+
+
+def themes_of(
+    db: Database, article_ids: Iterable[int], *, cutoff: float | None = None
+) -> dict[int, dict[str, float]]:
+    """Per article, the themes it is about (score at or above the threshold) with scores.
+
+    Articles about no theme map to an empty dict: stored and searchable, but never
+    in a digest, an alert or a theme's count.
+    """
+    limit = threshold() if cutoff is None else cutoff
+    return {
+        article_id: {k: v for k, v in scores.items() if v >= limit}
+        for article_id, scores in all_scores_of(db, article_ids).items()
+    }
+
+
+def is_sector_news(scores: Mapping[str, float], *, cutoff: float | None = None) -> bool:
+    """True when an article's stored scores put it in at least one theme."""
+    limit = threshold() if cutoff is None else cutoff
+    return any(score >= limit for score in scores.values())
+
+
+def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
+    """Recompute stored scores from stored titles and sentences; returns how many.
+
+    Used by the migration that adds the table (old stores) and by `ictdigest rescore`
+    after the themes or relevance files change. An article keeps its sector-outlet mark.
+    """
+    if article_ids is None:
+        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
+    else:
+        ids = sorted(set(article_ids))
+    themes, rules = load_themes(), load_rules()
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        marks = ", ".join("?" for _ in chunk)
+        titles = dict(
+            db.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk).fetchall()
+        )
+        sector = {
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT article_id FROM article_themes "
+                f"WHERE sector_outlet = 1 AND article_id IN ({marks})",
+                chunk,
+            )
+        }
+        sentences: dict[int, list[tuple[str, int, bool]]] = {i: [] for i in titles}
+        for article_id, text, paragraph, heading in db.execute(
+            "SELECT article_id, text, paragraph, is_heading FROM sentences "
+            f"WHERE article_id IN ({marks}) ORDER BY article_id, idx",
+            chunk,
+        ):
+            sentences[article_id].append((text, paragraph, bool(heading)))
+        for article_id, title in titles.items():
+            scored = score_article(
+                title or "",
+                sentences[article_id],
+                sector_outlet=article_id in sector,
+                themes=themes,
+                rules=rules,
+            )
+            write_scores(
+                db, article_id, {k: r.score for k, r in scored.items()}, article_id in sector
+            )
+    return len(ids)
