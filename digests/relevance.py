@@ -65,6 +65,7 @@ class Rules:
     sector_outlet_factor: float
     zones: Mapping[str, float]
     extras: Mapping[str, tuple[Theme, Theme]]  # per theme: (organisations, events)
+    term_weights: Mapping[str, Mapping[str, float]]  # per theme: its terms re-weighted
     against: Mapping[str, Theme]  # per kind of off-theme subject
     damping: float
     damping_titled: float
@@ -86,15 +87,24 @@ def parse_rules(data: Mapping[str, Any]) -> Rules:
         )
         for key, raw in data.get("theme", {}).items()
     }
+    term_weights = {
+        key: {str(t): float(w) for t, w in raw.get("terms", {}).items()}
+        for key, raw in data.get("theme", {}).items()
+    }
     against_raw = dict(data.get("against", {}))
     damping = float(against_raw.pop("damping", 6.0))
     damping_titled = float(against_raw.pop("damping_titled", 18.0))
-    against = {kind: make_theme(kind, kind, kind, "", terms) for kind, terms in against_raw.items()}
+    exclude = [str(e) for e in against_raw.pop("exclude", [])]
+    against = {
+        kind: make_theme(kind, kind, kind, "", terms, exclude)
+        for kind, terms in against_raw.items()
+    }
     return Rules(
         threshold=float(data["threshold"]),
         sector_outlet_factor=float(data.get("sector_outlet_factor", 1.0)),
         zones=zones,
         extras=extras,
+        term_weights=term_weights,
         against=against,
         damping=damping,
         damping_titled=damping_titled,
@@ -124,19 +134,34 @@ def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
     return [*themes, *extras, *rules.against.values()]
 
 
-_COMBINED: dict[tuple[int, int], tuple[ThemeSet, Rules, ThemeMatcher]] = {}
+_PREPARED: dict[tuple[int, int], tuple[ThemeSet, Rules, ThemeSet, ThemeMatcher]] = {}
 
 
-def _combined(themes: ThemeSet, rules: Rules) -> ThemeMatcher:
-    """One fast scan (themes.ThemeMatcher) tells which matchers have a hit in a zone;
-    only those are run for their phrases. Kept per (themes, rules) loaded."""
+def _prepared(themes: ThemeSet, rules: Rules) -> tuple[ThemeSet, ThemeMatcher]:
+    """The themes with the relevance term weights applied, and one fast scan over every
+    matcher (themes.ThemeMatcher) telling which have a hit in a zone: only those are run
+    for their phrases. Kept per (themes, rules) loaded."""
     key = (id(themes), id(rules))
-    cached = _COMBINED.get(key)
+    cached = _PREPARED.get(key)
     if cached is None or cached[0] is not themes or cached[1] is not rules:
-        if len(_COMBINED) > 8:
-            _COMBINED.clear()
-        cached = _COMBINED[key] = (themes, rules, ThemeMatcher(_all_matchers(themes, rules)))
-    return cached[2]
+        if len(_PREPARED) > 8:
+            _PREPARED.clear()
+        weighted = ThemeSet(tuple(_reweighted(t, rules.term_weights.get(t.key)) for t in themes))
+        matcher = ThemeMatcher(_all_matchers(weighted, rules))
+        cached = _PREPARED[key] = (themes, rules, weighted, matcher)
+    return cached[2], cached[3]
+
+
+def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
+    """``theme`` with some term weights replaced for relevance (0 drops a term)."""
+    if not weights:
+        return theme
+    replaced = {fold_nfc(nfc(term)) for term in weights}
+    terms = {t: w for t, w in theme.terms.items() if fold_nfc(nfc(t)) not in replaced}
+    terms.update({t: w for t, w in weights.items() if w > 0})
+    return make_theme(
+        theme.key, theme.label_vi, theme.label_en, theme.emoji, terms, theme.exclude
+    )
 
 
 def zoned(
@@ -256,8 +281,8 @@ def score_article(
 ) -> dict[str, ThemeRelevance]:
     """Every theme's relevance for an article given as its title and sentences."""
     rules = rules or load_rules()
-    themes = themes or load_themes()
-    article = zoned(title, sentences, _combined(themes, rules))
+    themes, matcher = _prepared(themes or load_themes(), rules)
+    article = zoned(title, sentences, matcher)
     speaking = _speaking(themes, article)
     against = against_evidence(article, rules)
     result = {}
