@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import store
+from digests import relevance, store
 from digests.fetch import Fetcher
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
@@ -120,6 +120,12 @@ def ingest_document(
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
+    analysis.sector_outlet = doc.sector_outlet
+    analysis.theme_scores = _step(
+        "relevance",
+        doc,
+        lambda: relevance.theme_scores(article, analysis, sector_outlet=doc.sector_outlet),
+    )
     try:
         return store.save_article(db, doc, article, analysis)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written

@@ -159,14 +159,10 @@ def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
     replaced = {fold_nfc(nfc(term)) for term in weights}
     terms = {t: w for t, w in theme.terms.items() if fold_nfc(nfc(t)) not in replaced}
     terms.update({t: w for t, w in weights.items() if w > 0})
-    return make_theme(
-        theme.key, theme.label_vi, theme.label_en, theme.emoji, terms, theme.exclude
-    )
+    return make_theme(theme.key, theme.label_vi, theme.label_en, theme.emoji, terms, theme.exclude)
 
 
-def zoned(
-    title: str, sentences: Sequence[tuple[str, int, bool]], matcher: ThemeMatcher
-) -> Zoned:
+def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: ThemeMatcher) -> Zoned:
     """The headline and the sentences (text, paragraph, is_heading) by zone.
 
     The lead is the first paragraph (up to four sentences), or the first two
@@ -337,10 +333,9 @@ ARTICLE_THEMES_SQL = (
 def write_scores(
     db: Database, article_id: int, scores: Mapping[str, float], sector_outlet: bool
 ) -> None:
-    """Replace an article's stored scores (inside the caller's transaction)."""
-    db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
+    """Store an article's scores (inside the caller's transaction)."""
     db.conn.executemany(
-        "INSERT INTO article_themes (article_id, theme, score, sector_outlet) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO article_themes (article_id, theme, score, sector_outlet) VALUES (?, ?, ?, ?)",
         [(article_id, key, float(score), int(sector_outlet)) for key, score in scores.items()],
     )
 
@@ -422,6 +417,7 @@ def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
                 themes=themes,
                 rules=rules,
             )
+            db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
             write_scores(
                 db, article_id, {k: r.score for k, r in scored.items()}, article_id in sector
             )
