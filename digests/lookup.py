@@ -18,6 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
+from digests import relevance
 from digests.model import Organisation
 from digests.quotes import present
 from digests.store import get_meta
@@ -154,6 +155,7 @@ class ArticleRow:
     source: str
     title: str
     url: str | None
+    themes: dict[str, float] = field(default_factory=dict)  # what it is about, with scores
 
 
 @dataclass(frozen=True)
@@ -643,7 +645,12 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
         [limit, offset],
     ).fetchall()
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    return ArticleList([ArticleRow(*row) for row in rows], total, offset)
+    about = relevance.themes_of(db, [row[0] for row in rows])
+    listed = [
+        ArticleRow(*row, themes={k: round(v, 2) for k, v in about.get(row[0], {}).items()})
+        for row in rows
+    ]
+    return ArticleList(listed, total, offset)
 
 
 def _value(db: Database, sql: str) -> Any:

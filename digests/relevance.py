@@ -335,7 +335,8 @@ def write_scores(
 ) -> None:
     """Store an article's scores (inside the caller's transaction)."""
     db.conn.executemany(
-        "INSERT OR REPLACE INTO article_themes (article_id, theme, score, sector_outlet) VALUES (?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO article_themes (article_id, theme, score, sector_outlet) "
+        "VALUES (?, ?, ?, ?)",
         [(article_id, key, float(score), int(sector_outlet)) for key, score in scores.items()],
     )
 
