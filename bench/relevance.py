@@ -184,8 +184,8 @@ def run(quick: bool = False) -> str:
     labels = load_labels()
     labels.update(
         {
-            json.loads(l)["id"]: set(json.loads(l)["themes"])
-            for l in EXTRA.read_text(encoding="utf-8").splitlines()
+            record["id"]: set(record["themes"])
+            for record in map(json.loads, EXTRA.read_text(encoding="utf-8").splitlines())
         }
     )
     rows = [row for row in load_articles() if row["id"] in labels]
@@ -214,8 +214,9 @@ def run(quick: bool = False) -> str:
         "## Relevance: sector news and its themes",
         "",
         f"Dev set: {len(real)} real articles (vietnews-ict-val, hand-labelled: "
-        f"{sum(1 for k in real if labels[k])} sector news) and {len(halves['own texts'])} own texts. "
-        f"Threshold {relevance.threshold():g}. Baseline: the keyword decision the digest used before.",
+        f"{sum(1 for k in real if labels[k])} sector news) and "
+        f"{len(halves['own texts'])} own texts. Threshold {relevance.threshold():g}. "
+        "Baseline: the keyword decision the digest used before.",
         "",
         "| articles | relevance P | R | keyword P | R | P ratio |",
         "|---|---|---|---|---|---|",
@@ -257,7 +258,8 @@ def run(quick: bool = False) -> str:
     per_off = seconds_off / max(1, len(rows)) * 1000
     lines += [
         "",
-        f"Ingest cost per article (clean, analyse, relevance, store): {per_on:.2f} ms with relevance, "
+        "Ingest cost per article (clean, analyse, relevance, store): "
+        f"{per_on:.2f} ms with relevance, "
         f"{per_off:.2f} ms without ({per_on / per_off:.2f}x; +{per_on - per_off:.2f} ms). "
         "Machine shared with other jobs while measured.",
     ]
