@@ -261,7 +261,9 @@ def score_theme(
     if support > 0:
         evidence += against_found
         against = -sum(e.points for e in against_found)
-    titled = sum(p for p, zone, _ in terms.values() if zone == "title") >= 3 * zones["title"]
+    # The headline names the theme by one strong term: the network, the platform or the
+    # press is the subject, and what speaks against weighs less.
+    titled = any(p >= 3 * zones["title"] for p, zone, _ in terms.values() if zone == "title")
     damping = rules.damping_titled if titled else rules.damping
     score = support / (1.0 + against / damping)
     return ThemeRelevance(theme.key, round(score, 3), round(support, 3), against, tuple(evidence))
