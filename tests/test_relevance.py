@@ -219,3 +219,52 @@ def test_articles_json_shows_each_articles_themes_with_scores(
     listed = {a["id"]: a["themes"] for a in json.loads(capsys.readouterr().out)["articles"]}
     assert list(listed[1]) == ["telecom"] and listed[1]["telecom"] >= relevance.threshold()
     assert listed[2] == {}
+
+
+def test_why_explains_each_theme_in_one_screen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "why.db"
+    db = store.open_db(path)
+    _store(db, *PAIRS[0][1], "subject")
+    _store(db, *PAIRS[3][2], "passing")
+    assert cli.main(["why", "1", "--db", str(path), "--lang", "en"]) == 0
+    assert capsys.readouterr().out == (
+        "#1 Nhà mạng tăng tốc phủ sóng 5G tại các khu công nghiệp — mixed\n"
+        "Sector news: about Telecom.\n"
+        "✓ Telecom: 56.0 / threshold 10.5\n"
+        "   +9.0  theme term: «Nhà mạng» (headline)\n"
+        "   +9.0  theme term: «phủ sóng» (headline)\n"
+        "   +9.0  theme term: «5G» (headline)\n"
+        "   +6.0  theme term: «trạm phát sóng» (lead)\n"
+        "   … and 10 smaller pieces of evidence\n"
+        "✗ Postal: 0.0 / threshold 10.5\n"
+        "✗ Artificial intelligence: 0.0 / threshold 10.5\n"
+        "✗ Cybersecurity: 0.0 / threshold 10.5\n"
+        "✗ Press & publishing: 0.0 / threshold 10.5\n"
+    )
+    assert cli.main(["why", "2", "--db", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[:9] == [
+        "#2 Nữ ca sĩ lên tiếng về tin đồn tình cảm trên mạng xã hội — mixed",
+        "Không phải tin ngành: không chủ đề nào đạt ngưỡng 10.5. "
+        "Bài vẫn được lưu và tìm được, nhưng không vào bản tin.",
+        "✗ Báo chí – Xuất bản: 6.9 / ngưỡng 10.5 (ủng hộ 15.0, bị trừ vì nội dung khác 7.0)",
+        "   +6.0  từ của chủ đề: «mạng xã hội» (tiêu đề)",
+        "   +3.0  từ của chủ đề: «tin đồn» (tiêu đề)",
+        "   +3.0  số câu nói về chủ đề: «2/4» (cả bài)",
+        "   +2.0  từ của chủ đề: «báo chí» (đầu bài)",
+        "   -6.0  chống lại (người nổi tiếng): «ca sĩ» (tiêu đề)",
+        "   -1.0  chống lại (người nổi tiếng): «Người hâm mộ» (đầu bài)",
+    ]
+
+
+def test_why_answers_politely_for_an_unknown_article(
+    mixed: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path / "mixed.db")
+    assert cli.main(["why", "https://example.vn/khong-co", "--db", path, "--lang", "en"]) == 1
+    assert capsys.readouterr().out == (
+        "No article “https://example.vn/khong-co” in the store. List ids with: ictdigest articles\n"
+    )
+    assert cli.main(["why", "--db", path, "--lang", "en"]) == 2
+    assert capsys.readouterr().err.startswith("Please give the article id or URL.")
