@@ -647,7 +647,14 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
     about = relevance.themes_of(db, [row[0] for row in rows])
     listed = [
-        ArticleRow(*row, themes={k: round(v, 2) for k, v in about.get(row[0], {}).items()})
+        ArticleRow(
+            id=row[0],
+            published=row[1],
+            source=row[2],
+            title=row[3],
+            url=row[4],
+            themes={k: round(v, 2) for k, v in about.get(row[0], {}).items()},
+        )
         for row in rows
     ]
     return ArticleList(listed, total, offset)
