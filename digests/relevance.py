@@ -360,39 +360,47 @@ def all_scores_of(db: Database, article_ids: Iterable[int]) -> dict[int, dict[st
 
 
 def themes_of(
-    db: Database, article_ids: Iterable[int], *, cutoff: float | None = None
+    db: Database,
+    article_ids: Iterable[int],
+    *,
+    cutoff: float | None = None,
+    themes: ThemeSet | None = None,
 ) -> dict[int, dict[str, float]]:
     """Per article, the themes it is about (score at or above the threshold) with scores.
 
     Articles about no theme map to an empty dict: stored and searchable, but never
-    in a digest, an alert or a theme's count.
+    in a digest, an alert or a theme's count. A theme of ``themes`` with no stored
+    score (an operator's new theme) is scored now from the stored sentences.
     """
     limit = threshold() if cutoff is None else cutoff
+    scores = all_scores_of(db, article_ids)
+    if themes is not None:
+        _score_missing(db, scores, themes)
     return {
-        article_id: {k: v for k, v in scores.items() if v >= limit}
-        for article_id, scores in all_scores_of(db, article_ids).items()
+        article_id: {k: v for k, v in found.items() if v >= limit}
+        for article_id, found in scores.items()
     }
 
 
-def is_sector_news(scores: Mapping[str, float], *, cutoff: float | None = None) -> bool:
-    """True when an article's stored scores put it in at least one theme."""
-    limit = threshold() if cutoff is None else cutoff
-    return any(score >= limit for score in scores.values())
+def _score_missing(db: Database, scores: dict[int, dict[str, float]], themes: ThemeSet) -> None:
+    """Fill in, without storing, the themes that have no stored score yet."""
+    missing = {i for i, found in scores.items() if any(k not in found for k in themes.keys)}
+    if not missing:
+        return
+    rules = load_rules()
+    for article_id, (title, sentences, sector) in _stored_articles(db, sorted(missing)).items():
+        wanted = ThemeSet(tuple(t for t in themes if t.key not in scores[article_id]))
+        scored = score_article(title, sentences, sector_outlet=sector, themes=wanted, rules=rules)
+        scores[article_id].update({k: r.score for k, r in scored.items()})
 
 
-def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
-    """Recompute stored scores from stored titles and sentences; returns how many.
-
-    Used by the migration that adds the table (old stores) and by `ictdigest rescore`
-    after the themes or relevance files change. An article keeps its sector-outlet mark.
-    """
-    if article_ids is None:
-        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
-    else:
-        ids = sorted(set(article_ids))
-    themes, rules = load_themes(), load_rules()
+def _stored_articles(
+    db: Database, ids: Sequence[int]
+) -> dict[int, tuple[str, list[tuple[str, int, bool]], bool]]:
+    """Title, sentences and sector-outlet mark of stored articles, read in chunks."""
+    result: dict[int, tuple[str, list[tuple[str, int, bool]], bool]] = {}
     for start in range(0, len(ids), 200):
-        chunk = ids[start : start + 200]
+        chunk = list(ids[start : start + 200])
         marks = ", ".join("?" for _ in chunk)
         titles = dict(
             db.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk).fetchall()
@@ -413,15 +421,29 @@ def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
         ):
             sentences[article_id].append((text, paragraph, bool(heading)))
         for article_id, title in titles.items():
-            scored = score_article(
-                title or "",
-                sentences[article_id],
-                sector_outlet=article_id in sector,
-                themes=themes,
-                rules=rules,
-            )
-            db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
-            write_scores(
-                db, article_id, {k: r.score for k, r in scored.items()}, article_id in sector
-            )
+            result[article_id] = (title or "", sentences[article_id], article_id in sector)
+    return result
+
+
+def is_sector_news(scores: Mapping[str, float], *, cutoff: float | None = None) -> bool:
+    """True when an article's stored scores put it in at least one theme."""
+    limit = threshold() if cutoff is None else cutoff
+    return any(score >= limit for score in scores.values())
+
+
+def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
+    """Recompute stored scores from stored titles and sentences; returns how many.
+
+    Used by the migration that adds the table (old stores) and by `ictdigest rescore`
+    after the themes or relevance files change. An article keeps its sector-outlet mark.
+    """
+    if article_ids is None:
+        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
+    else:
+        ids = sorted(set(article_ids))
+    themes, rules = load_themes(), load_rules()
+    for article_id, (title, sentences, sector) in _stored_articles(db, ids).items():
+        scored = score_article(title, sentences, sector_outlet=sector, themes=themes, rules=rules)
+        db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
+        write_scores(db, article_id, {k: r.score for k, r in scored.items()}, sector)
     return len(ids)

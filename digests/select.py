@@ -605,7 +605,7 @@ def build_digest(
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
     # Only the themes an article is about (stored relevance at or above the threshold):
     # a theme word in passing puts nothing in a digest or a theme's count.
-    about = relevance.themes_of(db, [article.id for article in articles])
+    about = relevance.themes_of(db, [article.id for article in articles], themes=theme_set)
     for article in articles:
         if not about.get(article.id):
             continue
