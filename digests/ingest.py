@@ -121,11 +121,14 @@ def ingest_document(
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
     analysis.sector_outlet = doc.sector_outlet
-    analysis.theme_scores = _step(
-        "relevance",
-        doc,
-        lambda: relevance.theme_scores(article, analysis, sector_outlet=doc.sector_outlet),
-    )
+    try:
+        analysis.theme_scores = relevance.theme_scores(
+            article, analysis, sector_outlet=doc.sector_outlet
+        )
+    except Exception:  # nothing is lost: stored and searchable, scored by `ictdigest rescore`
+        log.warning("relevance failed for %s; stored without theme scores", doc.origin)
+        log.debug("relevance failure", exc_info=True)
+        analysis.theme_scores = {}
     try:
         return store.save_article(db, doc, article, analysis)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written

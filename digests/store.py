@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -28,6 +29,9 @@ from sqlite_utils import Database
 from digests import relevance, stories
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
 from digests.textnorm import fold
+from digests.themes import ThemeFileError
+
+log = logging.getLogger(__name__)
 
 SaveResult = Literal["added", "updated", "unchanged"]
 Migration = Callable[[Database], None]
@@ -424,7 +428,10 @@ def _corpus_article_themes(db: Database) -> None:
     for the articles already stored; new articles get theirs when they are saved."""
     for statement in relevance.ARTICLE_THEMES_SQL:
         db.execute(statement)
-    relevance.rescore(db)
+    try:
+        relevance.rescore(db)
+    except ThemeFileError as exc:  # a broken $ICTDIGEST_THEMES must not block the store
+        log.warning("articles left unscored (%s); fix it, then run `ictdigest rescore`", exc)
 
 
 CORPUS_MIGRATIONS: list[Migration] = [

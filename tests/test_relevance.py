@@ -268,3 +268,18 @@ def test_why_answers_politely_for_an_unknown_article(
     )
     assert cli.main(["why", "--db", path, "--lang", "en"]) == 2
     assert capsys.readouterr().err.startswith("Please give the article id or URL.")
+
+
+def test_a_relevance_failure_loses_no_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> dict[str, float]:
+        raise RuntimeError("bug in a rule")
+
+    monkeypatch.setattr(relevance, "theme_scores", broken)
+    db = store.open_db(tmp_path / "kept.db")
+    _store(db, *PAIRS[0][1], "kept")  # stored and searchable…
+    assert relevance.themes_of(db, [1]) == {1: {}}  # …in no digest until rescored
+    monkeypatch.undo()
+    relevance.rescore(db)
+    assert list(relevance.themes_of(db, [1])[1]) == ["telecom"]
