@@ -121,12 +121,14 @@ def threshold() -> float:
 
 @dataclass(frozen=True)
 class Zoned:
-    """An article cut for scoring: each zone's text, and the body sentences."""
+    """An article cut for scoring: its passages with their zones and scan hits."""
 
-    texts: Mapping[str, tuple[str, str]]  # zone -> (text, folded), sentences joined
-    body: tuple[str, ...]  # body sentences (not the title, not sub-headings)
-    body_folded: tuple[str, ...]
-    present: Mapping[str, frozenset[str]]  # zone -> keys of the matchers with a hit there
+    texts: tuple[str, ...]  # the headline, then every sentence
+    folded: tuple[str, ...]
+    zones: tuple[str, ...]  # the zone of each passage
+    hits: tuple[Mapping[str, float], ...]  # per passage: matcher key -> score there
+    order: tuple[int, ...]  # passage indexes, best zone first
+    body: tuple[int, ...]  # indexes of body sentences (not the title, not sub-headings)
 
 
 def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
@@ -167,34 +169,32 @@ def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: Theme
 
     The lead is the first paragraph (up to four sentences), or the first two
     sentences when the text has no breaks; the next five sentences are early;
-    sub-headings count as early.
+    sub-headings count as early. One fast scan (themes.ThemeMatcher) over every
+    passage tells which matchers have a hit where: only those are run for phrases.
     """
-    parts: dict[str, list[str]] = {zone: [] for zone in ZONES}
-    parts["title"].append(nfc(title))
-    body: list[str] = []
+    texts, zones, body = [nfc(title)], ["title"], []
     first_paragraph = next((p for _, p, heading in sentences if not heading), None)
     for text, paragraph, is_heading in sentences:
-        text = nfc(text)
         index = len(body)
         if is_heading:
-            parts["early" if index < LEAD_SENTENCES + EARLY_SENTENCES else "deep"].append(text)
-            continue
-        if index < LEAD_SENTENCES or (paragraph == first_paragraph and index < 2 * LEAD_SENTENCES):
-            parts["lead"].append(text)
+            zone = "early" if index < LEAD_SENTENCES + EARLY_SENTENCES else "deep"
+        elif index < LEAD_SENTENCES or (
+            paragraph == first_paragraph and index < 2 * LEAD_SENTENCES
+        ):
+            zone = "lead"
         elif index < LEAD_SENTENCES + EARLY_SENTENCES:
-            parts["early"].append(text)
+            zone = "early"
         else:
-            parts["deep"].append(text)
-        body.append(text)
-    texts = {}
-    for zone, chunks in parts.items():
-        text = "\n".join(chunks)
-        texts[zone] = (text, fold_nfc(text))
-    hits, _ = matcher.scan_sentences(
-        [texts[zone][0] for zone in ZONES], [texts[zone][1] for zone in ZONES]
-    )
-    present = {zone: frozenset(hit) for zone, hit in zip(ZONES, hits, strict=True)}
-    return Zoned(texts, tuple(body), tuple(fold_nfc(t) for t in body), present)
+            zone = "deep"
+        if not is_heading:
+            body.append(len(texts))
+        texts.append(nfc(text))
+        zones.append(zone)
+    folded = [fold_nfc(text) for text in texts]
+    hits, _ = matcher.scan_sentences(texts, folded)
+    rank = {zone: n for n, zone in enumerate(ZONES)}
+    order = sorted(range(len(texts)), key=lambda i: (rank[zones[i]], i))
+    return Zoned(tuple(texts), tuple(folded), tuple(zones), tuple(hits), tuple(order), tuple(body))
 
 
 def _best(
@@ -202,10 +202,11 @@ def _best(
 ) -> dict[str, tuple[float, str, str]]:
     """Per distinct phrase: (weight × best zone weight, zone, phrase as written)."""
     found: dict[str, tuple[float, str, str]] = {}
-    for zone in ZONES:  # best zone first: a phrase keeps its first (best) place
-        text, folded = article.texts[zone]
-        if matcher.key not in article.present[zone]:
+    key = matcher.key
+    for i in article.order:  # best zone first: a phrase keeps its first (best) place
+        if key not in article.hits[i]:
             continue
+        text, folded, zone = article.texts[i], article.folded[i], article.zones[i]
         for term, weight in matcher.matches(text, folded).items():
             if term not in found:
                 found[term] = (weight * zones[zone], zone, _as_written(text, folded, term))
@@ -232,10 +233,9 @@ def score_theme(
     theme: Theme,
     article: Zoned,
     rules: Rules,
-    speaking: int = 0,
     against_found: Sequence[Evidence] = (),
 ) -> ThemeRelevance:
-    """One theme's relevance; ``speaking`` body sentences have the theme's terms."""
+    """One theme's relevance, given what speaks against any theme in the article."""
     zones = rules.zones
     terms = _best(theme, article, zones)
     evidence = [Evidence("term", text, zone, points) for points, zone, text in terms.values()]
@@ -252,6 +252,9 @@ def score_theme(
                 evidence.append(Evidence(kind, text, zone, points))
                 extra += points
         support += min(extra, EVENT_CAP)
+        speaking = sum(
+            1 for i in article.body if article.hits[i].get(theme.key, 0) >= SPREAD_MIN_SCORE
+        )
         if speaking:
             share = speaking / max(1, len(article.body))
             spread = SPREAD_POINTS * min(1.0, share / SPREAD_FULL_SHARE)
@@ -281,11 +284,10 @@ def score_article(
     rules = rules or load_rules()
     themes, matcher = _prepared(themes or load_themes(), rules)
     article = zoned(title, sentences, matcher)
-    speaking = _speaking(themes, article)
     against = against_evidence(article, rules)
     result = {}
     for theme in themes:
-        relevance = score_theme(theme, article, rules, speaking.get(theme.key, 0), against)
+        relevance = score_theme(theme, article, rules, against)
         if sector_outlet and relevance.score > 0:
             factor = rules.sector_outlet_factor
             relevance = ThemeRelevance(
@@ -297,17 +299,6 @@ def score_article(
             )
         result[theme.key] = relevance
     return result
-
-
-def _speaking(themes: ThemeSet, article: Zoned) -> dict[str, int]:
-    """Per theme, how many body sentences have its terms at sentence strength."""
-    scores, _ = themes.matcher.scan_sentences(article.body, article.body_folded)
-    counts: dict[str, int] = {}
-    for sentence in scores:
-        for key, value in sentence.items():
-            if value >= SPREAD_MIN_SCORE:
-                counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def theme_scores(
