@@ -172,7 +172,8 @@ def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: Theme
     sub-headings count as early. One fast scan (themes.ThemeMatcher) over every
     passage tells which matchers have a hit where: only those are run for phrases.
     """
-    texts, zones, body = [nfc(title)], ["title"], []
+    texts, zones = [nfc(title)], ["title"]
+    body: list[int] = []
     first_paragraph = next((p for _, p, heading in sentences if not heading), None)
     for text, paragraph, is_heading in sentences:
         index = len(body)
