@@ -283,3 +283,30 @@ def test_a_relevance_failure_loses_no_article(
     monkeypatch.undo()
     relevance.rescore(db)
     assert list(relevance.themes_of(db, [1])[1]) == ["telecom"]
+
+
+def test_an_article_from_a_sector_outlet_needs_less_evidence_to_be_stored_as_sector_news(
+    tmp_path: Path,
+) -> None:
+    title = "Doanh nghiệp tổng kết năm, đặt kế hoạch cho năm tới"
+    body = [
+        "Tại hội nghị tổng kết, lãnh đạo công ty cho biết doanh thu tăng 12%.",
+        "Năm tới, doanh nghiệp sẽ mở rộng mạng cáp quang tới 300 xã.",
+        "Công ty cũng sẽ tuyển thêm 500 nhân viên kỹ thuật.",
+    ]
+    db = store.open_db(tmp_path / "outlets.db")
+    for n, sector in enumerate((False, True)):
+        doc = RawDocument(
+            origin=f"outlet/{n}.txt",
+            source=f"outlet{n}",
+            raw=title + "\n\n" + "\n\n".join(body) + f"\n\nBài số {n}.",
+            kind="text",
+            title_hint=title,
+            sector_outlet=sector,
+        )
+        assert ingest_document(db, doc) == "added"
+    assert relevance.themes_of(db, [1, 2]) == {1: {}, 2: {"telecom": pytest.approx(14.4)}}
+    general = relevance.all_scores_of(db, [1])[1]["telecom"]
+    assert general == pytest.approx(14.4 / relevance.load_rules().sector_outlet_factor)
+    relevance.rescore(db)  # the mark survives a rescore
+    assert relevance.themes_of(db, [2])[2]["telecom"] == pytest.approx(14.4)
