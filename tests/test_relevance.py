@@ -310,3 +310,23 @@ def test_an_article_from_a_sector_outlet_needs_less_evidence_to_be_stored_as_sec
     assert general == pytest.approx(14.4 / relevance.load_rules().sector_outlet_factor)
     relevance.rescore(db)  # the mark survives a rescore
     assert relevance.themes_of(db, [2])[2]["telecom"] == pytest.approx(14.4)
+
+
+def test_why_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
+    from digests.why import find_article
+
+    db = store.open_db(tmp_path / "urls.db")
+    title, paragraphs = PAIRS[1][1]
+    doc = RawDocument(
+        origin="https://example.vn/buu-dien?utm_source=x",
+        source="example.vn",
+        raw=title + "\n\n" + "\n\n".join(paragraphs),
+        kind="text",
+        url="https://Example.vn/buu-dien?utm_source=x",
+        title_hint=title,
+    )
+    assert ingest_document(db, doc) == "added"
+    assert find_article(db, "1") == find_article(db, "#1") == 1
+    assert find_article(db, "https://example.vn/buu-dien") == 1
+    assert find_article(db, "2") is None
+    assert find_article(db, "bưu điện") is None
