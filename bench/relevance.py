@@ -84,7 +84,7 @@ def ingest_all(db: Any, rows: list[dict[str, Any]]) -> tuple[dict[str, int], flo
 
     ids: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as folder:  # warm up: registry, themes, regexes
-        from digests.store import open_db
+        from digests.store.store import open_db
 
         ingest_document(open_db(Path(folder) / "warm.db"), _document(rows[0]))
     start = time.perf_counter()
@@ -116,10 +116,15 @@ def relevance_off() -> Iterator[None]:
 
 def keyword_themes(db: Any, article_id: int) -> set[str]:
     """The themes the old digest put an article in (a body sentence speaks to it)."""
-    from digests.select import DigestWindow, _sentence_scores, _theme_candidates, _window_articles
-    from digests.summarize import ArticleVectors, syllables
+    from digests.analysis.themes import load_themes
+    from digests.digest.select import (
+        DigestWindow,
+        _sentence_scores,
+        _theme_candidates,
+        _window_articles,
+    )
+    from digests.digest.summarize import ArticleVectors, syllables
     from digests.textnorm import fold_nfc, nfc
-    from digests.themes import load_themes
 
     theme_set = load_themes()
     matcher = theme_set.matcher
@@ -164,7 +169,7 @@ def digest_off_topic(
     db: Any, by_article: dict[int, str], labels: dict[str, set[str]]
 ) -> tuple[int, int, list[str]]:
     """Off-topic items in the default digest (5 per theme) over the dev set."""
-    from digests.select import DigestWindow, build_digest
+    from digests.digest.select import DigestWindow, build_digest
 
     digest = build_digest(db, DigestWindow(), per_section=5)
     bad, total, examples = 0, 0, []
@@ -179,7 +184,7 @@ def digest_off_topic(
 
 def run(quick: bool = False) -> str:
     from digests import relevance
-    from digests.store import open_db
+    from digests.store.store import open_db
 
     labels = load_labels()
     labels.update(

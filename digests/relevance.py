@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests.analysis.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
 from digests.model import Analysis, CleanArticle
 from digests.textnorm import fold_nfc, nfc
-from digests.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
 
 ZONES = ("title", "lead", "early", "deep")
 LEAD_SENTENCES = 2  # without a paragraph break, the lead is the first two sentences

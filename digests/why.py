@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from digests import relevance, store
-from digests.themes import load_themes
+from digests import relevance
+from digests.analysis.themes import load_themes
+from digests.store import store
 
 SHOWN_FOR = 4  # evidence lines shown for a theme…
 SHOWN_AGAINST = 2  # …and against it
@@ -134,8 +135,8 @@ def register(
 
 def cmd_why(args: argparse.Namespace) -> int:
     """Explain one article's theme decision."""
+    from digests.answers.lookup import clean_argument
     from digests.cli import EXIT_FAILED, EXIT_OK, emit, lang_of, open_store
-    from digests.lookup import clean_argument
 
     ref = clean_argument(" ".join(args.article), what="article")
     db = open_store(args)

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import cli, relevance, store
+from digests import cli, relevance
+from digests.digest.select import DigestWindow, build_digest
 from digests.ingest import ingest_document
 from digests.model import RawDocument
-from digests.select import DigestWindow, build_digest
+from digests.store import store
 
 # (theme, subject article, passing-mention article): each (title, paragraphs)
 PAIRS = [

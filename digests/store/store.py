@@ -26,10 +26,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlite_utils import Database
 
-from digests import relevance, stories
+from digests import relevance
+from digests.analysis.themes import ThemeFileError
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
+from digests.stories import signals as stories
 from digests.textnorm import fold
-from digests.themes import ThemeFileError
 
 log = logging.getLogger(__name__)
 
