@@ -99,7 +99,7 @@ def ingest_all(db: Any, rows: list[dict[str, Any]]) -> tuple[dict[str, int], flo
 @contextmanager
 def relevance_off() -> Iterator[None]:
     """Today's keyword matcher: every theme counts as relevant, nothing is scored."""
-    from digests import relevance
+    from digests.analysis import relevance
 
     def every_theme(db: Any, article_ids: Any, **_: Any) -> dict[int, dict[str, float]]:
         return {
@@ -183,7 +183,7 @@ def digest_off_topic(
 
 
 def run(quick: bool = False) -> str:
-    from digests import relevance
+    from digests.analysis import relevance
     from digests.store.store import open_db
 
     labels = load_labels()

@@ -311,7 +311,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         "--per-section", type=int, default=5, help=say("số ý mỗi chủ đề", "bullets per theme")
     )
 
-    from digests import why  # `why` and `rescore`: the relevance decision (digests/why.py)
+    from digests.answers import why  # `why` and `rescore`: the relevance decision (digests/why.py)
 
     why.register(parser, add_command, say)
 

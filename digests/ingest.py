@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import relevance
+from digests.analysis import relevance
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
 from digests.sources.fetch import Fetcher

@@ -97,7 +97,7 @@ class Analysis:
     organisations: list[Organisation] = field(default_factory=list)  # discovered, not registry
     people: list[Person] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    # Relevance per theme (digests.relevance), set by ingest outside the write
+    # Relevance per theme (digests.analysis.relevance), set by ingest outside the write
     # transaction; None: the store computes it when saving.
     theme_scores: dict[str, float] | None = None
     sector_outlet: bool = False  # the scores include the sector-outlet factor

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import cli, relevance
+from digests import cli
+from digests.analysis import relevance
 from digests.digest.select import DigestWindow, build_digest
 from digests.ingest import ingest_document
 from digests.model import RawDocument
@@ -314,7 +315,7 @@ def test_an_article_from_a_sector_outlet_needs_less_evidence_to_be_stored_as_sec
 
 
 def test_why_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
-    from digests.why import find_article
+    from digests.answers.why import find_article
 
     db = store.open_db(tmp_path / "urls.db")
     title, paragraphs = PAIRS[1][1]

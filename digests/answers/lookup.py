@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from digests import relevance
+from digests.analysis import relevance
 from digests.analysis.quotes import present
 from digests.analysis.targets import Deadline, deadline
 from digests.model import Organisation

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests import relevance
+from digests.analysis import relevance
 from digests.analysis.themes import (
     SENTENCE_THRESHOLD,
     ArticleTheme,

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlite_utils import Database
 
-from digests import relevance
+from digests.analysis import relevance
 from digests.analysis.themes import ThemeFileError
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
 from digests.stories import signals as stories

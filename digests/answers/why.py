@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from digests import relevance
+from digests.analysis import relevance
 from digests.analysis.themes import load_themes
 from digests.store import store
 
