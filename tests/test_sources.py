@@ -12,6 +12,7 @@ from conftest import LocalSite, Page
 
 from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
+from digests.netguard import AddressPolicy
 from digests.sources import (
     Failure,
     SourceProblem,
@@ -55,9 +56,14 @@ def items(targets: list[str], fetcher: Fetcher) -> list[RawDocument | Failure]:
     return list(iter_items(targets, fetcher))
 
 
+LOOPBACK_ALLOWED = AddressPolicy(allow_private=True)  # the test server is on 127.0.0.1
+
+
 @pytest.fixture
 def fetcher() -> Fetcher:
-    return Fetcher(connect_timeout=1.0, read_timeout=0.5, retries=2, backoff=0.01)
+    return Fetcher(
+        connect_timeout=1.0, read_timeout=0.5, retries=2, backoff=0.01, policy=LOOPBACK_ALLOWED
+    )
 
 
 def test_decode_prefers_bom_then_declared_then_utf8() -> None:
@@ -70,14 +76,46 @@ def test_decode_prefers_bom_then_declared_then_utf8() -> None:
     assert decode(html, None).endswith("café</html>")
 
 
-def test_decode_refuses_to_guess_a_legacy_charset() -> None:
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_windows_1258(text: str) -> bytes:
+    """Vietnamese as a legacy windows-1258 page stores it: base letters with their
+    circumflex, breve or horn precomposed, the tone as a separate combining mark."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+VIETNAMESE = "Tổ Quốc: Bộ Thông tin và Truyền thông công bố doanh thu viễn thông năm 2024 tăng mạnh."
+
+
+def test_utf8_bytes_are_utf8_whatever_the_label_says() -> None:
+    page = f"<html><body><p>{VIETNAMESE}</p></body></html>".encode()
+    assert VIETNAMESE in decode(page, "iso-8859-1")
+    assert VIETNAMESE in decode(page.replace(b"<html>", b'<html><meta charset="latin1">'), None)
+    assert decode(b"plain ascii", "iso-8859-1") == "plain ascii"
+
+
+def test_legacy_pages_without_a_charset_are_decoded_when_they_decode_cleanly() -> None:
+    legacy = to_windows_1258(f"<html><body><p>{VIETNAMESE}</p></body></html>")
+    assert unicodedata.normalize("NFC", decode(legacy, None)).count(VIETNAMESE) == 1
+    western = "<p>Le café est très bon à Paris, où l'été est chaud. Ça coûte 5 €.</p>"
+    assert decode(western.encode("cp1252"), None) == western
+
+
+def test_decode_refuses_bytes_that_decode_cleanly_in_nothing() -> None:
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried utf-8\)$") as caught:
-        decode("Thông tin".encode()[:-1] + b"\xe9 \xff", None)
+        decode("Thông tin".encode()[:-1] + b"\xe9 \x81\x8d\x8f\x90\x9d", None)
     assert caught.value.code == "encoding"
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried ascii, utf-8\)$"):
-        decode(b"\xa0\xff", "ascii")
+        decode(b"\x81\x8d\x8f\x90\x9d", "ascii")
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried utf-8\)$"):
-        decode(b"\xa0\xff", "no-such-charset")
+        decode(b"\x81\x8d\x8f\x90\x9d", "no-such-charset")
 
 
 def test_decode_rejects_binary() -> None:
@@ -129,7 +167,7 @@ def test_files_and_missing_paths(tmp_path: Path, fetcher: Fetcher) -> None:
     assert isinstance(doc, RawDocument)
     assert (doc.kind, doc.raw, doc.url) == ("text", "Bưu điện Việt Nam\n\nNội dung.", None)
     assert doc.origin == str((tmp_path / "a.txt").resolve())
-    assert doc.source == "a.txt"  # readers see the file's name, not where it lies on disk
+    assert doc.source == ""  # readers never see a file name; the page may name its outlet
     assert got[1] == Failure(str(tmp_path / "b.txt"), "empty file", "empty", {})
     assert got[2] == Failure(str(tmp_path / "nope.txt"), "no such file or folder", "missing", {})
 
@@ -156,14 +194,16 @@ def test_server_error_is_retried_then_reported(local_site: LocalSite, fetcher: F
 def test_timeout_and_refused_connection(local_site: LocalSite, fetcher: Fetcher) -> None:
     local_site.pages["/slow"] = Page(b"late", delay=3.0)
     got = items([local_site.url("/slow"), "http://127.0.0.1:9/x"], fetcher)
-    assert isinstance(got[0], Failure) and got[0].reason == "timed out after 0.5 s"
+    assert isinstance(got[0], Failure) and got[0].reason == (
+        "timed out: the server sent nothing for 0.5 s"
+    )
     assert isinstance(got[1], Failure) and got[1].code == "connect"
     assert got[1].reason.startswith("cannot connect: ")
 
 
 def test_oversized_download_is_refused(local_site: LocalSite) -> None:
     local_site.pages["/big"] = Page(b"<p>" + b"a" * 5000)
-    small = Fetcher(read_timeout=1.0, max_bytes=1000, backoff=0.01)
+    small = Fetcher(read_timeout=1.0, max_bytes=1000, backoff=0.01, policy=LOOPBACK_ALLOWED)
     [failure] = items([local_site.url("/big")], small)
     assert isinstance(failure, Failure) and failure.code == "oversized"
 
