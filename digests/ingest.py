@@ -85,6 +85,7 @@ def ingest(
     own_fetcher = fetcher is None
     http = fetcher or Fetcher()
     try:
+        _load_pipeline()
         _sync_registry(db)
         with store.bulk_writes(db):
             items = iter_items(list(targets), http, outlet=outlet)
@@ -157,6 +158,16 @@ def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
     except Exception as exc:
         log.debug("%s failed for %s", name, doc.origin, exc_info=True)
         raise BadItem(f"{name} failed: {type(exc).__name__}: {exc}"[:200]) from exc
+
+
+def _load_pipeline() -> None:
+    """Import the cleaning and analysis steps up front: a package missing from the install
+    (lxml_html_clean under an old pip) then stops the batch with one line, not per item."""
+    try:
+        import digests.analyse
+        import digests.clean  # noqa: F401  (imports trafilatura, justext, lxml.html.clean)
+    except ImportError as exc:
+        raise MissingModule(exc) from exc
 
 
 class MissingModule(Exception):
