@@ -219,6 +219,8 @@ def _from_file(
     try:
         if path.suffix.lower() not in FILE_SUFFIXES:
             raise SourceProblem("not_article")
+        if not path.is_file():  # a FIFO or device would block or never end
+            raise SourceProblem("unreadable", detail="not a regular file")
         data = read_file_bytes(path)
         text = decode(data, declared=None)
         kind = sniff_kind(text)

@@ -10,11 +10,13 @@ import httpx
 import pytest
 from conftest import LocalSite, Page
 
+from digests.feedlist import load_sources
 from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
 from digests.netguard import AddressPolicy
 from digests.sources import (
     Failure,
+    Skipped,
     SourceProblem,
     decode,
     iter_items,
@@ -91,7 +93,9 @@ def to_windows_1258(text: str) -> bytes:
     return bytes(out)
 
 
-VIETNAMESE = "Tổ Quốc: Bộ Thông tin và Truyền thông công bố doanh thu viễn thông năm 2024 tăng mạnh."
+VIETNAMESE = (
+    "Tổ Quốc: Bộ Thông tin và Truyền thông công bố doanh thu viễn thông năm 2024 tăng mạnh."
+)
 
 
 def test_utf8_bytes_are_utf8_whatever_the_label_says() -> None:
@@ -309,3 +313,149 @@ def test_a_file_that_is_not_utf8_says_so_once() -> None:
     assert reason_line("en", only_utf8) == "not UTF-8"
     assert reason_line("vi", declared) == "không phải UTF-8 (đã thử ascii, utf-8)"
     assert reason_line("en", declared) == "not UTF-8 (tried ascii, utf-8)"
+
+
+def test_a_folder_of_system_files_stores_nothing_and_says_what_it_skipped(
+    tmp_path: Path, fetcher: Fetcher
+) -> None:
+    etc = tmp_path / "etc"
+    files = {
+        "passwd": "root:x:0:0:root:/root:/bin/bash\n",
+        "hosts": "127.0.0.1 localhost\n",
+        "ssl/openssl.cnf": "[ req ]\ndefault_bits = 2048\n",
+        "java/README.txt": "This directory holds the security policy files of the JDK.\n",
+        "maven/settings.xml": '<?xml version="1.0"?><settings><localRepository/></settings>',
+        "news/bai.txt": "Bưu điện Việt Nam\n\nNgày 30/1/2024, Bộ TT&TT tổ chức hội nghị.",
+    }
+    for name, text in files.items():
+        path = etc / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    got = items([str(etc)], fetcher)
+    docs = [g for g in got if isinstance(g, RawDocument)]
+    assert [Path(d.origin).name for d in docs] == ["bai.txt"]
+    skipped_all = sorted(f for g in got if isinstance(g, Skipped) for f in g.files)
+    assert skipped_all == sorted(str(etc / name) for name in files if name != "news/bai.txt")
+    assert not [g for g in got if isinstance(g, Failure)]
+
+
+def test_ingest_of_etc_stores_no_system_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digests.cli import main
+
+    code = main(["--lang", "en", "--db", str(tmp_path / "x.db"), "ingest", "/etc"])
+    out = capsys.readouterr()
+    assert "added 0, updated 0" in out.out
+    assert "that are not articles:" in out.out
+    assert "Traceback" not in out.out + out.err
+    assert code in (0, 1)
+
+
+def test_a_named_file_that_is_no_article_is_refused(tmp_path: Path, fetcher: Fetcher) -> None:
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    readme = tmp_path / "README.txt"
+    readme.write_text("Install the package, then run the tests.\n")
+    got = items([str(passwd), str(readme)], fetcher)
+    assert [(g.item, g.code) for g in got if isinstance(g, Failure)] == [
+        (str(passwd), "not_article"),
+        (str(readme), "not_article"),
+    ]
+    assert reason_line("vi", got[0]) == (  # type: ignore[arg-type]
+        "không phải bài báo (chỉ nhận văn bản tiếng Việt, trang HTML và nguồn RSS/Atom)"
+    )
+
+
+def test_an_unreadable_file_is_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digests.cli import main
+
+    locked = tmp_path / "khoa.txt"
+    locked.write_text("Bưu điện Việt Nam tổ chức hội nghị ngày 30/1/2024.")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "khoa.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code = main(["--db", str(tmp_path / "x.db"), "ingest", str(locked)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert f"✗ {locked}: không đọc được: Permission denied" in out.out.splitlines()
+    assert "Traceback" not in out.out + out.err
+
+
+def test_the_operator_names_the_outlet_of_local_files(tmp_path: Path, fetcher: Fetcher) -> None:
+    (tmp_path / "a.txt").write_text("Bưu điện Việt Nam\n\nNội dung.", encoding="utf-8")
+    [doc] = list(iter_items([str(tmp_path)], fetcher, outlet="Báo Bưu điện Việt Nam"))
+    assert isinstance(doc, RawDocument) and doc.source == "Báo Bưu điện Việt Nam"
+    assert not doc.sector_outlet
+
+
+def test_a_sources_file_names_outlets_and_marks_sector_ones(
+    tmp_path: Path, local_site: LocalSite, fetcher: Fetcher
+) -> None:
+    local_site.pages["/ict.rss"] = Page(
+        rss([("Bài ICT", local_site.url("/ict/1"), f"<p>{LONG_TEXT}</p>")]), "application/rss+xml"
+    )
+    local_site.pages["/tin.rss"] = Page(
+        rss([("Bài chung", local_site.url("/tin/1"), f"<p>{LONG_TEXT}</p>")]), "text/xml"
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f"""
+[[source]]
+name = "ICTnews"
+url = "{local_site.url("/ict.rss")}"
+sector = true
+found = "test"
+
+[[source]]
+name = "Báo Chung"
+url = "{local_site.url("/tin.rss")}"
+
+[[source]]
+name = "Tắt"
+url = "{local_site.url("/off.rss")}"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    docs = items([str(sources)], fetcher)
+    assert [(d.source, d.sector_outlet) for d in docs if isinstance(d, RawDocument)] == [
+        ("ICTnews", True),
+        ("Báo Chung", False),
+    ]
+    assert "/off.rss" not in local_site.hits
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[[source]]\nname = 'x'\n", "entry 1 has no url"),
+        ("source = 3\n", "no [[source]] entries"),
+        ("[[source]]\nurl = 'https://a.vn/rss'\nsector = 'yes'\n", "entry 1: sector must be bool"),
+        ("[[source\n", "Expected ']]' at the end of an array declaration (at line 1, column 9)"),
+    ],
+)
+def test_a_bad_sources_file_is_one_line(
+    tmp_path: Path, fetcher: Fetcher, text: str, reason: str
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(text)
+    [failure] = items([str(sources)], fetcher)
+    assert failure == Failure(
+        str(sources), f"not a usable sources file: {reason}", "sources_file", {"detail": reason}
+    )
+
+
+def test_the_example_sources_file_loads() -> None:
+    specs = load_sources(Path(__file__).resolve().parent.parent / "deploy/sources.example.toml")
+    assert len(specs) >= 8
+    assert all(s.target.startswith("https://") and s.name and s.found for s in specs)
+    assert {s.name for s in specs if s.sector} >= {"ICTnews (VietNamNet)"}
+    assert len({s.target for s in specs}) == len(specs)
