@@ -28,7 +28,7 @@ import httpx
 
 from digests import netguard
 from digests.netguard import AddressPolicy, AddressRefused, GuardedBackend, Resolver
-from digests.sources import SourceProblem
+from digests.problems import SourceProblem
 
 USER_AGENT = "ictdigest/0.1 (+https://github.com/ictdigest)"
 MAX_BYTES = 5 * 1024 * 1024

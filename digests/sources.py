@@ -1,11 +1,7 @@
 """Where articles come from: files, folders, RSS/Atom feeds and http(s) URLs → RawDocument.
 
-Decoding policy: a byte-order mark wins; bytes that are valid UTF-8 with
-multi-byte sequences are UTF-8 whatever the label says (a label claiming Latin-1
-for Vietnamese text is wrong); then a declared charset (HTTP header, ``<meta
-charset>``, ``<?xml encoding?>``); then a legacy Windows code page (windows-1258,
-windows-1252) only when charset-normalizer finds it decodes cleanly; else a clear
-"not UTF-8" failure rather than garbled figures and names.
+Bytes become text in ``digests.charsets`` (no mojibake, no wild guesses); every
+reason an item fails is a ``SourceProblem`` (``digests.problems``).
 
 Readers never see a file name as a source: a local file's articles carry the
 outlet the operator named (``ingest --outlet``), or none until the page names one.
@@ -20,7 +16,6 @@ pages as text/plain often enough.
 from __future__ import annotations
 
 import calendar
-import codecs
 import logging
 import os
 import re
@@ -30,14 +25,18 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import feedparser
 
 from digests import outlets
+from digests.charsets import decode
 from digests.feedlist import SourcesFileError, SourceSpec, is_sources_file, load_sources
 from digests.model import BadItem, RawDocument
+from digests.problems import SourceProblem
+
+__all__ = ["Failure", "Item", "Skipped", "SourceProblem", "decode", "iter_items", "sniff_kind"]
 
 if TYPE_CHECKING:
     from digests.fetch import Fetcher, Response
@@ -49,42 +48,6 @@ TEASER_CHARS = 400  # a feed item whose text is shorter than this is a teaser: f
 
 Kind = Literal["text", "html", "feed"]
 log = logging.getLogger(__name__)
-
-
-class SourceProblem(BadItem):
-    """A bad item found while reading a source; ``code`` + ``params`` make its reason.
-
-    The message (``str(problem)``) is the English reason; templates translate by code.
-    """
-
-    MESSAGES: ClassVar[dict[str, str]] = {
-        "missing": "no such file or folder",
-        "unreadable": "cannot read: {detail}",
-        "empty": "empty file",
-        "empty_page": "empty page",
-        "binary": "binary file, not text",
-        "oversized": "too large ({size}; the limit is 5 MB)",
-        "encoding": "not UTF-8 (tried {tried})",
-        "bad_url": "not an http(s) URL",
-        "connect": "cannot connect: {detail}",  # detail: refused, unknown host, …
-        "timeout": "timed out: the server sent nothing for {seconds} s",
-        "deadline": "gave up after {seconds} s, the limit per item (the server was too slow)",
-        "blocked": (
-            "refused: {host} is a {kind} address ({address}); ingest --allow-private permits it"
-        ),
-        "redirects": "too many redirects",
-        "http_status": "server answered HTTP {status}",
-        "feed_broken": "not a readable RSS/Atom feed: {detail}",
-        "feed_empty": "the feed has no items",
-        "no_files": "the folder holds no .txt, .html, .xml, .rss or .atom files",
-        "not_article": "not an article (only Vietnamese text, HTML pages and RSS/Atom feeds)",
-        "sources_file": "not a usable sources file: {detail}",
-    }
-
-    def __init__(self, code: str, **params: str) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(self.MESSAGES[code].format(**params))
 
 
 @dataclass(frozen=True)
@@ -277,92 +240,6 @@ def read_file_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     if not data.strip():
         raise SourceProblem("empty")
     return data
-
-
-# --------------------------------------------------------------------------- decoding
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
-
-
-def decode(data: bytes, declared: str | None) -> str:
-    """Text from bytes: a BOM; else UTF-8 when the bytes are UTF-8 with multi-byte
-    sequences, whatever the label says (Vietnamese cannot be written in Latin-1, so a
-    page labelled ISO-8859-1 that is valid UTF-8 is UTF-8); else the declared charset,
-    then the in-document one; else a legacy Windows code page when it decodes cleanly."""
-    for bom, bom_encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(bom_encoding, errors="strict").lstrip("\ufeff")
-            except UnicodeDecodeError as exc:
-                raise SourceProblem("encoding", tried=f"{bom_encoding} (BOM)") from exc
-    if b"\x00" in data[:8192]:
-        raise SourceProblem("binary")
-    utf8 = _strict_utf8(data)
-    if utf8 is not None and not data.isascii():
-        return utf8
-    tried: list[str] = []
-    for candidate in (declared, _in_document_charset(data), "utf-8"):
-        encoding = _known_encoding(candidate)
-        if encoding is None or encoding in tried:
-            continue
-        tried.append(encoding)
-        try:
-            return data.decode(encoding, errors="strict")
-        except UnicodeDecodeError:
-            continue
-    guessed = _legacy_guess(data)
-    if guessed is not None:
-        return guessed
-    raise SourceProblem("encoding", tried=", ".join(tried))
-
-
-def _strict_utf8(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8", errors="strict")
-    except UnicodeDecodeError:
-        return None
-
-
-# Windows code pages a Vietnamese page without a declared charset may be in, tried by
-# charset-normalizer; its "chaos" (0 = clean text) must stay under the bar to be used.
-LEGACY_ENCODINGS = ("cp1258", "cp1252")
-MAX_LEGACY_CHAOS = 0.1
-
-
-def _legacy_guess(data: bytes) -> str | None:
-    """The text in the legacy code page it decodes most cleanly in, or None if none does."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
-    if best is None or best.chaos > MAX_LEGACY_CHAOS:
-        return None
-    try:
-        return data.decode(best.encoding, errors="strict")
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _in_document_charset(data: bytes) -> str | None:
-    head = data[:4096]
-    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii") if match else None
-
-
-def _known_encoding(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 # --------------------------------------------------------------------------- sniffing
