@@ -273,8 +273,8 @@ def _from_url(spec: SourceSpec, ahead: Future[Response], fetcher: Fetcher) -> It
     try:
         response = ahead.result()
         text = _page_text(response)
-    except BadItem as exc:
-        yield Failure.from_error(url, exc)
+    except BadItem as exc:  # a dead feed: one line, named as the operator named it
+        yield Failure.from_error(f"{spec.name} ({url})" if spec.name else url, exc)
         return
     kind = sniff_kind(text, response.content_type)
     if kind == "feed":

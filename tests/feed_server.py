@@ -11,6 +11,7 @@ repository's seeds, never from other sites.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,12 +25,13 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 
 
-def seed_page(number: int, stamp: str = "") -> bytes:
-    """An article page from seed ``number`` (0-4): headline, dateline, paragraphs."""
+def seed_page(number: int, stamp: str = "", extra: str = "") -> bytes:
+    """An article page from seed ``number`` (0-4): headline, dateline, paragraphs; ``stamp``
+    is added to the headline and ``extra`` as a last paragraph, to make pages distinct."""
     files = sorted(SEEDS.glob("*.txt"))
     lines = [line.strip() for line in files[number % len(files)].read_text().splitlines()]
     paragraphs = [line for line in lines if line]
-    title, body = paragraphs[0], paragraphs[1:]
+    title, body = paragraphs[0], paragraphs[1:] + ([extra] if extra else [])
     parts = "".join(f"<p>{escape(p)}</p>" for p in body)
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
@@ -102,6 +104,16 @@ def misbehaving_paths(drip: float = 0.2) -> dict[str, Behaviour]:
     }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (it gave up on a hanging link) is no server error."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def _handler(site: FeedSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -163,8 +175,7 @@ def _handler(site: FeedSite) -> type[BaseHTTPRequestHandler]:
 def serve(site: FeedSite | None = None) -> Iterator[FeedSite]:
     """Run ``site`` on 127.0.0.1 on a free port until the block ends."""
     site = site or FeedSite()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), _handler(site))
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -425,12 +425,19 @@ enabled = false
 """,
         encoding="utf-8",
     )
+    with sources.open("a", encoding="utf-8") as more:
+        more.write(f'\n[[source]]\nname = "Báo Chết"\nurl = "{local_site.url("/dead.rss")}"\n')
     docs = items([str(sources)], fetcher)
     assert [(d.source, d.sector_outlet) for d in docs if isinstance(d, RawDocument)] == [
         ("ICTnews", True),
         ("Báo Chung", False),
     ]
     assert "/off.rss" not in local_site.hits
+    [dead] = [d for d in docs if isinstance(d, Failure)]
+    assert (dead.item, dead.reason) == (
+        f"Báo Chết ({local_site.url('/dead.rss')})",
+        "server answered HTTP 404",
+    )
 
 
 @pytest.mark.parametrize(
