@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from bot import texts
 from bot.settings import Settings
 from digests import lookup
+from digests.feedlist import shown_names
 from digests.select import build_digest, window_for_chat
 from digests.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
@@ -156,7 +157,7 @@ def about(db: Database, settings: Settings, lang: str) -> str:
         last=reader_date(stats.last_date, lang),
         last_ingest=reader_time(stats.last_ingest, lang, ZoneInfo(settings.timezone)),
         sources=[{"name": name, "count": count} for name, count in stats.top_sources],
-        configured=list(settings.sources),
+        configured=shown_names(list(settings.sources)),  # never a path: readers see it
         interval=settings.ingest_interval_minutes,
     )
 

@@ -532,7 +532,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise lookup.BadArgument("empty", what="path")
     if any(len(t) > 4096 for t in targets):
         raise lookup.BadArgument("too_long", what="path", limit=4096, length=max(map(len, targets)))
-    if not args.timeout > 0 or args.timeout > 3600:
+    if not 1 <= args.timeout <= 3600:
         raise lookup.BadArgument(
             "out_of_range", option="--timeout", low=1, high=3600, value=f"{args.timeout:g}"
         )

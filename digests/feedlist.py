@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SOURCES_SUFFIX = ".toml"
 MAX_SOURCES_BYTES = 1024 * 1024
@@ -73,3 +74,30 @@ def _entry(number: int, entry: Any) -> SourceSpec | None:
         sector=bool(entry.get("sector", False)),
         found=str(entry.get("found", "")),
     )
+
+
+def shown_names(targets: list[str]) -> list[str]:
+    """What readers may be told the configured sources are: outlet names from sources
+    files, hosts of URLs; never a local path or file name."""
+    shown: list[str] = []
+    for target in targets:
+        if is_sources_file(target):
+            try:
+                specs = load_sources(Path(target).expanduser())
+            except SourcesFileError:
+                continue
+            names = [spec.name or _host(spec.target) for spec in specs]
+        elif "://" in target:
+            names = [_host(target)]
+        else:
+            names = []
+        shown.extend(name for name in names if name and name not in shown)
+    return shown
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from conftest import LocalSite, Page
 
-from digests.feedlist import load_sources
+from digests.feedlist import load_sources, shown_names
 from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
 from digests.netguard import AddressPolicy
@@ -466,3 +466,14 @@ def test_the_example_sources_file_loads() -> None:
     assert all(s.target.startswith("https://") and s.name and s.found for s in specs)
     assert {s.name for s in specs if s.sector} >= {"ICTnews (VietNamNet)"}
     assert len({s.target for s in specs}) == len(specs)
+
+
+def test_readers_are_told_outlet_names_never_paths(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "ICTnews"\nurl = "https://ictnews.vietnamnet.vn/rss/home.rss"\n'
+        '[[source]]\nurl = "https://www.genk.vn/rss/home.rss"\n',
+        encoding="utf-8",
+    )
+    targets = [str(sources), "https://vnexpress.net/rss/so-hoa.rss", str(tmp_path), "x.toml"]
+    assert shown_names(targets) == ["ICTnews", "genk.vn", "vnexpress.net"]
