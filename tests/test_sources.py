@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import LocalSite, Page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digests.feedlist import load_sources, shown_names
 from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
@@ -477,3 +479,24 @@ def test_readers_are_told_outlet_names_never_paths(tmp_path: Path) -> None:
     )
     targets = [str(sources), "https://vnexpress.net/rss/so-hoa.rss", str(tmp_path), "x.toml"]
     assert shown_names(targets) == ["ICTnews", "genk.vn", "vnexpress.net"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=1500).map(lambda t: t.encode("utf-8")),
+        st.text(alphabet="àáảãạăđêôơưÀĐ <>/&;pa", max_size=800).map(
+            lambda t: t.encode("cp1258", errors="ignore")
+        ),
+    ),
+    declared=st.sampled_from([None, "utf-8", "iso-8859-1", "windows-1258", "ascii", "bogus"]),
+)
+def test_any_bytes_decode_or_fail_with_a_reason(data: bytes, declared: str | None) -> None:
+    try:
+        text = decode(data, declared)
+    except SourceProblem as problem:
+        assert problem.code in ("encoding", "binary")
+        return
+    assert isinstance(text, str)
+    sniff_kind(text)  # never raises
