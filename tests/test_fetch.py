@@ -162,3 +162,29 @@ def test_the_feed_date_reaches_the_document(tmp_path: Path) -> None:
     assert isinstance(doc, RawDocument)
     assert doc.date_hint is not None and doc.date_hint.isoformat() == "2024-11-29T08:00:00+07:00"
     assert doc.source == "Báo Thử"  # the operator's outlet names a local feed's pages
+
+
+def test_a_package_missing_from_the_install_stops_ingest_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As when an old pip left lxml_html_clean out: trafilatura cannot be imported."""
+    import sys
+
+    from digests.cli import main
+
+    for name in list(sys.modules):
+        if name.startswith(("trafilatura", "justext", "lxml.html.clean", "lxml_html_clean")) or (
+            name in ("digests.clean", "digests.extract")
+        ):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)  # "not installed"
+    page = tmp_path / "bai.html"
+    page.write_bytes(seed_page(0))
+    code = main(["--db", str(tmp_path / "x.db"), "ingest", str(page)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert out.out.splitlines()[0] == (
+        "Đã dừng: thiếu gói Python lxml_html_clean. Hãy cài lại ictdigest"
+        " (pip install --force-reinstall ictdigest) hoặc: pip install lxml_html_clean"
+    )
+    assert "Traceback" not in out.out + out.err
