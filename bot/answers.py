@@ -20,7 +20,6 @@ from digests.feedlist import shown_names
 from digests.select import build_digest, window_for_chat
 from digests.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
-from digests.themes import load_themes
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
 ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a tiny page 2

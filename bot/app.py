@@ -40,8 +40,8 @@ from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
-from digests.backup import HEARTBEAT_INTERVAL_S
-from digests.store import resolve_db_path
+from digests.store.backup import HEARTBEAT_INTERVAL_S
+from digests.store.store import resolve_db_path
 from digests.templating import LANGUAGES
 
 log = logging.getLogger(__name__)

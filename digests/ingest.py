@@ -136,8 +136,8 @@ def ingest_document(
     db: Database, doc: RawDocument, *, today: date | None = None
 ) -> store.SaveResult:
     """Clean, analyse and store one document; BadItem if it cannot become an article."""
-    from digests.analyse import analyse
-    from digests.clean import clean_document
+    from digests.analysis.analyse import analyse
+    from digests.sources.clean import clean_document
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
@@ -183,7 +183,7 @@ class MissingModule(Exception):
 
 
 def _sync_registry(db: Database) -> None:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     store.sync_registry(db, load_registry().all())
 

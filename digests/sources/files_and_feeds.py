@@ -39,7 +39,7 @@ from digests.problems import SourceProblem
 __all__ = ["Failure", "Item", "Skipped", "SourceProblem", "decode", "iter_items", "sniff_kind"]
 
 if TYPE_CHECKING:
-    from digests.fetch import Fetcher, Response
+    from digests.sources.fetch import Fetcher, Response
 
 MAX_BYTES = 5 * 1024 * 1024
 FILE_SUFFIXES = frozenset({".txt", ".html", ".htm", ".xml", ".rss", ".atom"})
