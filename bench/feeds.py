@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from feed_server import Behaviour, FeedSite, closed_port, misbehaving_paths, seed_page, serve  # noqa: E402
 
-from digests import store  # noqa: E402
-from digests.fetch import DEADLINE, PER_HOST, WORKERS, Fetcher  # noqa: E402
 from digests.ingest import IngestReport, ingest  # noqa: E402
-from digests.netguard import AddressPolicy  # noqa: E402
+from digests.sources.fetch import DEADLINE, PER_HOST, WORKERS, Fetcher  # noqa: E402
+from digests.sources.netguard import AddressPolicy  # noqa: E402
+from digests.store import store  # noqa: E402
 
 GOOD, LATENCY_S, DRIP_S = 20, 0.3, 2.0
 TARGET_S = 30.0

@@ -15,10 +15,10 @@ from sqlite_utils import Database
 
 from bot import texts
 from bot.settings import Settings
-from digests import lookup
-from digests.feedlist import shown_names
-from digests.select import build_digest, window_for_chat
-from digests.telegram_html import truncate_text, visible_length, visible_text
+from digests.answers import lookup
+from digests.digest.select import build_digest, window_for_chat
+from digests.digest.telegram_html import truncate_text, visible_length, visible_text
+from digests.sources.feedlist import shown_names
 from digests.templating import reader_date
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096

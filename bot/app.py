@@ -270,10 +270,10 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pull the configured sources off the event loop; a source that is down waits a run."""
-    from digests.fetch import Fetcher
     from digests.ingest import ingest
-    from digests.netguard import AddressPolicy
-    from digests.store import open_db
+    from digests.sources.fetch import Fetcher
+    from digests.sources.netguard import AddressPolicy
+    from digests.store.store import open_db
 
     services = services_of(context)
     sources = list(services.settings.sources)

@@ -538,10 +538,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             "out_of_range", option="--timeout", low=1, high=3600, value=f"{args.timeout:g}"
         )
     try:
-        from digests.fetch import Fetcher
         from digests.ingest import ingest
-        from digests.netguard import AddressPolicy
         from digests.progress import Progress, ProgressState
+        from digests.sources.fetch import Fetcher
+        from digests.sources.netguard import AddressPolicy
     except ImportError as exc:
         module = exc.name or str(exc).splitlines()[0][:120]
         print(problem_text(args, "missing_module", module=module), file=sys.stderr)

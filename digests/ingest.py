@@ -17,12 +17,12 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import store
-from digests.feedlist import SourceSpec
-from digests.fetch import Fetcher
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
-from digests.sources import Failure, Item, Skipped, iter_items
+from digests.sources.feedlist import SourceSpec
+from digests.sources.fetch import Fetcher
+from digests.sources.files_and_feeds import Failure, Item, Skipped, iter_items
+from digests.store import store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -164,8 +164,8 @@ def _load_pipeline() -> None:
     """Import the cleaning and analysis steps up front: a package missing from the install
     (lxml_html_clean under an old pip) then stops the batch with one line, not per item."""
     try:
-        import digests.analyse
-        import digests.clean  # noqa: F401  (imports trafilatura, justext, lxml.html.clean)
+        import digests.analysis.analyse
+        import digests.sources.clean  # noqa: F401  (imports trafilatura, justext, lxml.html.clean)
     except ImportError as exc:
         raise MissingModule(exc) from exc
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from feed_server import Behaviour, FeedSite, closed_port, misbehaving_paths, seed_page, serve
 
-from digests import store
-from digests.fetch import Fetcher
-from digests.netguard import AddressPolicy
-from digests.sources import Failure, RawDocument, SourceProblem, iter_items
+from digests.sources.fetch import Fetcher
+from digests.sources.files_and_feeds import Failure, RawDocument, SourceProblem, iter_items
+from digests.sources.netguard import AddressPolicy
+from digests.store import store
 
 LOOPBACK_ALLOWED = AddressPolicy(allow_private=True)  # the test server is on 127.0.0.1
 
@@ -174,7 +174,7 @@ def test_a_package_missing_from_the_install_stops_ingest_in_one_line(
 
     for name in list(sys.modules):
         if name.startswith(("trafilatura", "justext", "lxml.html.clean", "lxml_html_clean")) or (
-            name in ("digests.clean", "digests.extract")
+            name in ("digests.sources.clean", "digests.sources.extract")
         ):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "lxml_html_clean", None)  # "not installed"

@@ -12,9 +12,9 @@ from conftest import LocalSite, Page
 
 from digests.ingest import IngestReport, ingest
 from digests.model import Analysis, CleanArticle
-from digests.netguard import AddressPolicy
 from digests.progress import Progress, ProgressState
 from digests.sources.fetch import Fetcher
+from digests.sources.netguard import AddressPolicy
 from digests.store import store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

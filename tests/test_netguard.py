@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from feed_server import Behaviour, seed_page, serve
 
-from digests.fetch import Fetcher
-from digests.netguard import AddressPolicy, address_kind
-from digests.sources import Failure, RawDocument, SourceProblem, iter_items
+from digests.sources.fetch import Fetcher
+from digests.sources.files_and_feeds import Failure, RawDocument, SourceProblem, iter_items
+from digests.sources.netguard import AddressPolicy, address_kind
 
 LOOPBACK_ONLY = AddressPolicy(allowed=(ipaddress.ip_network("127.0.0.1/32"),))
 

@@ -12,11 +12,10 @@ from conftest import LocalSite, Page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digests.feedlist import load_sources, shown_names
-from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
-from digests.netguard import AddressPolicy
-from digests.sources import (
+from digests.sources.feedlist import load_sources, shown_names
+from digests.sources.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
+from digests.sources.files_and_feeds import (
     Failure,
     Skipped,
     SourceProblem,
@@ -27,6 +26,7 @@ from digests.sources import (
     site_name,
     sniff_kind,
 )
+from digests.sources.netguard import AddressPolicy
 from digests.templating import make_environment
 
 LONG_TEXT = "Viettel đạt doanh thu gần 180.000 tỷ đồng. " * 15  # > 400 chars: not a teaser

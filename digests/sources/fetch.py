@@ -10,7 +10,7 @@ few bytes at a time cannot hold an item longer.  Every failure is a
 
 Pages are fetched concurrently (``submit``) by a bounded pool of threads, at
 most ``PER_HOST`` at a time from one host; the caller keeps storing on its own
-thread.  Every connection passes the address rules of ``digests.netguard``.
+thread.  Every connection passes the address rules of ``digests.sources.netguard``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from digests import netguard
-from digests.netguard import AddressPolicy, AddressRefused, GuardedBackend, Resolver
-from digests.problems import SourceProblem
+from digests.sources import netguard
+from digests.sources.netguard import AddressPolicy, AddressRefused, GuardedBackend, Resolver
+from digests.sources.problems import SourceProblem
 
 USER_AGENT = "ictdigest/0.1 (+https://github.com/ictdigest)"
 MAX_BYTES = 5 * 1024 * 1024

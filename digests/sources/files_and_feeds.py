@@ -1,7 +1,7 @@
 """Where articles come from: files, folders, RSS/Atom feeds and http(s) URLs → RawDocument.
 
-Bytes become text in ``digests.charsets`` (no mojibake, no wild guesses); every
-reason an item fails is a ``SourceProblem`` (``digests.problems``).
+Bytes become text in ``digests.sources.charsets`` (no mojibake, no wild guesses); every
+reason an item fails is a ``SourceProblem`` (``digests.sources.problems``).
 
 Readers never see a file name as a source: a local file's articles carry the
 outlet the operator named (``ingest --outlet``), or none until the page names one.
@@ -30,11 +30,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from digests import outlets
-from digests.charsets import decode
-from digests.feedlist import SourcesFileError, SourceSpec, is_sources_file, load_sources
 from digests.model import BadItem, RawDocument
-from digests.problems import SourceProblem
+from digests.sources import outlets
+from digests.sources.charsets import decode
+from digests.sources.feedlist import SourcesFileError, SourceSpec, is_sources_file, load_sources
+from digests.sources.problems import SourceProblem
 
 __all__ = ["Failure", "Item", "Skipped", "SourceProblem", "decode", "iter_items", "sniff_kind"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from digests.problems import SourceProblem
+from digests.sources.problems import SourceProblem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
