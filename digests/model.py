@@ -18,7 +18,7 @@ class RawDocument:
     """One article as a source handed it over, before any cleaning."""
 
     origin: str  # the path or URL it was read from
-    source: str  # outlet or file name shown to readers, e.g. "toquoc.vn" or "seeds/002_….txt"
+    source: str  # outlet shown to readers, e.g. "toquoc.vn"; "" when none is known (a file)
     raw: str  # decoded text or HTML, kept verbatim for re-processing
     kind: DocumentKind
     url: str | None = None  # canonical URL when known (feed link, <link rel=canonical>)

@@ -676,7 +676,9 @@ def corpus_stats(db: Database) -> CorpusStats:
         _value(db, f"SELECT published FROM articles WHERE date_known ORDER BY published {way}")
         for way in ("LIMIT 1", "DESC LIMIT 1")
     )
-    per_source = db.execute("SELECT source, COUNT(*) FROM articles GROUP BY source").fetchall()
+    per_source = db.execute(
+        "SELECT source, COUNT(*) FROM articles WHERE source <> '' GROUP BY source"
+    ).fetchall()  # articles whose outlet is unknown (local files) name no source
     top = sorted(per_source, key=lambda row: (-row[1], row[0]))[:5]
     return CorpusStats(
         articles,
