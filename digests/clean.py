@@ -36,9 +36,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
 
-from digests import dates, outlets
-from digests.extract import Block, extract_blocks
+from digests import dates, outlets, page_dates, sapo
+from digests.extract import Block, extract_page
 from digests.model import BadItem, CleanArticle, RawDocument
+from digests.page_parts import PageParts
 from digests.textnorm import fold_nfc, nfc
 
 _fold = fold_nfc
@@ -684,18 +685,28 @@ def _body(
 
 def _published(
     text_date: datetime | date | None,
-    meta_date: str | None,
+    date_idx: int | None,
+    meta: dict[str, str | None],
+    parts: PageParts,
     doc: RawDocument,
     today: date,
 ) -> tuple[date, datetime | None, bool]:
-    """Publication date, time if given, and whether the document gave them at all: with
-    no date in the page, its metadata or its feed, the day it was loaded stands in."""
-    value: datetime | date | None = None
-    if meta_date:
-        value = dates.parse_vietnamese_date(meta_date)
-    if value is None or (not isinstance(value, datetime) and isinstance(text_date, datetime)):
-        value = text_date or value
-    value = value or doc.date_hint
+    """Publication date, time if given, and whether the document gave them at all (see
+    :mod:`digests.page_dates` for which clue wins): with no date in the page, its
+    metadata or its feed, the day it was loaded stands in."""
+    feed = doc.date_hint
+    if feed is not None and feed.tzinfo is not None:
+        feed = feed.astimezone(dates.VIETNAM_TZ).replace(tzinfo=None)
+    clues = page_dates.DateClues(
+        declared=meta.get("date"),
+        dateline=parts.dateline,
+        text_dateline=text_date if date_idx is not None else None,
+        feed=feed,
+        lead=text_date if date_idx is None else None,
+        guessed=meta.get("guessed_date"),
+        chrome=parts.chrome_dates,
+    )
+    value, _ = page_dates.publication_date(clues)
     if value is None:
         return (doc.fetched_at.date() if doc.fetched_at else today), None, False
     if isinstance(value, datetime):
@@ -716,13 +727,17 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         today = doc.fetched_at.date() if doc.fetched_at else date.today()
     meta: dict[str, str | None] = {}
     marked: set[int] = set()
+    parts = PageParts()
     if doc.kind == "html":
-        blocks, meta = extract_blocks(doc.raw, doc.url)
+        blocks, meta, parts = extract_page(doc.raw, doc.url)
         if not blocks:
             raise BadItem("no article text in page (navigation or empty)")
         lines, marked = _lines_from_blocks(blocks)
+        lines, marked = sapo.drop_bylines(lines, marked, parts.bylines)
+        lines, marked = sapo.with_sapo(lines, marked, parts, header_lines=dates.HEADER_LINES)
     else:
         lines = _split_lines(doc.raw)
+    lines, marked, lone_dateline = sapo.take_dateline_line(lines, marked)
     if not lines:
         raise BadItem("empty document")
 
@@ -749,7 +764,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     _check_body(paragraphs, headings)
     if title is None:
         title = fallback_title([p for i, p in enumerate(paragraphs) if i not in headings])
-    published, published_at, date_known = _published(text_date, meta.get("date"), doc, today)
+    published, published_at, date_known = _published(text_date, date_idx, meta, parts, doc, today)
     return CleanArticle(
         title=_strip_image_suffix(title),
         published=published,
@@ -761,7 +776,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         source=find_outlet(
             lines[: head_idx if head_idx is not None else (date_idx or 0)],
             sitename,
-            dateline,
+            dateline or lone_dateline,
             title_site=title_site,
             credit=find_credit(lines),
         ),
@@ -789,11 +804,12 @@ def find_outlet(
     """
     declared = outlets.from_sitename(sitename)
     if declared and not outlets.looks_like_host(declared):
-        return outlets.with_credit(declared, credit)
+        return outlets.with_credit(outlets.declared_name(declared), credit)
     own = title_site or find_banner_name(header)
     own = own or outlets.from_contact([line for line in header if is_contact_line(line)])
     own = own or (outlets.from_dateline(dateline) if dateline else None)
-    return outlets.with_credit(own or declared, credit)
+    host_name = outlets.known_outlet(declared) if declared else None
+    return outlets.with_credit(own or host_name or declared, credit)
 
 
 def find_credit(lines: Sequence[str]) -> str | None:

@@ -48,6 +48,7 @@ def test_article_metadata() -> None:
     assert meta == {
         "title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên",
         "date": "2020-07-06T20:45:00+07:00",
+        "guessed_date": "2020-07-06",  # trafilatura's own guess, used last
         "url": "https://toquoc.vn/bo-truong-5-co-hoi-99200706204500001.htm",
         "sitename": "Báo điện tử Tổ Quốc",
         "page_title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên"
@@ -93,7 +94,7 @@ def test_degenerate_input_gives_empty_text(html: str) -> None:
 def test_random_markup_never_raises(html: str) -> None:
     text, meta = extract_html(html)
     assert isinstance(text, str)
-    assert set(meta) == {"title", "date", "url", "sitename", "page_title"}
+    assert set(meta) == {"title", "date", "guessed_date", "url", "sitename", "page_title"}
 
 
 # --- clean_document on HTML -----------------------------------------------------------------

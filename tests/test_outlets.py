@@ -113,7 +113,8 @@ def test_from_banner(banner: str, outlet: str | None) -> None:
         ("Tuổi Trẻ Online", "Tuổi Trẻ"),
         ("vnexpress", "VnExpress"),
         ("Minh Anh/TTXVN", "TTXVN"),  # a writer and her newsroom
-        ("báo Người Lao Động", "Báo Người Lao Động"),  # unknown, but named like a newsroom
+        ("báo Người Lao Động", "Người Lao Động"),  # a known newsroom, by its usual name
+        ("báo Lao Động Thủ đô", "Báo Lao Động Thủ đô"),  # unknown, but named like a newsroom
         ("Cổng thông tin điện tử tỉnh Nghệ An", "Cổng thông tin điện tử tỉnh Nghệ An"),
         ("VTC News", "VTC News"),
         ("Reuters", None),  # not known here: never guessed

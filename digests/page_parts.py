@@ -1,0 +1,245 @@
+"""What a news page's markup says around its headline: the sapo, the dateline, the byline.
+
+trafilatura finds an article's paragraphs well but reads its surroundings poorly: the sapo
+(the lead paragraph, styled apart and often outside ``<article>``) is dropped, a header's
+"today" date or a licence date is taken for the publication date, a byline stays as a
+paragraph. Vietnamese outlets build these parts the same few ways (learned from public
+scrapers of VnExpress, VietNamNet, Tuổi Trẻ, Dân trí, Báo Đầu tư, CafeF and the ministry
+portals), so they are read here from the tree, by general rules rather than per-site code:
+
+* the headline is the first ``<h1>`` outside the page chrome;
+* the sapo is the first element after it whose class names a lead (``description``,
+  ``sapo``, ``detail-sapo``, ``singular-sapo``, ``content-detail-sapo``, ``sapo_detail`` …,
+  or ``data-role="sapo"``), outside link lists;
+* the dateline is the short date-only element nearest the headline, outside the chrome;
+  a date the chrome shows (header "today", licence, copyright) is kept apart, so that it
+  can never be taken for the publication date;
+* bylines are the short texts of author elements.
+
+Chrome is ``<header>``, ``<nav>``, ``<footer>``, ``<aside>`` and elements whose class or id
+says header, footer, menu, today, cookie …; related-headline lists and cookie banners are
+pruned from the tree before trafilatura reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from digests import dates
+from digests.textnorm import nfc, squash_spaces
+
+_CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
+# One class or id token that marks page chrome: "header", "site-footer", "header__top",
+# "time-now", "cookie-banner"; not "header-content" (VnExpress keeps its dateline there).
+_CHROME_TOKEN = re.compile(
+    r"^(?:[a-z]+[-_]+)?(?:header|footer|menu|main-?menu|menu-?top|menu-?nav|main-?nav|navbar|"
+    r"topbar|top-bar)(?:[-_]+(?:top|bottom|wrap|inner|main|time|date|nav))?$"
+    r"|today|time-?now|date-?now|cookie|consent|gdpr|copyright",
+    re.IGNORECASE,
+)
+# Lists of other stories, and cookie banners: pruned before trafilatura reads the page.
+_PRUNE_TOKEN = re.compile(
+    r"relate|lien-?quan|lienquan|noi-?bat|noibat|most-?viewed|xem-?nhieu|doc-?nhieu|"
+    r"other-?news|tin-?khac|tinkhac|box-category|topstory|cung-?chuyen-?muc|"
+    r"cookie|consent|gdpr",
+    re.IGNORECASE,
+)
+_PRUNE_TYPES = frozenset({"relatednewsbox"})
+_SAPO_TOKEN = re.compile(
+    r"^(?:sapo|[a-z-]*[-_]sapo(?:[-_][a-z0-9]+)*|sapo[-_][a-z]+|description|lead|"
+    r"article[-_]?lead|articlelead|summary|chapeau|excerpt)$",
+    re.IGNORECASE,
+)
+_AUTHOR_TOKEN = re.compile(r"author|byline|tac-?gia", re.IGNORECASE)
+_LIST_ITEM_TOKEN = re.compile(r"^(?:item|item-news|article-item|news-item|story)$", re.I)
+_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:hg]\s*\d{2}")
+
+SAPO_MIN_WORDS = 8
+BYLINE_MAX_WORDS = 6
+DATELINE_MAX_CHARS = 80
+DATELINE_REACH = 60  # elements from the headline: a date further away belongs elsewhere
+UNTIMED_REACH_BEFORE = 12  # a date with no time above the headline must sit right above it
+ARTICLE_PARAGRAPH_WORDS = 15
+ARTICLE_PARAGRAPHS = 3  # chrome never holds this many long paragraphs
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What the markup around a page's headline says; empty fields when it says nothing."""
+
+    headline: str | None = None
+    sapo: str | None = None
+    dateline: datetime | date | None = None
+    chrome_dates: frozenset[date] = frozenset()
+    bylines: frozenset[str] = field(default_factory=frozenset)
+
+
+def _tokens(element: Any) -> list[str]:
+    attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return attrs.split()
+
+
+def _tag(element: Any) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _chrome_roots(elements: list[Any]) -> set[int]:
+    """Ids of the elements that are page chrome; an element marked as chrome that holds
+    article paragraphs (an unclosed ``<div class="menu">`` swallowing the page) is not."""
+    roots: set[int] = set()
+    for element in elements:
+        if _tag(element) in _CHROME_TAGS or any(_CHROME_TOKEN.search(t) for t in _tokens(element)):
+            long_paragraphs = sum(
+                1 for p in element.iter("p") if len(_text(p).split()) >= ARTICLE_PARAGRAPH_WORDS
+            )
+            if long_paragraphs < ARTICLE_PARAGRAPHS:
+                roots.add(id(element))
+    return roots
+
+
+def _is_chrome(element: Any, roots: set[int]) -> bool:
+    """Whether ``element`` or one of its ancestors is page chrome."""
+    node = element
+    while node is not None:
+        if id(node) in roots:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _in_list_item(element: Any) -> bool:
+    node = element.getparent()
+    while node is not None:
+        if _tag(node) == "li" or any(_LIST_ITEM_TOKEN.match(t) for t in _tokens(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _text(element: Any) -> str:
+    return nfc(squash_spaces(" ".join(element.itertext())))
+
+
+def _is_prunable(element: Any) -> bool:
+    if _tag(element) in {"html", "body", "h1"}:
+        return False
+    kind = (element.get("type") or "").lower()
+    return kind in _PRUNE_TYPES or any(_PRUNE_TOKEN.search(t) for t in _tokens(element))
+
+
+def prune(tree: Any, keep: list[Any]) -> None:
+    """Remove related-headline lists and cookie banners, never an ancestor of ``keep``."""
+    protected: set[int] = set()
+    for element in keep:
+        node = element
+        while node is not None:
+            protected.add(id(node))
+            node = node.getparent()
+    doomed = [el for el in tree.iter() if _is_prunable(el) and id(el) not in protected]
+    for element in doomed:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail and element.tail.strip():  # text after it belongs to its parent
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+
+def _headline(elements: list[Any], roots: set[int]) -> tuple[int | None, str | None]:
+    for idx, element in enumerate(elements):
+        if _tag(element) == "h1" and not _is_chrome(element, roots):
+            text = _text(element)
+            if text:
+                return idx, text
+    return None, None
+
+
+def _sapo(elements: list[Any], head_idx: int | None, roots: set[int]) -> Any | None:
+    start = head_idx + 1 if head_idx is not None else 0
+    for element in elements[start:]:
+        if element.get("data-role") != "sapo" and not any(
+            _SAPO_TOKEN.match(t) for t in _tokens(element)
+        ):
+            continue
+        if _tag(element) in {"meta", "body", "html"} or _in_list_item(element):
+            continue
+        if _is_chrome(element, roots) or _is_prunable(element):
+            continue
+        text = _text(element)
+        if len(text.split()) >= SAPO_MIN_WORDS:
+            return element
+    return None
+
+
+def _date_of(element: Any) -> dates.DateMatch | None:
+    text = _text(element)
+    if not text or len(text) > DATELINE_MAX_CHARS:
+        return None
+    return dates.is_date_line(text)
+
+
+def _datelines(
+    elements: list[Any], head_idx: int | None, roots: set[int]
+) -> tuple[datetime | date | None, frozenset[date]]:
+    """The date shown beside the headline, and the dates shown in the page chrome."""
+    chrome: set[date] = set()
+    best: tuple[int, datetime | date] | None = None
+    for idx, element in enumerate(elements):
+        if len(element) > 3:
+            continue  # a container: its date is read from the child that holds it
+        found = _date_of(element)
+        if found is None:
+            continue
+        value = found.value
+        if _is_chrome(element, roots):
+            chrome.add(value.date() if isinstance(value, datetime) else value)
+            continue
+        if head_idx is None:
+            continue
+        distance = abs(idx - head_idx)
+        timed = bool(_TIME_OF_DAY.search(_text(element)))
+        if distance > DATELINE_REACH:
+            continue
+        if not timed and idx < head_idx and distance > UNTIMED_REACH_BEFORE:
+            continue
+        rank = distance - (DATELINE_REACH if timed else 0)
+        if best is None or rank < best[0]:
+            best = (rank, value)
+    return (best[1] if best else None), frozenset(chrome)
+
+
+def _bylines(elements: list[Any]) -> frozenset[str]:
+    names: set[str] = set()
+    for element in elements:
+        if not any(_AUTHOR_TOKEN.search(t) for t in _tokens(element)):
+            continue
+        text = _text(element)
+        if text and len(text.split()) <= BYLINE_MAX_WORDS and not dates.first_date_span(text):
+            names.add(text)
+    return frozenset(names)
+
+
+def read_parts(tree: Any) -> tuple[PageParts, list[Any]]:
+    """The parts of the page in ``tree`` and the elements that must survive pruning."""
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    roots = _chrome_roots(elements)
+    head_idx, headline = _headline(elements, roots)
+    sapo_element = _sapo(elements, head_idx, roots)
+    dateline, chrome_dates = _datelines(elements, head_idx, roots)
+    parts = PageParts(
+        headline=headline,
+        sapo=_text(sapo_element) if sapo_element is not None else None,
+        dateline=dateline,
+        chrome_dates=chrome_dates,
+        bylines=_bylines(elements),
+    )
+    keep = [elements[head_idx]] if head_idx is not None else []
+    keep += [sapo_element] if sapo_element is not None else []
+    return parts, keep

@@ -1,0 +1,100 @@
+"""The top of an article's text: its sapo kept as the first paragraph, bylines and
+dateline-only lines taken out.
+
+* The sapo (lead paragraph, see :mod:`digests.page_parts`) is usually the best summary
+  sentence of a Vietnamese article, and trafilatura often drops it because it sits outside
+  ``<article>`` or is styled as a heading (``<h2 class="sapo">``). It is put back right
+  after the headline (and its date line), as a paragraph, never as a sub-heading.
+* A byline the markup names (``<div class="author-name">Hoài Thu</div>``) is no paragraph.
+* A dateline standing alone (``(VTC News) -``) is no paragraph either: it names the outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from digests import dates
+from digests.page_parts import PageParts
+from digests.textnorm import fold_nfc, nfc, squash_spaces
+
+_KEY_WORD = re.compile(r"[\w&]+")
+# A line that is only a dateline: "(VTC News) -", "(Dân trí) –", "TTO -".
+_DATELINE_ONLY = re.compile(
+    r"^(?:\((?P<paren>[A-ZÀ-ỸĐ][^()]{1,38})\)|(?P<bare>[A-ZĐ][\w.]{1,20}))\s*[-–—]$"
+)
+TOP_LINES = 6  # where a standalone dateline may stand: above the lead
+SAPO_PREFIX_CHARS = 60  # a copy of the sapo in the text is recognised by its opening words
+
+
+def _key(text: str) -> str:
+    return " ".join(_KEY_WORD.findall(fold_nfc(text)))
+
+
+def _same_paragraph(a: str, b: str) -> bool:
+    """Whether two lines are the same paragraph, one perhaps cut short or with its dateline."""
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    shorter, longer = sorted((ka, kb), key=len)
+    return len(shorter) >= SAPO_PREFIX_CHARS and shorter[:SAPO_PREFIX_CHARS] in longer
+
+
+def with_sapo(
+    lines: list[str], headings: set[int], parts: PageParts, *, header_lines: int
+) -> tuple[list[str], set[int]]:
+    """``lines`` with the page's sapo as a paragraph right after the headline.
+
+    A copy of the sapo already in the text stays where it is and stops being a heading.
+    """
+    if not parts.sapo:
+        return lines, headings
+    sapo = nfc(squash_spaces(parts.sapo))
+    for idx, line in enumerate(lines[:header_lines]):
+        if _same_paragraph(line, sapo):
+            return lines, headings - {idx}
+    at = 0
+    if parts.headline:
+        head_key = _key(parts.headline)
+        for idx, line in enumerate(lines[:header_lines]):
+            if _key(line) == head_key:
+                at = idx + 1
+                break
+    while at < len(lines) and at < header_lines and dates.is_date_line(lines[at]) is not None:
+        at += 1
+    shifted = {i + 1 if i >= at else i for i in headings}
+    return [*lines[:at], sapo, *lines[at:]], shifted
+
+
+def drop_bylines(
+    lines: list[str], headings: set[int], bylines: Sequence[str] | frozenset[str]
+) -> tuple[list[str], set[int]]:
+    """``lines`` without the lines that are only a byline the markup named."""
+    names = {_key(name) for name in bylines if _key(name)}
+    if not names:
+        return lines, headings
+    kept: list[str] = []
+    kept_headings: set[int] = set()
+    for idx, line in enumerate(lines):
+        if len(line) <= 60 and _key(line) in names:
+            continue
+        if idx in headings:
+            kept_headings.add(len(kept))
+        kept.append(line)
+    return kept, kept_headings
+
+
+def take_dateline_line(
+    lines: list[str], headings: set[int]
+) -> tuple[list[str], set[int], str | None]:
+    """``lines`` without a dateline standing alone near the top, and that dateline's label."""
+    for idx, line in enumerate(lines[:TOP_LINES]):
+        m = _DATELINE_ONLY.match(line)
+        if m is None:
+            continue
+        label = m["paren"] or m["bare"]
+        rest = lines[:idx] + lines[idx + 1 :]
+        return rest, {i - 1 if i > idx else i for i in headings if i != idx}, label
+    return lines, headings, None
