@@ -161,8 +161,8 @@ def extract_page(html: str, url: str | None = None) -> tuple[list[Block], Meta, 
         tree = load_html(html)
         if tree is None:
             return [], empty, PageParts()
-        parts, keep = read_parts(tree)
-        prune(tree, keep)
+        parts, keep, headline = read_parts(tree)
+        prune(tree, keep, headline)
         doc = trafilatura.bare_extraction(
             tree,
             url=url,

@@ -48,6 +48,12 @@ _PRUNE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _PRUNE_TYPES = frozenset({"relatednewsbox"})
+_COOKIE_XPATH = (
+    "//text()[contains(translate(., 'COKIE', 'cokie'), 'cookie')]"
+    "[not(ancestor::script) and not(ancestor::style)]"
+)
+ABOVE_MAX_SHARE = 0.75  # a "headline" above most of the page's text is no article's
+COOKIE_NOTICE_MAX_WORDS = 120  # a consent notice is short; an article about cookies is not
 _SAPO_TOKEN = re.compile(
     r"^(?:sapo|[a-z-]*[-_]sapo(?:[-_][a-z0-9]+)*|sapo[-_][a-z]+|description|lead|"
     r"article[-_]?lead|articlelead|summary|chapeau|excerpt)$",
@@ -86,28 +92,23 @@ def _tag(element: Any) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _chrome_roots(elements: list[Any]) -> set[int]:
+def _chrome_roots(elements: list[Any]) -> set[Any]:
     """Ids of the elements that are page chrome; an element marked as chrome that holds
     article paragraphs (an unclosed ``<div class="menu">`` swallowing the page) is not."""
-    roots: set[int] = set()
+    roots: set[Any] = set()
     for element in elements:
         if _tag(element) in _CHROME_TAGS or any(_CHROME_TOKEN.search(t) for t in _tokens(element)):
             long_paragraphs = sum(
                 1 for p in element.iter("p") if len(_text(p).split()) >= ARTICLE_PARAGRAPH_WORDS
             )
             if long_paragraphs < ARTICLE_PARAGRAPHS:
-                roots.add(id(element))
+                roots.add(element)
     return roots
 
 
-def _is_chrome(element: Any, roots: set[int]) -> bool:
+def _is_chrome(element: Any, roots: set[Any]) -> bool:
     """Whether ``element`` or one of its ancestors is page chrome."""
-    node = element
-    while node is not None:
-        if id(node) in roots:
-            return True
-        node = node.getparent()
-    return False
+    return element in roots or any(node in roots for node in element.iterancestors())
 
 
 def _in_list_item(element: Any) -> bool:
@@ -130,15 +131,24 @@ def _is_prunable(element: Any) -> bool:
     return kind in _PRUNE_TYPES or any(_PRUNE_TOKEN.search(t) for t in _tokens(element))
 
 
-def prune(tree: Any, keep: list[Any]) -> None:
-    """Remove related-headline lists and cookie banners, never an ancestor of ``keep``."""
-    protected: set[int] = set()
+def prune(tree: Any, keep: list[Any], headline: Any | None = None) -> None:
+    """Remove related-headline lists and cookie banners, never an ancestor of ``keep``.
+
+    With a ``headline`` element, everything above it goes too: pages put breadcrumbs,
+    the date and other stories' teasers there, never the article's text (its dateline
+    and sapo were read before).
+    """
+    # lxml makes a new proxy object for a node whenever none is alive: ids are only
+    # stable while the proxies are kept, so the sets hold the elements themselves.
+    protected: set[Any] = set()
     for element in keep:
-        node = element
-        while node is not None:
-            protected.add(id(node))
-            node = node.getparent()
-    doomed = [el for el in tree.iter() if _is_prunable(el) and id(el) not in protected]
+        protected.update([element, *element.iterancestors()])
+    doomed = [el for el in tree.iter() if _is_prunable(el) and el not in protected]
+    doomed += _cookie_notices(tree, protected)
+    if headline is not None:
+        above = _above(headline)
+        if _words(above) <= ABOVE_MAX_SHARE * _words([tree]):
+            doomed += above
     for element in doomed:
         parent = element.getparent()
         if parent is None:
@@ -152,7 +162,38 @@ def prune(tree: Any, keep: list[Any]) -> None:
         parent.remove(element)
 
 
-def _headline(elements: list[Any], roots: set[int]) -> tuple[int | None, str | None]:
+def _words(elements: list[Any]) -> int:
+    """Words in the paragraphs of ``elements``."""
+    return sum(len(_text(p).split()) for el in elements for p in el.iter("p"))
+
+
+def _above(headline: Any) -> list[Any]:
+    """The elements before ``headline`` in the body: its ancestors' earlier siblings."""
+    above: list[Any] = []
+    node = headline
+    while node is not None and _tag(node) not in {"body", "html"}:
+        above += [sib for sib in node.itersiblings(preceding=True) if isinstance(sib.tag, str)]
+        node = node.getparent()
+    return above
+
+
+def _cookie_notices(tree: Any, protected: set[Any]) -> list[Any]:
+    """The largest small element around each mention of cookies: a consent notice."""
+    notices: list[Any] = []
+    for text in tree.xpath(_COOKIE_XPATH):
+        node = text.getparent()
+        best = None
+        while node is not None and _tag(node) not in {"body", "html"} and node not in protected:
+            if len(_text(node).split()) > COOKIE_NOTICE_MAX_WORDS:
+                break
+            best = node
+            node = node.getparent()
+        if best is not None:
+            notices.append(best)
+    return notices
+
+
+def _headline(elements: list[Any], roots: set[Any]) -> tuple[int | None, str | None]:
     for idx, element in enumerate(elements):
         if _tag(element) == "h1" and not _is_chrome(element, roots):
             text = _text(element)
@@ -161,7 +202,7 @@ def _headline(elements: list[Any], roots: set[int]) -> tuple[int | None, str | N
     return None, None
 
 
-def _sapo(elements: list[Any], head_idx: int | None, roots: set[int]) -> Any | None:
+def _sapo(elements: list[Any], head_idx: int | None, roots: set[Any]) -> Any | None:
     start = head_idx + 1 if head_idx is not None else 0
     for element in elements[start:]:
         if element.get("data-role") != "sapo" and not any(
@@ -186,7 +227,7 @@ def _date_of(element: Any) -> dates.DateMatch | None:
 
 
 def _datelines(
-    elements: list[Any], head_idx: int | None, roots: set[int]
+    elements: list[Any], head_idx: int | None, roots: set[Any]
 ) -> tuple[datetime | date | None, frozenset[date]]:
     """The date shown beside the headline, and the dates shown in the page chrome."""
     chrome: set[date] = set()
@@ -226,8 +267,9 @@ def _bylines(elements: list[Any]) -> frozenset[str]:
     return frozenset(names)
 
 
-def read_parts(tree: Any) -> tuple[PageParts, list[Any]]:
-    """The parts of the page in ``tree`` and the elements that must survive pruning."""
+def read_parts(tree: Any) -> tuple[PageParts, list[Any], Any | None]:
+    """The parts of the page in ``tree``, the elements that must survive pruning and the
+    headline element."""
     elements = [el for el in tree.iter() if isinstance(el.tag, str)]
     roots = _chrome_roots(elements)
     head_idx, headline = _headline(elements, roots)
@@ -240,6 +282,7 @@ def read_parts(tree: Any) -> tuple[PageParts, list[Any]]:
         chrome_dates=chrome_dates,
         bylines=_bylines(elements),
     )
-    keep = [elements[head_idx]] if head_idx is not None else []
+    head = elements[head_idx] if head_idx is not None else None
+    keep = [head] if head is not None else []
     keep += [sapo_element] if sapo_element is not None else []
-    return parts, keep
+    return parts, keep, head
