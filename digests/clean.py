@@ -249,8 +249,9 @@ _CONTACT_LEFTOVER = re.compile(
     re.I,
 )
 _DATELINE = re.compile(
-    r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|TTO|TTXVN|VOV|"
-    r"VTV|VNA|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
+    r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|"
+    + "|".join(outlets.dateline_abbreviations())
+    + r"|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")

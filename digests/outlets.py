@@ -208,6 +208,13 @@ def from_sitename(sitename: str | None) -> str | None:
     return name
 
 
+def dateline_abbreviations() -> list[str]:
+    """The one-word abbreviations that open a lead as a bare dateline ("TTO - …",
+    "TBTCO - …"), longest first, escaped for a regular expression."""
+    words = [key for key in KNOWN_DATELINES if " " not in key and key.isupper()]
+    return [re.escape(word) for word in sorted(words, key=len, reverse=True)]
+
+
 def declared_name(name: str) -> str:
     """A page's declared site name, or a known outlet's usual name when the page wrote it
     without its accents or in capitals ("TUOI TRE ONLINE" is Tuổi Trẻ)."""
