@@ -45,27 +45,31 @@ def _same_paragraph(a: str, b: str) -> bool:
 def with_sapo(
     lines: list[str], headings: set[int], parts: PageParts, *, header_lines: int
 ) -> tuple[list[str], set[int]]:
-    """``lines`` with the page's sapo as a paragraph right after the headline.
-
-    A copy of the sapo already in the text stays where it is and stops being a heading.
-    """
+    """``lines`` with the page's sapo as a paragraph right after the headline (and its date
+    line). A copy trafilatura kept elsewhere (it may put it last) moves there and stops
+    being a heading."""
     if not parts.sapo:
         return lines, headings
     sapo = nfc(squash_spaces(parts.sapo))
-    for idx, line in enumerate(lines[:header_lines]):
+    kept: list[str] = []
+    kept_headings: set[int] = set()
+    for idx, line in enumerate(lines):
         if _same_paragraph(line, sapo):
-            return lines, headings - {idx}
+            continue
+        if idx in headings:
+            kept_headings.add(len(kept))
+        kept.append(line)
     at = 0
     if parts.headline:
         head_key = _key(parts.headline)
-        for idx, line in enumerate(lines[:header_lines]):
+        for idx, line in enumerate(kept[:header_lines]):
             if _key(line) == head_key:
                 at = idx + 1
                 break
-    while at < len(lines) and at < header_lines and dates.is_date_line(lines[at]) is not None:
+    while at < len(kept) and at < header_lines and dates.is_date_line(kept[at]) is not None:
         at += 1
-    shifted = {i + 1 if i >= at else i for i in headings}
-    return [*lines[:at], sapo, *lines[at:]], shifted
+    shifted = {i + 1 if i >= at else i for i in kept_headings}
+    return [*kept[:at], sapo, *kept[at:]], shifted
 
 
 def drop_bylines(
