@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digests.clean import clean_document
-from digests.extract import extract_blocks, extract_html
+from digests.extract import extract_blocks, extract_html, extract_page
 from digests.model import BadItem, RawDocument
 
 HTML = Path(__file__).resolve().parent / "data" / "html"
@@ -246,3 +246,86 @@ def test_closing_credit_of_a_page(head: str, url: str | None, source: str) -> No
         assert article.source == source
         assert "ICTnews" not in article.body and "ictnews" not in article.body
         assert article.paragraphs[-1].endswith("trong năm 2024.")
+
+
+# --- what the markup says around the headline: sapo, dateline, chrome dates, bylines ---------
+SAPO = "Các ngân hàng ghi nhận số vụ lừa đảo trực tuyến tăng gấp đôi trong quý III."
+
+
+@pytest.mark.parametrize(
+    "sapo_html",
+    [
+        f'<p class="description">{SAPO}</p>',  # VnExpress
+        f'<h2 class="content-detail-sapo sm-sapo-mb-0">{SAPO}</h2>',  # VietNamNet
+        f'<h2 class="detail-sapo" data-role="sapo">{SAPO}</h2>',  # Tuổi Trẻ
+        f'<h2 class="singular-sapo">{SAPO}</h2>',  # Dân trí
+        f'<div class="sapo_detail">{SAPO}</div>',  # Báo Đầu tư
+        f'<h2 class="sapo">{SAPO}</h2>',  # CafeF
+        f'<div class="sapo"><strong>{SAPO}</strong></div>',  # ministry portal
+        f'<div class="lead" data-role="sapo">{SAPO}</div>',
+    ],
+)
+def test_sapo_shapes(sapo_html: str) -> None:
+    html = f"<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>{sapo_html}{STORY}</body></html>"
+    _, _, parts = extract_page(html)
+    assert parts.sapo == SAPO
+    assert parts.headline == "Ngân hàng cảnh báo lừa đảo"
+
+
+def test_a_teaser_in_a_list_is_no_sapo() -> None:
+    html = (
+        "<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>"
+        f"<ul><li><a href='/a'>Tin khác</a><p class='description'>{SAPO}</p></li></ul>"
+        f"{STORY}</body></html>"
+    )
+    assert extract_page(html)[2].sapo is None
+
+
+def test_dateline_beside_the_headline_and_the_dates_of_the_chrome() -> None:
+    html = (
+        "<html><body><header><span>Thứ tư, 26/7/2017</span></header>"
+        "<div class='top'><span class='date'>Thứ hai, 17/10/2022, 15:10 (GMT+7)</span></div>"
+        f"<h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}"
+        "<div class='footer'>Giấy phép số 548/GP-BTTTT cấp ngày 24/08/2021</div>"
+        "<div class='copyright'>Cập nhật 01/01/2024</div></body></html>"
+    )
+    parts = extract_page(html)[2]
+    assert parts.dateline == datetime(2022, 10, 17, 15, 10)
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26), date(2024, 1, 1)})
+
+
+def test_a_header_date_alone_is_no_dateline() -> None:
+    html = (
+        "<html><body><div class='header-top'><span class='today'>Thứ tư, 26/7/2017</span></div>"
+        f"<h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}</body></html>"
+    )
+    parts = extract_page(html)[2]
+    assert parts.dateline is None
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26)})
+
+
+def test_bylines_are_read_from_author_elements() -> None:
+    html = (
+        f"<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}"
+        "<div class='author-name'><b>Hoài Thu</b></div><p class='author'>Minh Đức</p>"
+        "</body></html>"
+    )
+    assert extract_page(html)[2].bylines == frozenset({"Hoài Thu", "Minh Đức"})
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        "<div class='article-relate'><h3><a href='/x'>{t}</a></h3><p>{p}</p></div>",
+        "<div class='box_tinlienquan'><article><h3><a href='/x'>{t}</a></h3><p>{p}</p></article></div>",
+        "<div type='RelatedNewsBox'><div class='item'><a href='/x'>{t}</a><p>{p}</p></div></div>",
+    ],
+)
+def test_related_lists_inside_the_story_are_pruned(related: str) -> None:
+    other = related.format(
+        t="OCB lãi quý III tăng 30%",
+        p="Ngân hàng OCB ghi nhận lợi nhuận trước thuế quý III đạt hơn 1.100 tỷ đồng.",
+    )
+    html = f"<html><body><h1>{HEADLINE}</h1>{STORY}{other}{STORY}</body></html>"
+    text, _ = extract_html(html)
+    assert "OCB" not in text
