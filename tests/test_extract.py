@@ -317,7 +317,8 @@ def test_bylines_are_read_from_author_elements() -> None:
     "related",
     [
         "<div class='article-relate'><h3><a href='/x'>{t}</a></h3><p>{p}</p></div>",
-        "<div class='box_tinlienquan'><article><h3><a href='/x'>{t}</a></h3><p>{p}</p></article></div>",
+        "<div class='box_tinlienquan'><article><h3><a href='/x'>{t}</a></h3>"
+        "<p>{p}</p></article></div>",
         "<div type='RelatedNewsBox'><div class='item'><a href='/x'>{t}</a><p>{p}</p></div></div>",
     ],
 )
