@@ -739,6 +739,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     else:
         lines = _split_lines(doc.raw)
     lines, marked, lone_dateline = sapo.take_dateline_line(lines, marked)
+    lines, marked = sapo.drop_top_byline(lines, marked)
     if not lines:
         raise BadItem("empty document")
 

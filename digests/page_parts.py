@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from digests import dates
+from digests import dates, outlets
 from digests.textnorm import nfc, squash_spaces
 
 _CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
@@ -53,6 +53,11 @@ _COOKIE_XPATH = (
     "[not(ancestor::script) and not(ancestor::style)]"
 )
 ABOVE_MAX_SHARE = 0.75  # a "headline" above most of the page's text is no article's
+_COPYRIGHT_XPATH = (
+    "//text()[contains(., '©') or contains(., 'opyright') or contains(., 'OPYRIGHT')"
+    " or contains(., 'ản quyền') or contains(., 'ẢN QUYỀN')]"
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 COOKIE_NOTICE_MAX_WORDS = 120  # a consent notice is short; an article about cookies is not
 _SAPO_TOKEN = re.compile(
     r"^(?:sapo|[a-z-]*[-_]sapo(?:[-_][a-z0-9]+)*|sapo[-_][a-z]+|description|lead|"
@@ -63,6 +68,8 @@ _AUTHOR_TOKEN = re.compile(r"author|byline|tac-?gia", re.IGNORECASE)
 _LIST_ITEM_TOKEN = re.compile(r"^(?:item|item-news|article-item|news-item|story)$", re.I)
 _TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:hg]\s*\d{2}")
 
+_HEADLINE_TAGS = frozenset({"h2", "h3", "div", "p", "span", "strong", "b", "td"})
+TITLE_MIN_WORDS = 4  # a title shorter than this names a section, not a story
 SAPO_MIN_WORDS = 8
 BYLINE_MAX_WORDS = 6
 DATELINE_MAX_CHARS = 80
@@ -194,12 +201,46 @@ def _cookie_notices(tree: Any, protected: set[Any]) -> list[Any]:
 
 
 def _headline(elements: list[Any], roots: set[Any]) -> tuple[int | None, str | None]:
+    """The article's headline: its first ``<h1>`` outside the chrome, else the first
+    element outside the chrome that reads like the page's declared title (some portals
+    set their headline in an ``<h2>`` or a ``<div class="title">``)."""
     for idx, element in enumerate(elements):
         if _tag(element) == "h1" and not _is_chrome(element, roots):
             text = _text(element)
             if text:
                 return idx, text
+    titles = _declared_titles(elements)
+    for idx, element in enumerate(elements):
+        if _tag(element) not in _HEADLINE_TAGS or element.text is None:
+            continue
+        own = nfc(squash_spaces(element.text))
+        if not own or not any(title.startswith(own[:12]) for title in titles):
+            continue
+        text = _text(element)
+        if _fold_key(text) in {_fold_key(t) for t in titles} and not _is_chrome(element, roots):
+            return idx, text
     return None, None
+
+
+def _declared_titles(elements: list[Any]) -> list[str]:
+    """The page's og:title and <title>, whole and without a site suffix."""
+    titles: list[str] = []
+    for element in elements:
+        tag = _tag(element)
+        if tag == "body":
+            break
+        if tag == "title" or (tag == "meta" and element.get("property") == "og:title"):
+            title = nfc(squash_spaces(element.get("content") or element.text_content() or ""))
+            if len(title.split()) >= TITLE_MIN_WORDS:
+                titles.append(title)
+                parts = outlets.split_title(title)
+                if parts and parts[0]:
+                    titles.append(parts[0])
+    return titles
+
+
+def _fold_key(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _sapo(elements: list[Any], head_idx: int | None, roots: set[Any]) -> Any | None:
@@ -256,6 +297,17 @@ def _datelines(
     return (best[1] if best else None), frozenset(chrome)
 
 
+def _copyright_days(tree: Any) -> set[date]:
+    """1 January of every year a copyright line names ("© 1997-2024"): what a library
+    guesses from such a line when it finds no other date."""
+    days: set[date] = set()
+    for text in tree.xpath(_COPYRIGHT_XPATH):
+        for year in _YEAR.findall(str(text)):
+            if dates.MIN_YEAR <= int(year) <= dates.MAX_YEAR:
+                days.add(date(int(year), 1, 1))
+    return days
+
+
 def _bylines(elements: list[Any]) -> frozenset[str]:
     names: set[str] = set()
     for element in elements:
@@ -279,7 +331,7 @@ def read_parts(tree: Any) -> tuple[PageParts, list[Any], Any | None]:
         headline=headline,
         sapo=_text(sapo_element) if sapo_element is not None else None,
         dateline=dateline,
-        chrome_dates=chrome_dates,
+        chrome_dates=chrome_dates | _copyright_days(tree),
         bylines=_bylines(elements),
     )
     head = elements[head_idx] if head_idx is not None else None

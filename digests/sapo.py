@@ -23,7 +23,12 @@ _KEY_WORD = re.compile(r"[\w&]+")
 _DATELINE_ONLY = re.compile(
     r"^(?:\((?P<paren>[A-ZÀ-ỸĐ][^()]{1,38})\)|(?P<bare>[A-ZĐ][\w.]{1,20}))\s*[-–—]$"
 )
-TOP_LINES = 6  # where a standalone dateline may stand: above the lead
+# A writer's name on a line of its own: "Nhĩ Anh", "Hoài Thu", "LÊ THANH" (2-4 words, each
+# capitalised, no digits or punctuation).
+_NAME_LINE = re.compile(r"^[A-ZÀ-ỸĐ][^\W\d_]*(?: [A-ZÀ-ỸĐ][^\W\d_]*){1,3}$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”]$")
+TOP_LINES = 6  # where a standalone dateline or byline may stand: above the lead
+BYLINE_MAX_CHARS = 30
 SAPO_PREFIX_CHARS = 60  # a copy of the sapo in the text is recognised by its opening words
 
 
@@ -88,6 +93,21 @@ def drop_bylines(
             kept_headings.add(len(kept))
         kept.append(line)
     return kept, kept_headings
+
+
+def drop_top_byline(lines: list[str], headings: set[int]) -> tuple[list[str], set[int]]:
+    """``lines`` without a writer's name standing alone between the headline and the lead.
+
+    The first line is left alone (it may be the headline itself); the search stops at the
+    first line that ends like a sentence: below it is the story.
+    """
+    for idx, line in enumerate(lines[:TOP_LINES]):
+        if _SENTENCE_END.search(line):
+            break
+        if idx and len(line) <= BYLINE_MAX_CHARS and _NAME_LINE.match(line):
+            rest = lines[:idx] + lines[idx + 1 :]
+            return rest, {i - 1 if i > idx else i for i in headings if i != idx}
+    return lines, headings
 
 
 def take_dateline_line(

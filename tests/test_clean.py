@@ -833,3 +833,23 @@ def test_sapo_outside_the_article_is_the_first_paragraph() -> None:
     assert article.paragraphs[0].startswith("Các ngân hàng ghi nhận số vụ lừa đảo")
     assert len(article.paragraphs) == 3
     assert article.headings == frozenset()
+
+
+@pytest.mark.parametrize("byline", ["Nhĩ Anh", "LÊ THANH", "Hoài Thu"])
+def test_byline_between_headline_and_lead_is_no_paragraph(byline: str) -> None:
+    raw = f"Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n{byline}\n{STORY_LINES}"
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh"
+    assert byline not in article.body
+    assert len(article.paragraphs) == 2
+
+
+def test_a_section_label_or_a_sub_heading_is_no_byline() -> None:
+    raw = (
+        "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n"
+        + STORY_LINES
+        + "Khuyến nghị cho người dùng\n"
+        + "Người dùng nên bật xác thực hai lớp cho mọi tài khoản ngân hàng trực tuyến của mình.\n"
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert "Khuyến nghị cho người dùng" in article.paragraphs

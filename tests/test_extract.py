@@ -330,3 +330,46 @@ def test_related_lists_inside_the_story_are_pruned(related: str) -> None:
     html = f"<html><body><h1>{HEADLINE}</h1>{STORY}{other}{STORY}</body></html>"
     text, _ = extract_html(html)
     assert "OCB" not in text
+
+
+def test_a_headline_set_in_a_div_still_keeps_teasers_above_it_out() -> None:
+    teasers = "".join(
+        f"<article><h3><a href='/{n}'>{t}</a></h3><p>{p}</p></article>"
+        for n, t, p in (
+            (
+                "a",
+                "OCB lãi quý III tăng 30%",
+                "Ngân hàng OCB ghi nhận lợi nhuận trước thuế quý III "
+                "đạt hơn 1.100 tỷ đồng, tăng 30% so với cùng kỳ năm trước nhờ thu nhập lãi thuần.",
+            ),
+            (
+                "b",
+                "Bitcoin lập đỉnh mới",
+                "Giá Bitcoin tiếp tục tăng trong phiên giao dịch châu Á, "
+                "lần đầu vượt mốc 90.000 USD mỗi đồng khi dòng tiền đổ vào các quỹ ETF.",
+            ),
+        )
+    )
+    html = (
+        f"<html><head><title>{HEADLINE} - Cổng thông tin</title></head><body>{teasers}"
+        f"<div class='title'>{HEADLINE}</div><div class='content'>{STORY}</div></body></html>"
+    )
+    text, _, parts = extract_page(html)
+    assert parts.headline == HEADLINE
+    body = " ".join(block.text for block in text)
+    assert "OCB" not in body and "Bitcoin" not in body
+
+
+def test_a_copyright_year_is_never_the_publication_date() -> None:
+    html = (
+        f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1>{STORY}"
+        "<div class='footer'><p>© 1997-2024 Bản quyền thuộc về Báo VietNamNet</p></div>"
+        "</body></html>"
+    )
+    _, meta, parts = extract_page(html)
+    assert meta["guessed_date"] == "2024-01-01"  # what the library makes of "© 1997-2024"
+    assert {date(1997, 1, 1), date(2024, 1, 1)} <= parts.chrome_dates
+    doc = RawDocument(origin="p.html", source="p.html", raw=html, kind="html")
+    article = clean_document(doc, today=date(2025, 1, 1))
+    assert not article.date_known
+    assert article.published == date(2025, 1, 1)  # the day it was loaded, shown as unknown
