@@ -66,7 +66,6 @@ _SAPO_TOKEN = re.compile(
 )
 _AUTHOR_TOKEN = re.compile(r"author|byline|tac-?gia", re.IGNORECASE)
 _LIST_ITEM_TOKEN = re.compile(r"^(?:item|item-news|article-item|news-item|story)$", re.I)
-_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:hg]\s*\d{2}")
 
 _HEADLINE_TAGS = frozenset({"h2", "h3", "div", "p", "span", "strong", "b", "td"})
 TITLE_MIN_WORDS = 4  # a title shorter than this names a section, not a story
@@ -260,11 +259,23 @@ def _sapo(elements: list[Any], head_idx: int | None, roots: set[Any]) -> Any | N
     return None
 
 
+def _short_text(element: Any, limit: int) -> str | None:
+    """The text of ``element`` if it is at most ``limit`` characters long, else ``None``:
+    reading stops early, so asking every wrapper of a big page stays cheap."""
+    pieces: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit * 4:  # raw text has spaces to squash; this bounds the work
+            return None
+        pieces.append(piece)
+    text = nfc(squash_spaces(" ".join(pieces)))
+    return text if len(text) <= limit else None
+
+
 def _date_of(element: Any) -> dates.DateMatch | None:
-    text = _text(element)
-    if not text or len(text) > DATELINE_MAX_CHARS:
-        return None
-    return dates.is_date_line(text)
+    text = _short_text(element, DATELINE_MAX_CHARS)
+    return dates.is_date_line(text) if text else None
 
 
 def _datelines(
@@ -286,7 +297,7 @@ def _datelines(
         if head_idx is None:
             continue
         distance = abs(idx - head_idx)
-        timed = bool(_TIME_OF_DAY.search(_text(element)))
+        timed = isinstance(value, datetime)
         if distance > DATELINE_REACH:
             continue
         if not timed and idx < head_idx and distance > UNTIMED_REACH_BEFORE:
