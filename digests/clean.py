@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
@@ -684,38 +684,6 @@ def _body(
     return paragraphs, headings, dateline
 
 
-def _published(
-    text_date: datetime | date | None,
-    date_idx: int | None,
-    meta: dict[str, str | None],
-    parts: PageParts,
-    doc: RawDocument,
-    today: date,
-) -> tuple[date, datetime | None, bool]:
-    """Publication date, time if given, and whether the document gave them at all (see
-    :mod:`digests.page_dates` for which clue wins): with no date in the page, its
-    metadata or its feed, the day it was loaded stands in."""
-    feed = doc.date_hint
-    if feed is not None and feed.tzinfo is not None:
-        feed = feed.astimezone(dates.VIETNAM_TZ).replace(tzinfo=None)
-    clues = page_dates.DateClues(
-        declared=meta.get("date"),
-        dateline=parts.dateline,
-        text_dateline=text_date if date_idx is not None else None,
-        feed=feed,
-        lead=text_date if date_idx is None else None,
-        guessed=meta.get("guessed_date"),
-        chrome=parts.chrome_dates,
-    )
-    value, _ = page_dates.publication_date(clues)
-    if value is None:
-        return (doc.fetched_at.date() if doc.fetched_at else today), None, False
-    if isinstance(value, datetime):
-        naive = value.replace(tzinfo=None)
-        return naive.date(), naive, True
-    return value, None, True
-
-
 def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArticle:
     """The article in ``doc`` with its headline, date and junk-free paragraphs.
 
@@ -766,7 +734,9 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     _check_body(paragraphs, headings)
     if title is None:
         title = fallback_title([p for i, p in enumerate(paragraphs) if i not in headings])
-    published, published_at, date_known = _published(text_date, date_idx, meta, parts, doc, today)
+    published, published_at, date_known = page_dates.published(
+        text_date, date_idx, meta, parts, doc, today
+    )
     return CleanArticle(
         title=_strip_image_suffix(title),
         published=published,

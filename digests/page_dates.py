@@ -16,10 +16,13 @@ line left in the text, the library's guess) are dropped when they fall on such a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from digests import dates
+from digests.model import RawDocument
+from digests.page_parts import PageParts
 
 DateValue = datetime | date
 
@@ -72,3 +75,36 @@ def publication_date(clues: DateClues) -> tuple[DateValue | None, str | None]:
     if guessed is not None:
         return guessed, "guess"
     return None, None
+
+
+def published(
+    text_date: DateValue | None,
+    date_idx: int | None,
+    meta: Mapping[str, str | None],
+    parts: PageParts,
+    doc: RawDocument,
+    today: date,
+) -> tuple[date, datetime | None, bool]:
+    """An article's publication date, its time if given, and whether the document gave
+    them at all, from what the cleaner found: ``text_date`` on line ``date_idx`` (a date
+    line) or in the lead (``date_idx`` is ``None``), the page's ``meta`` and ``parts``, the
+    feed's date. With none of them, the day it was loaded stands in."""
+    feed = doc.date_hint
+    if feed is not None and feed.tzinfo is not None:
+        feed = feed.astimezone(dates.VIETNAM_TZ).replace(tzinfo=None)
+    clues = DateClues(
+        declared=meta.get("date"),
+        dateline=parts.dateline,
+        text_dateline=text_date if date_idx is not None else None,
+        feed=feed,
+        lead=text_date if date_idx is None else None,
+        guessed=meta.get("guessed_date"),
+        chrome=parts.chrome_dates,
+    )
+    value, _ = publication_date(clues)
+    if value is None:
+        return (doc.fetched_at.date() if doc.fetched_at else today), None, False
+    if isinstance(value, datetime):
+        naive = value.replace(tzinfo=None)
+        return naive.date(), naive, True
+    return value, None, True
