@@ -70,6 +70,8 @@ _LIST_ITEM_TOKEN = re.compile(r"^(?:item|item-news|article-item|news-item|story)
 _HEADLINE_TAGS = frozenset({"h2", "h3", "div", "p", "span", "strong", "b", "td"})
 TITLE_MIN_WORDS = 4  # a title shorter than this names a section, not a story
 SAPO_MIN_WORDS = 8
+SAPO_MAX_WORDS = 150  # a sapo is one paragraph, two or three sentences
+SAPO_REACH = 80  # elements after the headline: a lead styled further down is something else
 BYLINE_MAX_WORDS = 6
 DATELINE_MAX_CHARS = 80
 DATELINE_REACH = 60  # elements from the headline: a date further away belongs elsewhere
@@ -243,8 +245,10 @@ def _fold_key(text: str) -> str:
 
 
 def _sapo(elements: list[Any], head_idx: int | None, roots: set[Any]) -> Any | None:
+    """The lead paragraph: styled as one, right after the headline, one paragraph long."""
     start = head_idx + 1 if head_idx is not None else 0
-    for element in elements[start:]:
+    end = start + SAPO_REACH if head_idx is not None else len(elements)
+    for element in elements[start:end]:
         if element.get("data-role") != "sapo" and not any(
             _SAPO_TOKEN.match(t) for t in _tokens(element)
         ):
@@ -253,8 +257,10 @@ def _sapo(elements: list[Any], head_idx: int | None, roots: set[Any]) -> Any | N
             continue
         if _is_chrome(element, roots) or _is_prunable(element):
             continue
-        text = _text(element)
-        if len(text.split()) >= SAPO_MIN_WORDS:
+        if sum(1 for _ in element.iter("p")) > 1:
+            continue  # a container of paragraphs ("article-lead" around the body), no sapo
+        words = len(_text(element).split())
+        if SAPO_MIN_WORDS <= words <= SAPO_MAX_WORDS:
             return element
     return None
 

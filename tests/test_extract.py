@@ -373,3 +373,8 @@ def test_a_copyright_year_is_never_the_publication_date() -> None:
     article = clean_document(doc, today=date(2025, 1, 1))
     assert not article.date_known
     assert article.published == date(2025, 1, 1)  # the day it was loaded, shown as unknown
+
+
+def test_a_lead_class_around_the_whole_story_is_no_sapo() -> None:
+    html = f"<html><body><h1>{HEADLINE}</h1><div class='article-lead'>{STORY}</div></body></html>"
+    assert extract_page(html)[2].sapo is None
