@@ -26,9 +26,20 @@ FIELDS = ("date", "headline", "sapo", "outlet", "body", "no junk")
 # Runs with only ``digests`` (of the code measured) and tests/test_pages.py importable, so
 # the same scoring runs on the baseline's code.
 SCORE = """
-import json
+import importlib, json, sys
+
+# The maintainer moves digests.clean to digests.sources.clean: whichever this code has
+# stands in for the other, so test_pages imports on both sides of the move.
+for one, other in (("digests.clean", "digests.sources.clean"),
+                   ("digests.sources.clean", "digests.clean")):
+    try:
+        importlib.import_module(one)
+    except ImportError:
+        sys.modules[one] = importlib.import_module(other)
+        break
+
 from test_pages import NAVIGATION_PAGES, PAGES, PAGES_DIR, TODAY, fetched, field_results
-from digests.clean import clean_document
+from test_pages import clean_document
 from digests.model import BadItem, RawDocument
 
 fields, pages_right, refused = {}, 0, 0
