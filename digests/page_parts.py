@@ -100,18 +100,36 @@ def _tag(element: Any) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _chrome_roots(elements: list[Any]) -> set[Any]:
-    """Ids of the elements that are page chrome; an element marked as chrome that holds
-    article paragraphs (an unclosed ``<div class="menu">`` swallowing the page) is not."""
+def _chrome_roots(elements: list[Any], story_titles: list[Any]) -> set[Any]:
+    """The elements that are page chrome. An element marked as chrome is not when it holds
+    the story's headline (HTML5 ``<article><header><h1>``, a ``detail__header``) or
+    article paragraphs (an unclosed ``<div class="menu">`` swallowing the page)."""
+    holding_title = {node for h1 in story_titles for node in h1.iterancestors()}
     roots: set[Any] = set()
     for element in elements:
         if _tag(element) in _CHROME_TAGS or any(_CHROME_TOKEN.search(t) for t in _tokens(element)):
+            if element in holding_title:
+                continue
             long_paragraphs = sum(
                 1 for p in element.iter("p") if len(_text(p).split()) >= ARTICLE_PARAGRAPH_WORDS
             )
             if long_paragraphs < ARTICLE_PARAGRAPHS:
                 roots.add(element)
     return roots
+
+
+def _story_titles(elements: list[Any], titles: list[str]) -> list[Any]:
+    """The ``<h1>`` elements that read like the story's headline: the page's declared title
+    when it has one, else any of at least :data:`TITLE_MIN_WORDS` words (not a logo)."""
+    keys = {_fold_key(title) for title in titles}
+    found = []
+    for element in elements:
+        if _tag(element) != "h1":
+            continue
+        text = _text(element)
+        if (_fold_key(text) in keys) if keys else len(text.split()) >= TITLE_MIN_WORDS:
+            found.append(element)
+    return found
 
 
 def _is_chrome(element: Any, roots: set[Any]) -> bool:
@@ -201,16 +219,24 @@ def _cookie_notices(tree: Any, protected: set[Any]) -> list[Any]:
     return notices
 
 
-def _headline(elements: list[Any], roots: set[Any]) -> tuple[int | None, str | None]:
-    """The article's headline: its first ``<h1>`` outside the chrome, else the first
-    element outside the chrome that reads like the page's declared title (some portals
-    set their headline in an ``<h2>`` or a ``<div class="title">``)."""
-    for idx, element in enumerate(elements):
-        if _tag(element) == "h1" and not _is_chrome(element, roots):
-            text = _text(element)
-            if text:
-                return idx, text
-    titles = _declared_titles(elements)
+def _headline(
+    elements: list[Any], roots: set[Any], titles: list[str], story_titles: list[Any]
+) -> tuple[int | None, str | None]:
+    """The article's headline: the ``<h1>`` that reads like the declared title, else the
+    first ``<h1>`` outside the chrome, else the first element outside the chrome that
+    reads like the page's declared title (some portals set their headline in an ``<h2>``
+    or a ``<div class="title">``)."""
+    h1s = [
+        (idx, element)
+        for idx, element in enumerate(elements)
+        if _tag(element) == "h1" and not _is_chrome(element, roots) and _text(element)
+    ]
+    for idx, element in h1s:
+        if element in story_titles:
+            return idx, _text(element)
+    if h1s:
+        return h1s[0][0], _text(h1s[0][1])
+    keys = {_fold_key(t) for t in titles}
     for idx, element in enumerate(elements):
         if _tag(element) not in _HEADLINE_TAGS or element.text is None:
             continue
@@ -218,7 +244,7 @@ def _headline(elements: list[Any], roots: set[Any]) -> tuple[int | None, str | N
         if not own or not any(title.startswith(own[:12]) for title in titles):
             continue
         text = _text(element)
-        if _fold_key(text) in {_fold_key(t) for t in titles} and not _is_chrome(element, roots):
+        if _fold_key(text) in keys and not _is_chrome(element, roots):
             return idx, text
     return None, None
 
@@ -340,8 +366,10 @@ def read_parts(tree: Any) -> tuple[PageParts, list[Any], Any | None]:
     """The parts of the page in ``tree``, the elements that must survive pruning and the
     headline element."""
     elements = [el for el in tree.iter() if isinstance(el.tag, str)]
-    roots = _chrome_roots(elements)
-    head_idx, headline = _headline(elements, roots)
+    titles = _declared_titles(elements)
+    story_titles = _story_titles(elements, titles)
+    roots = _chrome_roots(elements, story_titles)
+    head_idx, headline = _headline(elements, roots, titles, story_titles)
     sapo_element = _sapo(elements, head_idx, roots)
     dateline, chrome_dates = _datelines(elements, head_idx, roots)
     parts = PageParts(

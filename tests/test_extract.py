@@ -378,3 +378,18 @@ def test_a_copyright_year_is_never_the_publication_date() -> None:
 def test_a_lead_class_around_the_whole_story_is_no_sapo() -> None:
     html = f"<html><body><h1>{HEADLINE}</h1><div class='article-lead'>{STORY}</div></body></html>"
     assert extract_page(html)[2].sapo is None
+
+
+def test_an_article_header_is_no_page_chrome() -> None:
+    html = (
+        f"<html><head><title>{HEADLINE} | Báo Tin tức</title></head><body>"
+        "<header class='site-header'><a href='/'><h1>Báo Tin tức</h1></a>"
+        "<span>Thứ tư, 26/7/2017</span></header>"
+        f"<article><header class='detail__header'><h1>{HEADLINE}</h1>"
+        "<time datetime='2024-01-30T09:15'>Thứ ba, 30/01/2024 09:15</time></header>"
+        f"{STORY}</article></body></html>"
+    )
+    _, _, parts = extract_page(html)
+    assert parts.headline == HEADLINE  # not the logo's <h1>
+    assert parts.dateline == datetime(2024, 1, 30, 9, 15)
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26)})
