@@ -29,6 +29,7 @@ _NAME_LINE = re.compile(r"^[A-ZÀ-ỸĐ][^\W\d_]*(?: [A-ZÀ-ỸĐ][^\W\d_]*){1,3
 _SENTENCE_END = re.compile(r"[.!?…:;\"”]$")
 TOP_LINES = 6  # where a standalone dateline or byline may stand: above the lead
 BYLINE_MAX_CHARS = 30
+TITLE_MIN_WORDS = 4
 SAPO_PREFIX_CHARS = 60  # a copy of the sapo in the text is recognised by its opening words
 
 
@@ -98,15 +99,18 @@ def drop_bylines(
 def drop_top_byline(lines: list[str], headings: set[int]) -> tuple[list[str], set[int]]:
     """``lines`` without a writer's name standing alone between the headline and the lead.
 
-    The first line is left alone (it may be the headline itself); the search stops at the
-    first line that ends like a sentence: below it is the story.
+    Only a name below a longer, headline-like line counts (a short headline after a
+    section label stays); the search stops at the first line that ends like a sentence:
+    below it is the story.
     """
+    seen_title = False
     for idx, line in enumerate(lines[:TOP_LINES]):
         if _SENTENCE_END.search(line):
             break
-        if idx and len(line) <= BYLINE_MAX_CHARS and _NAME_LINE.match(line):
+        if seen_title and len(line) <= BYLINE_MAX_CHARS and _NAME_LINE.match(line):
             rest = lines[:idx] + lines[idx + 1 :]
             return rest, {i - 1 if i > idx else i for i in headings if i != idx}
+        seen_title = seen_title or line.count(" ") >= TITLE_MIN_WORDS - 1
     return lines, headings
 
 

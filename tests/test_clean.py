@@ -853,3 +853,9 @@ def test_a_section_label_or_a_sub_heading_is_no_byline() -> None:
     )
     article = clean_document(text_doc(raw), today=TODAY)
     assert "Khuyến nghị cho người dùng" in article.paragraphs
+
+
+def test_a_short_headline_after_a_section_label_is_no_byline() -> None:
+    raw = "Kinh tế số\nViettel Global Lãi Lớn\n" + STORY_LINES
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "Viettel Global Lãi Lớn"
