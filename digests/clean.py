@@ -703,6 +703,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
             raise BadItem("no article text in page (navigation or empty)")
         lines, marked = _lines_from_blocks(blocks)
         lines, marked = sapo.drop_bylines(lines, marked, parts.bylines)
+        lines, marked = sapo.with_headline(lines, marked, parts, header_lines=dates.HEADER_LINES)
         lines, marked = sapo.with_sapo(lines, marked, parts, header_lines=dates.HEADER_LINES)
     else:
         lines = _split_lines(doc.raw)

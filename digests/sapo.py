@@ -30,7 +30,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”]$")
 TOP_LINES = 6  # where a standalone dateline or byline may stand: above the lead
 BYLINE_MAX_CHARS = 30
 TITLE_MIN_WORDS = 4
-SAPO_PREFIX_CHARS = 60  # a copy of the sapo in the text is recognised by its opening words
+DATELINE_KEY_CHARS = 30  # a copy of the sapo may differ by a dateline: "(Dân trí) - "
 
 
 def _key(text: str) -> str:
@@ -38,14 +38,17 @@ def _key(text: str) -> str:
 
 
 def _same_paragraph(a: str, b: str) -> bool:
-    """Whether two lines are the same paragraph, one perhaps cut short or with its dateline."""
+    """Whether two lines are the same paragraph, one perhaps with its dateline."""
     ka, kb = _key(a), _key(b)
     if not ka or not kb:
         return False
     if ka == kb:
         return True
     shorter, longer = sorted((ka, kb), key=len)
-    return len(shorter) >= SAPO_PREFIX_CHARS and shorter[:SAPO_PREFIX_CHARS] in longer
+    if len(longer) - len(shorter) > DATELINE_KEY_CHARS:
+        return False  # a paragraph opening like the sapo but going on is another paragraph
+    at = longer.find(shorter)
+    return 0 <= at <= DATELINE_KEY_CHARS  # the same words, perhaps after a dateline
 
 
 def with_sapo(
@@ -65,17 +68,32 @@ def with_sapo(
         if idx in headings:
             kept_headings.add(len(kept))
         kept.append(line)
-    at = 0
+    at: int | None = None  # after the headline's line, see with_headline
     if parts.headline:
         head_key = _key(parts.headline)
         for idx, line in enumerate(kept[:header_lines]):
             if _key(line) == head_key:
                 at = idx + 1
                 break
+    at = at or 0
     while at < len(kept) and at < header_lines and dates.is_date_line(kept[at]) is not None:
         at += 1
     shifted = {i + 1 if i >= at else i for i in kept_headings}
     return [*kept[:at], sapo, *kept[at:]], shifted
+
+
+def with_headline(
+    lines: list[str], headings: set[int], parts: PageParts, *, header_lines: int
+) -> tuple[list[str], set[int]]:
+    """``lines`` opening with the page's headline when trafilatura left it out, so that a
+    lead without final punctuation is not taken for the headline (the body drops the
+    headline's copy)."""
+    if not parts.headline:
+        return lines, headings
+    head_key = _key(parts.headline)
+    if any(_key(line) == head_key for line in lines[:header_lines]):
+        return lines, headings
+    return [nfc(squash_spaces(parts.headline)), *lines], {i + 1 for i in headings}
 
 
 def drop_bylines(
