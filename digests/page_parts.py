@@ -7,7 +7,9 @@ paragraph. Vietnamese outlets build these parts the same few ways (learned from 
 scrapers of VnExpress, VietNamNet, Tuổi Trẻ, Dân trí, Báo Đầu tư, CafeF and the ministry
 portals), so they are read here from the tree, by general rules rather than per-site code:
 
-* the headline is the first ``<h1>`` outside the page chrome;
+* the headline is the ``<h1>`` that reads like the page's declared title (not a logo's),
+  else the first ``<h1>`` outside the page chrome, else the element that reads like that
+  title (portals set headlines in ``<h2>`` or ``<div class="title">``);
 * the sapo is the first element after it whose class names a lead (``description``,
   ``sapo``, ``detail-sapo``, ``singular-sapo``, ``content-detail-sapo``, ``sapo_detail`` …,
   or ``data-role="sapo"``), outside link lists;
@@ -17,8 +19,9 @@ portals), so they are read here from the tree, by general rules rather than per-
 * bylines are the short texts of author elements.
 
 Chrome is ``<header>``, ``<nav>``, ``<footer>``, ``<aside>`` and elements whose class or id
-says header, footer, menu, today, cookie …; related-headline lists and cookie banners are
-pruned from the tree before trafilatura reads it.
+says header, footer, menu, today, cookie …, unless they hold the headline or article
+paragraphs. Everything above the headline, related-headline boxes and cookie notices are
+pruned from the tree before trafilatura reads it (:func:`prune`).
 """
 
 from __future__ import annotations
@@ -52,13 +55,16 @@ _COOKIE_XPATH = (
     "//text()[contains(translate(., 'COKIE', 'cokie'), 'cookie')]"
     "[not(ancestor::script) and not(ancestor::style)]"
 )
-ABOVE_MAX_SHARE = 0.75  # a "headline" above most of the page's text is no article's
 _COPYRIGHT_XPATH = (
     "//text()[contains(., '©') or contains(., 'opyright') or contains(., 'OPYRIGHT')"
     " or contains(., 'ản quyền') or contains(., 'ẢN QUYỀN')]"
 )
+_CONSENT_TOKEN = re.compile(r"cookie|consent|gdpr|^cc-", re.IGNORECASE)
+_CONSENT_WORDS = frozenset(
+    {"đồng ý", "tôi đồng ý", "chấp nhận", "chấp nhận tất cả", "accept", "accept all", "agree",
+     "i agree", "ok", "got it"}
+)  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-COOKIE_NOTICE_MAX_WORDS = 120  # a consent notice is short; an article about cookies is not
 _SAPO_TOKEN = re.compile(
     r"^(?:sapo|[a-z-]*[-_]sapo(?:[-_][a-z0-9]+)*|sapo[-_][a-z]+|description|lead|"
     r"article[-_]?lead|articlelead|summary|chapeau|excerpt)$",
@@ -78,6 +84,8 @@ DATELINE_REACH = 60  # elements from the headline: a date further away belongs e
 UNTIMED_REACH_BEFORE = 12  # a date with no time above the headline must sit right above it
 ARTICLE_PARAGRAPH_WORDS = 15
 ARTICLE_PARAGRAPHS = 3  # chrome never holds this many long paragraphs
+ABOVE_MAX_SHARE = 0.75  # a "headline" above most of the page's text is no article's
+COOKIE_NOTICE_MAX_WORDS = 120  # a consent notice is short; an article about cookies is not
 
 
 @dataclass(frozen=True)
@@ -204,7 +212,9 @@ def _above(headline: Any) -> list[Any]:
 
 
 def _cookie_notices(tree: Any, protected: set[Any]) -> list[Any]:
-    """The largest small element around each mention of cookies: a consent notice."""
+    """Consent notices: the largest small element around a mention of cookies that asks
+    for consent (a button, an "Đồng ý" link, a dialog role). A paragraph of a story about
+    third-party cookies asks nothing and stays."""
     notices: list[Any] = []
     for text in tree.xpath(_COOKIE_XPATH):
         node = text.getparent()
@@ -214,9 +224,22 @@ def _cookie_notices(tree: Any, protected: set[Any]) -> list[Any]:
                 break
             best = node
             node = node.getparent()
-        if best is not None:
+        if best is not None and _asks_consent(best):
             notices.append(best)
     return notices
+
+
+def _asks_consent(element: Any) -> bool:
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if _tag(node) == "button" or (node.get("role") or "") in {"dialog", "alertdialog"}:
+            return True
+        if any(_CONSENT_TOKEN.search(t) for t in _tokens(node)):
+            return True
+        if _tag(node) in {"a", "span"} and _fold_key(_text(node)) in _CONSENT_WORDS:
+            return True
+    return False
 
 
 def _headline(

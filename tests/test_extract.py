@@ -393,3 +393,21 @@ def test_an_article_header_is_no_page_chrome() -> None:
     assert parts.headline == HEADLINE  # not the logo's <h1>
     assert parts.dateline == datetime(2024, 1, 30, 9, 15)
     assert parts.chrome_dates == frozenset({date(2017, 7, 26)})
+
+
+def test_a_story_about_cookies_keeps_its_paragraphs() -> None:
+    story = (
+        "<p>Google cho biết sẽ ngừng hỗ trợ cookie của bên thứ ba trên trình duyệt Chrome, "
+        "buộc các công ty quảng cáo tìm cách khác để theo dõi người dùng.</p>"
+        "<p>Nhiều doanh nghiệp quảng cáo số tại Việt Nam đang thử nghiệm các giải pháp thay "
+        "thế dựa trên dữ liệu do chính người dùng cung cấp.</p>"
+    )
+    banner = (
+        "<div class='cc-window' role='dialog'><p>Trang web sử dụng cookie để cải thiện trải "
+        "nghiệm của bạn.</p><a class='cc-btn'>Đồng ý</a></div>"
+    )
+    text, _ = extract_html(
+        f"<html><body>{banner}<h1>Google ngừng hỗ trợ cookie bên thứ ba</h1>{story}</body></html>"
+    )
+    assert "cookie của bên thứ ba trên trình duyệt Chrome" in text
+    assert "cải thiện trải nghiệm" not in text
