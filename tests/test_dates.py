@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,9 @@ from digests.dates import (
     parse_vietnamese_date,
     year_mentions,
 )
-from digests.page_dates import DateClues, publication_date
+from digests.model import RawDocument
+from digests.page_dates import DateClues, publication_date, published
+from digests.page_parts import PageParts
 
 
 @pytest.mark.parametrize(
@@ -235,3 +237,13 @@ def test_licence_and_copyright_lines_give_no_lead_date(licence: str) -> None:
     lead = "Chiều 28/11/2024, tại Hà Nội, diễn đàn đổi mới sáng tạo đã khai mạc."
     assert find_lead_date([licence, lead]) == date(2024, 11, 28)
     assert find_lead_date([licence]) is None
+
+
+def test_a_feed_date_with_an_offset_is_read_as_vietnam_time() -> None:
+    feed = datetime(2024, 11, 28, 20, 0, tzinfo=UTC)  # "Thu, 28 Nov 2024 20:00:00 GMT"
+    doc = RawDocument(origin="u", source="u", raw="x", kind="html", date_hint=feed)
+    assert published(None, None, {}, PageParts(), doc, date(2025, 1, 1)) == (
+        date(2024, 11, 29),
+        datetime(2024, 11, 29, 3, 0),
+        True,
+    )
