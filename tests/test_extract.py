@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from digests.clean import clean_document
 from digests.extract import extract_blocks, extract_html, extract_page
 from digests.model import BadItem, RawDocument
+from digests.sources.clean import clean_document
+from digests.sources.extract import extract_blocks, extract_html
 
 HTML = Path(__file__).resolve().parent / "data" / "html"
 
