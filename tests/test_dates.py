@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from digests.model import RawDocument
 from digests.sources.dates import (
     find_lead_date,
     find_publication_date,
@@ -14,9 +15,8 @@ from digests.sources.dates import (
     parse_vietnamese_date,
     year_mentions,
 )
-from digests.model import RawDocument
-from digests.page_dates import DateClues, publication_date, published
-from digests.page_parts import PageParts
+from digests.sources.page_dates import DateClues, publication_date, published
+from digests.sources.page_parts import PageParts
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from digests.companies import load_registry, scan_sentence
-from digests.outlets import (
+from digests.analysis.companies import load_registry, scan_sentence
+from digests.sources.outlets import (
     declared_name,
     from_banner,
     from_contact,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from digests.clean import clean_document
 from digests.model import BadItem, CleanArticle, RawDocument
+from digests.sources.clean import clean_document
 
 PAGES_DIR = Path(__file__).resolve().parent / "data" / "pages"
 TODAY = date(2025, 6, 1)

@@ -36,10 +36,10 @@ from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
-from digests import dates, outlets, page_dates, sapo
-from digests.extract import Block, extract_page
 from digests.model import BadItem, CleanArticle, RawDocument
-from digests.page_parts import PageParts
+from digests.sources import dates, outlets, page_dates, sapo
+from digests.sources.extract import Block, extract_page
+from digests.sources.page_parts import PageParts
 from digests.textnorm import fold_nfc, nfc
 
 _fold = fold_nfc

@@ -16,8 +16,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from digests import outlets
-from digests.page_parts import PageParts, prune, read_parts
+from digests.sources import outlets
+from digests.sources.page_parts import PageParts, prune, read_parts
 from digests.textnorm import nfc, squash_spaces
 
 Meta = dict[str, str | None]
@@ -144,7 +144,7 @@ def extract_page(html: str, url: str | None = None) -> tuple[list[Block], Meta, 
 
     ``meta["date"]`` is only what the page declares (``article:published_time``, JSON-LD
     ``datePublished`` …); trafilatura's own guess, which may come from the page's header
-    or footer, is ``meta["guessed_date"]``, to be used last (see :mod:`digests.page_dates`).
+    or footer, is ``meta["guessed_date"]``, to be used last (see :mod:`digests.sources.page_dates`).
     Related-headline lists and cookie banners are pruned before trafilatura reads the page.
     """
     empty: Meta = {

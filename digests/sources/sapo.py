@@ -1,7 +1,7 @@
 """The top of an article's text: its sapo kept as the first paragraph, bylines and
 dateline-only lines taken out.
 
-* The sapo (lead paragraph, see :mod:`digests.page_parts`) is usually the best summary
+* The sapo (lead paragraph, see :mod:`digests.sources.page_parts`) is usually the best summary
   sentence of a Vietnamese article, and trafilatura often drops it because it sits outside
   ``<article>`` or is styled as a heading (``<h2 class="sapo">``). It is put back right
   after the headline (and its date line), as a paragraph, never as a sub-heading.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digests import dates
-from digests.page_parts import PageParts
+from digests.sources import dates
+from digests.sources.page_parts import PageParts
 from digests.textnorm import fold_nfc, nfc, squash_spaces
 
 _KEY_WORD = re.compile(r"[\w&]+")

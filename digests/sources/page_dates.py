@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from digests import dates
 from digests.model import RawDocument
-from digests.page_parts import PageParts
+from digests.sources import dates
+from digests.sources.page_parts import PageParts
 
 DateValue = datetime | date
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from digests import dates, outlets
+from digests.sources import dates, outlets
 from digests.textnorm import nfc, squash_spaces
 
 _CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
