@@ -307,7 +307,18 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
     cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
     cmd.add_argument(
-        "--per-section", type=int, default=5, help=say("số ý mỗi chủ đề", "bullets per theme")
+        "--per-section",
+        type=int,
+        default=None,
+        help=say(
+            "số tin mỗi chủ đề (mặc định: bản tin ngắn, một tin nhắn)",
+            "stories per theme (default: the short digest, one message)",
+        ),
+    )
+    cmd.add_argument(
+        "--all",
+        action="store_true",
+        help=say("in mọi tin trong khoảng thời gian", "print every story in the window"),
     )
 
     cmd = add_command(parser, "backup", helps["backup"], cmd_backup)
@@ -665,6 +676,7 @@ def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Print the digest for a date window, by theme."""
+    from digests.digest_pages import cut, short_digest
     from digests.render import render_digest
     from digests.select import DigestWindow, build_digest
 
@@ -676,14 +688,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
     unknown = [t for t in args.theme or [] if t not in known]
     if unknown:
         raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
-    if args.per_section < 1:
+    if args.per_section is not None and args.per_section < 1:
         raise lookup.BadArgument("bad_limit", value=args.per_section, high=lookup.MAX_LIMIT)
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
     try:
-        digest = build_digest(db, window, themes=args.theme, per_section=args.per_section)
+        digest = build_digest(db, window, themes=args.theme)
     except KeyError as exc:
         raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
+    if args.per_section is not None:
+        digest = cut(digest, [args.per_section] * len(digest.sections))
+    elif not args.all:  # the operator previews what a group gets
+        digest = short_digest(digest, lang=lang_of(args))
     fmt: Literal["html", "txt", "json"] = "txt"
     if getattr(args, "json", False) or args.format == "json":
         fmt = "json"

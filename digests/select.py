@@ -1,11 +1,13 @@
-"""Build a theme digest from the store: which articles, which sentences, what order.
+"""Build a story-first digest from the store: which stories, which sentences, what order.
 
-For each theme, each article in the window contributes at most one bullet made
-of its sentences that speak to that theme, so a ministry meeting touching all
-themes gives a postal bullet about postal matters and a press bullet about the
-press. Articles *about* a theme lead its section; articles that only mention it
-follow. The same story from several outlets is one bullet with the others
-listed in ``also``; near-identical bullets are pushed down (MMR).
+Each story (``articles.story_id``: one event, however many outlets told it)
+appears once per digest, under the theme it is most about (``article_themes``
+decides an article's themes; a story sums its articles'), with the other themes
+it touches strongly as tags. Its bullet is one headline and one or two sentences
+that make sense alone, chosen across all its outlets' articles (what they agree
+on scores higher), crediting the other outlets in ``also``. Fresh dated stories
+lead their section; stories *about* a theme come before those that mention it.
+The decisions on plain values live in digests/story_rank.py.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests import story_rank
+from digests.quotes import carried_speaker
+from digests.standalone import needs_speaker, refers_back
 from digests.summarize import (
     THEME_WEIGHT,
     ArticleVectors,
@@ -42,7 +47,7 @@ from digests.themes import (
 FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dates…
 FIRST_FALLBACK = 10  # …or, if those days hold nothing, this many latest articles
 ITEM_MAX_CHARS = 420  # a second sentence is added only while the summary stays this short
-MMR_LAMBDA = 0.5  # weight of redundancy against relevance when ordering a section
+MENTION_FACTOR = 0.5  # an article that only mentions a theme counts half toward it
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class DigestWindow:
     since: date | None = None  # publication date, inclusive
     until: date | None = None  # publication date, inclusive
     latest: int | None = None  # only the latest N articles by publication date
+    through_article_id: int | None = None  # only ids up to this one (a window frozen for paging)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class DigestItem:
     about: bool = True  # False: the article only mentions the theme
     score: float = 0.0
     quoted: tuple[str, ...] = ()  # the stored sentences the summary quotes, as stored
+    tags: tuple[Tag, ...] = ()  # the other themes the story touches
+    story_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,7 +85,19 @@ class DigestItem:
             "date": self.date.isoformat() if self.date else None,
             "url": self.url,
             "also": list(self.also),
+            "tags": [tag.key for tag in self.tags],
         }
+
+
+@dataclass(frozen=True)
+class Tag:
+    key: str
+    emoji: str
+    label_vi: str
+    label_en: str
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_en if lang == "en" else self.label_vi
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,7 @@ class DigestSection:
     emoji: str
     items: tuple[DigestItem, ...]
     more: int = 0  # bullets left out by the per-section budget
+    rest: tuple[DigestItem, ...] = ()  # those bullets, in order, for "Xem thêm"
 
     def label(self, lang: str = "vi") -> str:
         return self.label_en if lang == "en" else self.label_vi
@@ -103,11 +124,37 @@ class DigestSection:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What the window's articles are, for a header that tells the truth."""
+
+    fresh: int = 0  # published, by a known date, in the FRESH_DAYS up to the digest's date
+    older: int = 0  # published before that
+    undated: int = 0
+    first: date | None = None  # earliest and latest known publication dates
+    last: date | None = None
+    fresh_days: int = story_rank.FRESH_DAYS
+
+
+def coverage_of(published: Sequence[date | None], today: date) -> Coverage:
+    """Fresh, older and undated counts and the date range of the window's articles."""
+    known = [day for day in published if day is not None]
+    fresh = sum(story_rank.is_fresh(day, today) for day in known)
+    return Coverage(
+        fresh=fresh,
+        older=len(known) - fresh,
+        undated=len(published) - len(known),
+        first=min(known, default=None),
+        last=max(known, default=None),
+    )
+
+
+@dataclass(frozen=True)
 class Digest:
     date: date
     sections: tuple[DigestSection, ...]
     article_ids: tuple[int, ...]  # every article the window covered, in a section or not
     window: DigestWindow = field(default_factory=DigestWindow)
+    coverage: Coverage = field(default_factory=lambda: Coverage())
 
     @property
     def max_article_id(self) -> int | None:
@@ -120,6 +167,10 @@ class Digest:
 
     @property
     def item_count(self) -> int:
+        return sum(len(section.items) + section.more for section in self.sections)
+
+    @property
+    def story_count(self) -> int:
         return sum(len(section.items) + section.more for section in self.sections)
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
@@ -168,6 +219,51 @@ class _Article:
     texts: list[str] = field(default_factory=list)
     folded: list[str] = field(default_factory=list)
     headings: list[bool] = field(default_factory=list)
+    paragraphs: list[int] = field(default_factory=list)
+    db: Database | None = None  # for the people named, looked up only when a quote needs them
+    _speakers: dict[int, str | None] = field(default_factory=dict)
+    _people: list[tuple[str, str | None]] | None = None
+
+    def speaker(self, idx: int) -> str | None:
+        """Who said sentence ``idx`` when the sentence does not say (None: unknown)."""
+        if idx not in self._speakers:
+            self._speakers[idx] = self._find_speaker(idx)
+        return self._speakers[idx]
+
+    def _find_speaker(self, idx: int) -> str | None:
+        if self._people is None:
+            rows = (
+                self.db.execute(
+                    "SELECT name, role FROM people WHERE article_id = ? ORDER BY sentence_idx",
+                    [self.id],
+                ).fetchall()
+                if self.db is not None
+                else []
+            )
+            self._people = [(str(name), role) for name, role in rows]
+        number = self.paragraphs[idx]
+        members = [i for i, p in enumerate(self.paragraphs) if p == number]
+        before_number = max((p for p in self.paragraphs if p < number), default=None)
+        before = [t for t, p in zip(self.texts, self.paragraphs, strict=True) if p == before_number]
+        paragraph = [self.texts[i] for i in members]
+        return carried_speaker(paragraph, members.index(idx), self._people, before)
+
+    def stands_alone(self, idx: int) -> bool:
+        """Sentence ``idx`` can open a bullet: it points at nothing said before it, and a
+        quotation or directive in it has a speaker, named in it or found in its paragraph."""
+        text = self.texts[idx]
+        if refers_back(text):
+            return False
+        return not needs_speaker(text) or self.speaker(idx) is not None
+
+    def shown_text(self, idx: int) -> str:
+        """The sentence as a bullet shows it: with its speaker in front when it lacks one."""
+        text = self.texts[idx]
+        if needs_speaker(text):
+            speaker = self.speaker(idx)
+            if speaker:
+                return f"{speaker[:1].upper()}{speaker[1:]}: {text}"
+        return text
 
 
 def _window_query(window: DigestWindow) -> tuple[str, list[Any]]:
@@ -183,6 +279,9 @@ def _window_query(window: DigestWindow) -> tuple[str, list[Any]]:
     if window.until is not None:
         where.append("published <= ?")
         params.append(window.until.isoformat())
+    if window.through_article_id is not None:
+        where.append("id <= ?")
+        params.append(window.through_article_id)
     sql = "SELECT id FROM articles"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -213,22 +312,24 @@ def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
             url=row[3],
             published=_parse_date(row[4]),
             story_id=row[5] if row[5] is not None else row[0],
+            db=db,
         )
         for row in rows
     ]
     by_id = {a.id: a for a in articles}
     sentences = db.execute(
-        "SELECT article_id, text, folded, is_heading FROM sentences "
+        "SELECT article_id, text, folded, is_heading, paragraph FROM sentences "
         f"WHERE article_id IN ({ids_sql}) ORDER BY article_id, idx",
         params,
     ).fetchall()
-    for article_id, text, folded, is_heading in sentences:
+    for article_id, text, folded, is_heading, paragraph in sentences:
         article = by_id[article_id]
         article.texts.append(text)
         # Stored folded text is fold(text); a row that disagrees is folded again
         # so that offsets found in it still point into the text.
         article.folded.append(folded if len(folded) == len(text) else fold_nfc(text))
         article.headings.append(bool(is_heading))
+        article.paragraphs.append(int(paragraph))
     return articles
 
 
@@ -336,18 +437,16 @@ class _Candidate:
 
     @property
     def summary(self) -> str:
-        return join_summary([(i, self.article.texts[i]) for i in self.chosen])
-
-    def without(self, shown: set[str]) -> _Candidate | None:
-        """This candidate without the sentences (texts) already shown in earlier sections.
-
-        None when nothing else of the article can lead a bullet on this theme: the
-        article then stays out of the section rather than repeat itself.
-        """
-        if not shown.intersection(self.article.texts[i] for i in self.ranked):
-            return self
-        ranked = tuple(i for i in self.ranked if self.article.texts[i] not in shown)
-        return _candidate(self.article, self.relation, ranked, self.values, self.tokens)
+        """The chosen sentences as shown, a speaker named once where a quote needs one."""
+        parts: list[tuple[int, str]] = []
+        named: str | None = None
+        for i in self.chosen:
+            text = self.article.texts[i]
+            if needs_speaker(text) and self.article.speaker(i) not in (None, named):
+                named = self.article.speaker(i)
+                text = self.article.shown_text(i)
+            parts.append((i, text))
+        return join_summary(parts)
 
 
 def _bullet_lead(article: _Article, ranked: Sequence[int]) -> tuple[int, ...] | None:
@@ -355,9 +454,14 @@ def _bullet_lead(article: _Article, ranked: Sequence[int]) -> tuple[int, ...] | 
     with the on-theme sentence it leans on; None when there is neither."""
     on_theme = set(ranked)
     for i in ranked:
-        if not is_dangling(article.texts[i]):
+        if article.stands_alone(i):
             return (i,)
-        if i - 1 in on_theme and len(article.texts[i - 1]) + len(article.texts[i]) < ITEM_MAX_CHARS:
+        if (
+            is_dangling(article.texts[i])
+            and i - 1 in on_theme
+            and len(article.texts[i - 1]) + len(article.texts[i]) < ITEM_MAX_CHARS
+            and article.stands_alone(i - 1)
+        ):
             return (i - 1, i)
     return None
 
@@ -367,13 +471,16 @@ def _complete_bullet(
 ) -> tuple[int, ...]:
     """The lead plus, if it is alone, the next best sentence that fits and adds something.
 
-    A referring-back sentence joins only right after the sentence it leans on.
+    A referring-back sentence joins only right after the sentence it leans on; a
+    quotation or directive only when its speaker is known.
     """
     if len(lead) > 1:
         return lead
     (first,) = lead
     for i in ranked:
-        if i == first or (is_dangling(article.texts[i]) and i - 1 != first):
+        if i == first or (refers_back(article.texts[i]) and i - 1 != first):
+            continue
+        if needs_speaker(article.texts[i]) and article.speaker(i) is None:
             continue
         length = len(article.texts[first]) + 1 + len(article.texts[i])
         if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[first]) < 0.6:
@@ -499,89 +606,105 @@ def _sentence_scores(
     return scores, firsts
 
 
-def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[str, ...]]]:
-    """One candidate per story, with the other outlets that carried it."""
-    by_story: dict[int, list[_Candidate]] = {}
-    for candidate in candidates:
-        by_story.setdefault(candidate.article.story_id, []).append(candidate)
-    merged: list[tuple[_Candidate, tuple[str, ...]]] = []
-    for group in by_story.values():
-        # The outlet that first carried the story leads; the others are credited.
-        group.sort(key=lambda c: (c.article.id != c.article.story_id, -c.score, c.article.id))
-        lead = group[0]
-        others: list[str] = []
-        for other in sorted(group[1:], key=lambda c: c.article.id):
-            if other.article.source != lead.article.source and other.article.source not in others:
-                others.append(other.article.source)
-        merged.append((lead, tuple(others)))
-    return merged
+def article_themes(candidates: dict[str, _Candidate]) -> dict[str, float]:
+    """How strongly one article is about each theme it has a bullet for.
 
-
-def _order(
-    merged: list[tuple[_Candidate, tuple[str, ...]]], budget: int
-) -> tuple[list[DigestItem], int]:
-    """The section's first ``budget`` bullets, and how many bullets it has in all.
-
-    About-articles come first, then mentions; within each, MMR by summary
-    overlap. The pool is in score order and an item's MMR value never exceeds
-    its score, so the search for the next bullet stops at the first item whose
-    score cannot beat the best value found; the bullets beyond the budget are
-    only counted.
+    The one place an article's themes are decided (a stored relevance score per
+    article and theme can replace it): the sum of its on-theme sentence scores,
+    halved when the article only mentions the theme.
     """
-    shown: list[DigestItem] = []
-    for about in (True, False):
-        pool = [m for m in merged if m[0].relation.about is about]
-        pool.sort(key=lambda m: (-m[0].score, m[0].article.id))
-        chosen: list[_Candidate] = []
-        while pool and len(shown) < budget:
-            best_index, best_key = 0, (float("-inf"), 0)
-            for index, (candidate, _) in enumerate(pool):
-                if candidate.score < best_key[0]:
-                    break
-                value = candidate.score - MMR_LAMBDA * max(
-                    (overlap(candidate.redundancy_tokens, c.redundancy_tokens) for c in chosen),
-                    default=0.0,
-                )
-                key = (value, -candidate.article.id)
-                if key > best_key:
-                    best_index, best_key = index, key
-            candidate, also = pool.pop(best_index)
-            chosen.append(candidate)
-            shown.append(_item(candidate, also, about))
-    return shown, len(merged)
+    return {
+        key: candidate.relation.score * (1.0 if candidate.relation.about else MENTION_FACTOR)
+        for key, candidate in candidates.items()
+    }
 
 
-def _unshown(candidates: list[_Candidate], shown: dict[int, set[str]]) -> list[_Candidate]:
-    """A section's candidates, none repeating a sentence an earlier section showed.
+@dataclass
+class _Story:
+    articles: list[_Article]  # oldest id first
+    candidates: dict[int, dict[str, _Candidate]]  # per article, its bullet per theme
+    scores: dict[str, float]  # per theme, the sum of its articles' article_themes
 
-    A long article on several themes gives a different bullet in each section: a
-    sentence it already showed is not quoted again (one that names several
-    themes would otherwise lead each of them); an article left with nothing else
-    to say on the theme stays out of the section.
+
+def _stories(
+    articles: list[_Article], candidates: dict[int, dict[str, _Candidate]]
+) -> list[_Story]:
+    """The window's articles with a bullet, grouped by story, in order of first article."""
+    grouped: dict[int, _Story] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        own = candidates.get(article.id)
+        story = grouped.setdefault(article.story_id, _Story([], {}, {}))
+        story.articles.append(article)
+        if own:
+            story.candidates[article.id] = own
+            for key, value in article_themes(own).items():
+                story.scores[key] = story.scores.get(key, 0.0) + value
+    return [story for story in grouped.values() if story.candidates]
+
+
+def _vocabulary(article: _Article) -> frozenset[str]:
+    """Every syllable and syllable pair of an article's body."""
+    return frozenset(
+        token
+        for text, folded, heading in zip(
+            article.texts, article.folded, article.headings, strict=True
+        )
+        if not heading
+        for token in features(text, folded)
+    )
+
+
+def _agreed(candidate: _Candidate, others: list[frozenset[str]]) -> _Candidate:
+    """The candidate re-ranked with the words the other outlets share counting up."""
+    values = {
+        i: value + story_rank.AGREEMENT_WEIGHT * story_rank.agreement(candidate.tokens[i], others)
+        for i, value in candidate.values.items()
+    }
+    ranked = tuple(sorted(values, key=lambda i: (-values[i], i)))
+    agreed = _candidate(candidate.article, candidate.relation, ranked, values, candidate.tokens)
+    return agreed or candidate
+
+
+def _story_bullet(story: _Story, theme: str) -> _Candidate:
+    """The story's best bullet on ``theme`` among its outlets' articles.
+
+    With several articles, each sentence gains for the words the other articles
+    also have, so the bullet tells what the outlets agree on, whichever leads.
     """
-    result = []
-    for candidate in candidates:
-        used = shown.get(candidate.article.story_id)
-        kept = candidate.without(used) if used else candidate
-        if kept is not None:
-            result.append(kept)
-    return result
+    pool = [own[theme] for own in story.candidates.values() if theme in own]
+    if len(story.articles) > 1:
+        vocabularies = {article.id: _vocabulary(article) for article in story.articles}
+        pool = [
+            _agreed(c, [v for aid, v in vocabularies.items() if aid != c.article.id]) for c in pool
+        ]
+    return min(pool, key=lambda c: (-c.score, c.article.id))
 
 
-def _item(candidate: _Candidate, also: tuple[str, ...], about: bool) -> DigestItem:
-    article = candidate.article
-    return DigestItem(
-        article_id=article.id,
-        title=article.title,
-        summary=candidate.summary,
-        source=article.source,
-        date=article.published,
-        url=article.url,
+def _story_item(
+    story: _Story, theme: str, tags: tuple[Tag, ...], today: date
+) -> tuple[tuple[int, int, float], DigestItem]:
+    """The story's bullet under ``theme`` and its rank in the section."""
+    bullet = _story_bullet(story, theme)
+    lead = bullet.article
+    also = story_rank.outlets_besides(lead.source, (a.source for a in story.articles))
+    newest = max((a.published for a in story.articles if a.published), default=None)
+    about = any(own[theme].relation.about for own in story.candidates.values() if theme in own)
+    rank = story_rank.story_rank(newest, about, bullet.score, today)
+    item = DigestItem(
+        article_id=lead.id,
+        title=lead.title,
+        summary=bullet.summary,
+        source=lead.source,
+        date=lead.published,
+        url=lead.url,
         also=also,
         about=about,
-        score=round(candidate.score, 4),
-        quoted=candidate.quoted,
+        score=round(bullet.score, 4),
+        quoted=bullet.quoted,
+        tags=tags,
+        story_id=lead.story_id,
     )
+    return rank, item
 
 
 def build_digest(
@@ -589,59 +712,72 @@ def build_digest(
     window: DigestWindow,
     *,
     themes: list[str] | None = None,
-    per_section: int = 5,
+    per_section: int | None = None,
     themes_file: Path | None = None,
     today: date | None = None,
 ) -> Digest:
-    """The digest of ``window``: one section per theme with at least one bullet.
+    """The digest of ``window``: one section per theme with at least one story.
 
-    ``themes`` restricts the sections (unknown keys raise KeyError naming the
-    key); ``themes_file`` overrides the packaged themes (else $ICTDIGEST_THEMES).
+    Every story appears once, under its best theme among ``themes`` (unknown keys
+    raise KeyError naming the key). ``per_section`` bullets are shown per section
+    and the others kept in ``rest`` (None: all shown). ``themes_file`` overrides
+    the packaged themes (else $ICTDIGEST_THEMES).
     """
+    today = today or date.today()
     theme_set = load_themes(themes_file).select(themes)
-    matcher = theme_set.matcher
     articles = _window_articles(db, window)
-    per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
-    for article in articles:
-        title = nfc(article.title)
-        title_folded = fold_nfc(title)
-        title_syllables = syllables(title_folded)
-        sentence_syllables = [syllables(f) for f in article.folded]
-        vectors = ArticleVectors(title_syllables, sentence_syllables)
-        scores, firsts = _sentence_scores(
-            matcher, article.texts, article.folded, sentence_syllables
-        )
-        if not any(scores):
+    candidates = {
+        article.id: found
+        for article in articles
+        if (found := _article_candidates(article, theme_set))
+    }
+    order = list(theme_set.keys)
+    tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
+    ranked: dict[str, list[tuple[tuple[int, int, float], DigestItem]]] = {k: [] for k in order}
+    for story in _stories(articles, candidates):
+        theme = story_rank.best_theme(story.scores, order)
+        if theme is None:
             continue
-        title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
-        candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
-        for key, candidate in candidates.items():
-            per_theme[key].append(candidate)
-
-    sections: list[DigestSection] = []
-    shown: dict[int, set[str]] = {}  # per story, the sentences earlier sections quoted
-    story_of = {article.id: article.story_id for article in articles}
+        tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, theme, order))
+        ranked[theme].append(_story_item(story, theme, tags, today))
+    sections = []
     for theme in theme_set:
-        budget = max(1, per_section)
-        pool = _unshown(per_theme[theme.key], shown)
-        items, total = _order(_merge_stories(pool), budget)
+        items = [
+            item for _, item in sorted(ranked[theme.key], key=lambda r: (r[0], r[1].article_id))
+        ]
         if not items:
             continue
-        for item in items:
-            shown.setdefault(story_of[item.article_id], set()).update(item.quoted)
+        shown = len(items) if per_section is None else max(1, per_section)
         sections.append(
             DigestSection(
                 theme=theme.key,
                 label_vi=theme.label_vi,
                 label_en=theme.label_en,
                 emoji=theme.emoji,
-                items=tuple(items),
-                more=total - len(items),
+                items=tuple(items[:shown]),
+                more=max(0, len(items) - shown),
+                rest=tuple(items[shown:]),
             )
         )
     return Digest(
-        date=today or date.today(),
+        date=today,
         sections=tuple(sections),
         article_ids=tuple(sorted(a.id for a in articles)),
         window=window,
+        coverage=coverage_of([a.published for a in articles], today),
     )
+
+
+def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Candidate]:
+    """The article's bullet for each theme it relates to (empty: none)."""
+    matcher = theme_set.matcher
+    title = nfc(article.title)
+    title_folded = fold_nfc(title)
+    title_syllables = syllables(title_folded)
+    sentence_syllables = [syllables(f) for f in article.folded]
+    vectors = ArticleVectors(title_syllables, sentence_syllables)
+    scores, firsts = _sentence_scores(matcher, article.texts, article.folded, sentence_syllables)
+    if not any(scores):
+        return {}
+    title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
+    return _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
