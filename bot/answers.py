@@ -6,8 +6,9 @@ Synchronous functions of a ``Database``: handlers run them on a reader thread.
 from __future__ import annotations
 
 import html as htmllib
+import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,9 @@ from sqlite_utils import Database
 from bot import texts
 from bot.settings import Settings
 from digests import lookup
-from digests.select import build_digest, window_for_chat
+from digests.digest_pages import pages as digest_pages_of
+from digests.render import render_digest
+from digests.select import DigestWindow, build_digest, window_for_chat
 from digests.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
 from digests.themes import load_themes
@@ -185,3 +188,42 @@ def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     if window.latest is not None:
         latest = min(window.latest, len(digest.article_ids))
     return ThemeCounts(counts, days, latest)
+
+
+def digest_query(
+    window: DigestWindow, themes: list[str] | None, today: date, *, full: bool, per_theme: int
+) -> str:
+    """A digest's pages as a "More" button remembers them: the window frozen at its
+    last article, the themes, the day it was built for, and which view (short or full)."""
+    return json.dumps(
+        {
+            "after": window.after_article_id,
+            "since": window.since.isoformat() if window.since else None,
+            "until": window.until.isoformat() if window.until else None,
+            "latest": window.latest,
+            "through": window.through_article_id,
+            "themes": themes,
+            "day": today.isoformat(),
+            "full": full,
+            "per_theme": per_theme,
+        },
+        sort_keys=True,
+    )
+
+
+def digest_pages(db: Database, query: str, lang: str, tdir: Path | None) -> list[str]:
+    """The pages of a remembered digest: the short digest then what it left out, or (full)
+    every story of the chosen themes. The same query gives the same pages, so "Xem thêm"
+    only moves forward."""
+    spec = json.loads(query)
+    window = DigestWindow(
+        after_article_id=spec["after"],
+        since=date.fromisoformat(spec["since"]) if spec["since"] else None,
+        until=date.fromisoformat(spec["until"]) if spec["until"] else None,
+        latest=spec["latest"],
+        through_article_id=spec["through"],
+    )
+    digest = build_digest(db, window, themes=spec["themes"], today=date.fromisoformat(spec["day"]))
+    if spec["full"]:
+        return render_digest(digest, lang=lang, override_dir=tdir)
+    return digest_pages_of(digest, per_theme=spec["per_theme"], lang=lang, override_dir=tdir)

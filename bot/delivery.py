@@ -23,6 +23,7 @@ from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
+from digests.digest_pages import short_digest
 from digests.render import render_digest
 from digests.select import build_digest, window_for_chat
 
@@ -65,7 +66,10 @@ def prepare_digest(
     if digest.is_empty and not send_when_empty:
         messages: list[str] = []
     else:
-        messages = render_digest(digest, fmt="html", lang=chat.language, override_dir=template_dir)
+        short = short_digest(
+            digest, per_theme=chats.per_theme(chat), lang=chat.language, override_dir=template_dir
+        )
+        messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
     prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids))
     if cache is not None:
         if len(cache) > 256:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from digests import story_rank
 from digests.render import render_digest
-from digests.select import Digest, DigestSection
+from digests.select import Digest
 from digests.telegram_html import TELEGRAM_LIMIT
 
 
