@@ -399,6 +399,18 @@ def bullet_penalty(text: str) -> float:
     return penalty
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """An article's on-theme sentences, ranked: a bullet not yet chosen. Only the
+    story's best theme gets its bullet worked out (``_candidate``)."""
+
+    article: _Article
+    relation: ArticleTheme
+    ranked: tuple[int, ...]
+    values: dict[int, float]
+    tokens: _RedundancyTokens
+
+
 @dataclass
 class _Candidate:
     """An article's bullet for one theme, chosen lazily.
@@ -517,7 +529,7 @@ def _theme_candidates(
     firsts: list[dict[str, int]],
     title_scores: dict[str, float],
     geometry: ArticleVectors,
-) -> dict[str, _Candidate]:
+) -> dict[str, _Plan]:
     """This article's bullet for each theme it relates to."""
     headings = article.headings
     speaking: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
@@ -560,7 +572,7 @@ def _theme_candidates(
     needed = {i for _, _, on_theme in plans for i in on_theme}
     base = {i: geometry.base_score(i, texts[i]) - bullet_penalty(texts[i]) for i in needed}
     tokens = _RedundancyTokens(article)
-    result: dict[str, _Candidate] = {}
+    result: dict[str, _Plan] = {}
     for key, relation, on_theme in plans:
         value = {
             i: base[i]
@@ -569,9 +581,7 @@ def _theme_candidates(
             for i in on_theme
         }
         ranked = tuple(sorted(on_theme, key=lambda i: (-value[i], i)))
-        candidate = _candidate(article, relation, ranked, value, tokens)
-        if candidate is not None:
-            result[key] = candidate
+        result[key] = _Plan(article, relation, ranked, value, tokens)
     return result
 
 
@@ -606,7 +616,7 @@ def _sentence_scores(
     return scores, firsts
 
 
-def article_themes(candidates: dict[str, _Candidate]) -> dict[str, float]:
+def article_themes(candidates: dict[str, _Plan]) -> dict[str, float]:
     """How strongly one article is about each theme it has a bullet for.
 
     The one place an article's themes are decided (a stored relevance score per
@@ -622,13 +632,11 @@ def article_themes(candidates: dict[str, _Candidate]) -> dict[str, float]:
 @dataclass
 class _Story:
     articles: list[_Article]  # oldest id first
-    candidates: dict[int, dict[str, _Candidate]]  # per article, its bullet per theme
+    candidates: dict[int, dict[str, _Plan]]  # per article, its ranked sentences per theme
     scores: dict[str, float]  # per theme, the sum of its articles' article_themes
 
 
-def _stories(
-    articles: list[_Article], candidates: dict[int, dict[str, _Candidate]]
-) -> list[_Story]:
+def _stories(articles: list[_Article], candidates: dict[int, dict[str, _Plan]]) -> list[_Story]:
     """The window's articles with a bullet, grouped by story, in order of first article."""
     grouped: dict[int, _Story] = {}
     for article in sorted(articles, key=lambda a: a.id):
@@ -665,13 +673,20 @@ def _agreed(candidate: _Candidate, others: list[frozenset[str]]) -> _Candidate:
     return agreed or candidate
 
 
-def _story_bullet(story: _Story, theme: str) -> _Candidate:
+def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
     """The story's best bullet on ``theme`` among its outlets' articles.
 
     With several articles, each sentence gains for the words the other articles
     also have, so the bullet tells what the outlets agree on, whichever leads.
     """
-    pool = [own[theme] for own in story.candidates.values() if theme in own]
+    plans = [own[theme] for own in story.candidates.values() if theme in own]
+    pool = [
+        found
+        for plan in plans
+        if (found := _candidate(plan.article, plan.relation, plan.ranked, plan.values, plan.tokens))
+    ]
+    if not pool:
+        return None
     if len(story.articles) > 1:
         vocabularies = {article.id: _vocabulary(article) for article in story.articles}
         pool = [
@@ -682,9 +697,12 @@ def _story_bullet(story: _Story, theme: str) -> _Candidate:
 
 def _story_item(
     story: _Story, theme: str, tags: tuple[Tag, ...], today: date
-) -> tuple[tuple[int, int, float], DigestItem]:
-    """The story's bullet under ``theme`` and its rank in the section."""
+) -> tuple[tuple[int, int, float], DigestItem] | None:
+    """The story's bullet under ``theme`` and its rank in the section (None: no sentence
+    of the story can open a bullet on the theme)."""
     bullet = _story_bullet(story, theme)
+    if bullet is None:
+        return None
     lead = bullet.article
     also = story_rank.outlets_besides(lead.source, (a.source for a in story.articles))
     newest = max((a.published for a in story.articles if a.published), default=None)
@@ -735,11 +753,14 @@ def build_digest(
     tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
     ranked: dict[str, list[tuple[tuple[int, int, float], DigestItem]]] = {k: [] for k in order}
     for story in _stories(articles, candidates):
-        theme = story_rank.best_theme(story.scores, order)
-        if theme is None:
-            continue
-        tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, theme, order))
-        ranked[theme].append(_story_item(story, theme, tags, today))
+        scores = dict(story.scores)
+        while (theme := story_rank.best_theme(scores, order)) is not None:
+            tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, theme, order))
+            placed = _story_item(story, theme, tags, today)
+            if placed is not None:
+                ranked[theme].append(placed)
+                break
+            scores.pop(theme)  # nothing quotable on it: the next best theme
     sections = []
     for theme in theme_set:
         items = [
@@ -768,7 +789,7 @@ def build_digest(
     )
 
 
-def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Candidate]:
+def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Plan]:
     """The article's bullet for each theme it relates to (empty: none)."""
     matcher = theme_set.matcher
     title = nfc(article.title)

@@ -340,9 +340,9 @@ def pick(
             return False
         if any(overlap(candidate.tokens, c.tokens) >= REDUNDANCY for c in chosen):
             return False
-        if max_syllables is not None:
-            if used_syllables + syllable_count(strip_filler(candidate.text)) > max_syllables:
-                return False
+        syllables_after = used_syllables + syllable_count(strip_filler(candidate.text))
+        if max_syllables is not None and syllables_after > max_syllables:
+            return False
         length = len(strip_filler(candidate.text)) + (1 if chosen else 0)
         return max_chars is None or used + length <= max_chars
 
