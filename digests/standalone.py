@@ -47,6 +47,8 @@ _QUOTATION = re.compile(r"[“”\"]")
 
 def refers_back(text: str) -> bool:
     """The sentence points at something said before it and cannot open a bullet."""
+    if text.lstrip().startswith("Theo đó"):  # "accordingly": what follows is someone's plan
+        return True
     text = strip_filler(text.strip())
     return bool(
         is_dangling(text)
