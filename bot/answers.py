@@ -191,7 +191,13 @@ def theme_counts(db: Database, now: datetime) -> ThemeCounts:
 
 
 def digest_query(
-    window: DigestWindow, themes: list[str] | None, today: date, *, full: bool, per_theme: int
+    window: DigestWindow,
+    themes: list[str] | None,
+    today: date,
+    *,
+    full: bool,
+    per_theme: int,
+    one_message: bool = True,
 ) -> str:
     """A digest's pages as a "More" button remembers them: the window frozen at its
     last article, the themes, the day it was built for, and which view (short or full)."""
@@ -206,6 +212,7 @@ def digest_query(
             "day": today.isoformat(),
             "full": full,
             "per_theme": per_theme,
+            "one_message": one_message,
         },
         sort_keys=True,
     )
@@ -226,4 +233,10 @@ def digest_pages(db: Database, query: str, lang: str, tdir: Path | None) -> list
     digest = build_digest(db, window, themes=spec["themes"], today=date.fromisoformat(spec["day"]))
     if spec["full"]:
         return render_digest(digest, lang=lang, override_dir=tdir)
-    return digest_pages_of(digest, per_theme=spec["per_theme"], lang=lang, override_dir=tdir)
+    return digest_pages_of(
+        digest,
+        per_theme=spec["per_theme"],
+        one_message=spec.get("one_message", True),
+        lang=lang,
+        override_dir=tdir,
+    )

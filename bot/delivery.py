@@ -67,7 +67,11 @@ def prepare_digest(
         messages: list[str] = []
     else:
         short = short_digest(
-            digest, per_theme=chats.per_theme(chat), lang=chat.language, override_dir=template_dir
+            digest,
+            per_theme=chats.per_theme(chat),
+            one_message=chat.digest_length != "long",
+            lang=chat.language,
+            override_dir=template_dir,
         )
         messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
     prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids))

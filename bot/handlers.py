@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import answers, chats, storage, texts
 from bot.delivery import deactivate_chat, move_chat, schedule, unschedule
+from bot.digest_length import cmd_length
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
 from digests.lookup import BadArgument
@@ -394,7 +395,12 @@ def digest_query_for(
         return None
     frozen = dataclasses.replace(window, through_article_id=digest.max_article_id)
     return answers.digest_query(
-        frozen, themes, now.date(), full=full, per_theme=chats.per_theme(chat)
+        frozen,
+        themes,
+        now.date(),
+        full=full,
+        per_theme=chats.per_theme(chat),
+        one_message=chat.digest_length != "long",
     )
 
 
@@ -563,6 +569,7 @@ COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
     "target": cmd_target,
     "search": cmd_search,
     "lang": cmd_lang,
+    "length": cmd_length,
     "about": cmd_about,
 }
 READ_ONLY = ("help", "digest", "themes", "company", "companies", "target", "search", "about")

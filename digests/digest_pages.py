@@ -39,12 +39,16 @@ def short_digest(
     digest: Digest,
     *,
     per_theme: int = story_rank.SHORT_PER_THEME,
+    one_message: bool = True,
     lang: str = "vi",
     override_dir: Path | None = None,
     limit: int = TELEGRAM_LIMIT,
 ) -> Digest:
-    """The digest cut to ``per_theme`` stories per section and to one message."""
+    """The digest cut to ``per_theme`` stories per section and (``one_message``) to one
+    message; a long digest a chat chose may take several."""
     shown = [min(per_theme, len(s.items) + len(s.rest)) for s in digest.sections]
+    if not one_message:
+        return cut(digest, shown)
     while True:
         candidate = cut(digest, shown)
         if len(render_digest(candidate, lang=lang, override_dir=override_dir, limit=limit)) <= 1:
@@ -69,12 +73,15 @@ def pages(
     digest: Digest,
     *,
     per_theme: int = story_rank.SHORT_PER_THEME,
+    one_message: bool = True,
     lang: str = "vi",
     override_dir: Path | None = None,
     limit: int = TELEGRAM_LIMIT,
 ) -> list[str]:
-    """The short digest as page 1, then what it left out, one message per page."""
-    short = short_digest(digest, per_theme=per_theme, lang=lang, override_dir=override_dir)
+    """The short digest as page(s) 1, then what it left out, one message per page."""
+    short = short_digest(
+        digest, per_theme=per_theme, one_message=one_message, lang=lang, override_dir=override_dir
+    )
     first = render_digest(short, lang=lang, override_dir=override_dir, limit=limit)
     rest = rest_of(short)
     if not rest.sections:

@@ -754,13 +754,13 @@ def build_digest(
     ranked: dict[str, list[tuple[tuple[int, int, float], DigestItem]]] = {k: [] for k in order}
     for story in _stories(articles, candidates):
         scores = dict(story.scores)
-        while (theme := story_rank.best_theme(scores, order)) is not None:
-            tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, theme, order))
-            placed = _story_item(story, theme, tags, today)
+        while (key := story_rank.best_theme(scores, order)) is not None:
+            tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, key, order))
+            placed = _story_item(story, key, tags, today)
             if placed is not None:
-                ranked[theme].append(placed)
+                ranked[key].append(placed)
                 break
-            scores.pop(theme)  # nothing quotable on it: the next best theme
+            scores.pop(key)  # nothing quotable on it: the next best theme
     sections = []
     for theme in theme_set:
         items = [

@@ -118,3 +118,19 @@ async def test_the_seeds_default_digest_is_one_message_and_more_pages_forward(
     assert more and not set(more) & set(shown)  # forward: nothing shown twice
     assert len(shown) + len(more) == 5  # every seed story once
     assert not second.get("reply_markup")  # the last page has no button
+
+
+async def test_a_chat_chooses_a_long_digest(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
+        assert "ngắn" in (await _digest(emulator, "/length"))["visible_text"]
+        assert (
+            "Độ dài “rất dài” không có"
+            in (await _digest(emulator, "/length rất dài"))["visible_text"]
+        )
+        assert "dài" in (await _digest(emulator, "/length dài"))["visible_text"]
+        long = await _digest(emulator)
+    assert len(_titles(long["visible_text"])) == 5  # every seed story on page 1
+    assert not long.get("reply_markup")
