@@ -62,7 +62,9 @@ def prepare_digest(
     if cache is not None and key in cache:
         found: Prepared = cache[key]
         return found
-    digest = build_digest(db, window, themes=themes, today=now.date())
+    digest = build_digest(
+        db, window, themes=themes, today=now.date(), per_section=chats.per_theme(chat)
+    )
     if digest.is_empty and not send_when_empty:
         messages: list[str] = []
     else:

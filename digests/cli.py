@@ -679,6 +679,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from digests.digest_pages import cut, short_digest
     from digests.render import render_digest
     from digests.select import DigestWindow, build_digest
+    from digests.story_rank import SHORT_PER_THEME
 
     if args.since and args.until and args.since > args.until:
         raise lookup.BadArgument(
@@ -693,7 +694,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
     try:
-        digest = build_digest(db, window, themes=args.theme)
+        short = args.per_section is None and not args.all
+        digest = build_digest(
+            db, window, themes=args.theme, per_section=SHORT_PER_THEME if short else None
+        )
     except KeyError as exc:
         raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
     if args.per_section is not None:

@@ -45,7 +45,9 @@ def short_digest(
     limit: int = TELEGRAM_LIMIT,
 ) -> Digest:
     """The digest cut to ``per_theme`` stories per section and (``one_message``) to one
-    message; a long digest a chat chose may take several."""
+    message; a long digest a chat chose may take several. ``digest`` must show at least
+    ``per_theme`` stories per section (``build_digest``'s ``per_section``), as bullets
+    left in ``rest`` carry no summary."""
     shown = [min(per_theme, len(s.items) + len(s.rest)) for s in digest.sections]
     if not one_message:
         return cut(digest, shown)

@@ -223,6 +223,18 @@ class _Article:
     db: Database | None = None  # for the people named, looked up only when a quote needs them
     _speakers: dict[int, str | None] = field(default_factory=dict)
     _people: list[tuple[str, str | None]] | None = None
+    _refers: dict[int, bool] = field(default_factory=dict)
+    _needs: dict[int, bool] = field(default_factory=dict)
+
+    def refers_back(self, idx: int) -> bool:
+        if idx not in self._refers:
+            self._refers[idx] = refers_back(self.texts[idx])
+        return self._refers[idx]
+
+    def needs_speaker(self, idx: int) -> bool:
+        if idx not in self._needs:
+            self._needs[idx] = needs_speaker(self.texts[idx])
+        return self._needs[idx]
 
     def speaker(self, idx: int) -> str | None:
         """Who said sentence ``idx`` when the sentence does not say (None: unknown)."""
@@ -251,15 +263,14 @@ class _Article:
     def stands_alone(self, idx: int) -> bool:
         """Sentence ``idx`` can open a bullet: it points at nothing said before it, and a
         quotation or directive in it has a speaker, named in it or found in its paragraph."""
-        text = self.texts[idx]
-        if refers_back(text):
+        if self.refers_back(idx):
             return False
-        return not needs_speaker(text) or self.speaker(idx) is not None
+        return not self.needs_speaker(idx) or self.speaker(idx) is not None
 
     def shown_text(self, idx: int) -> str:
         """The sentence as a bullet shows it: with its speaker in front when it lacks one."""
         text = self.texts[idx]
-        if needs_speaker(text):
+        if self.needs_speaker(idx):
             speaker = self.speaker(idx)
             if speaker:
                 return f"{speaker[:1].upper()}{speaker[1:]}: {text}"
@@ -454,7 +465,7 @@ class _Candidate:
         named: str | None = None
         for i in self.chosen:
             text = self.article.texts[i]
-            if needs_speaker(text) and self.article.speaker(i) not in (None, named):
+            if self.article.needs_speaker(i) and self.article.speaker(i) not in (None, named):
                 named = self.article.speaker(i)
                 text = self.article.shown_text(i)
             parts.append((i, text))
@@ -490,9 +501,9 @@ def _complete_bullet(
         return lead
     (first,) = lead
     for i in ranked:
-        if i == first or (refers_back(article.texts[i]) and i - 1 != first):
+        if i == first or (article.refers_back(i) and i - 1 != first):
             continue
-        if needs_speaker(article.texts[i]) and article.speaker(i) is None:
+        if article.needs_speaker(i) and article.speaker(i) is None:
             continue
         length = len(article.texts[first]) + 1 + len(article.texts[i])
         if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[first]) < 0.6:
@@ -695,34 +706,47 @@ def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
     return min(pool, key=lambda c: (-c.score, c.article.id))
 
 
-def _story_item(
-    story: _Story, theme: str, tags: tuple[Tag, ...], today: date
-) -> tuple[tuple[int, int, float], DigestItem] | None:
-    """The story's bullet under ``theme`` and its rank in the section (None: no sentence
-    of the story can open a bullet on the theme)."""
+@dataclass(frozen=True)
+class _Placed:
+    """A story's place in its section, and its bullet once it is worked out."""
+
+    rank: tuple[int, int, float]
+    article_id: int
+    bullet: _Candidate
+    story: _Story
+    theme: str
+    tags: tuple[Tag, ...]
+
+    def item(self, *, summary: bool = True) -> DigestItem:
+        """The bullet; without ``summary`` only what counting and paging marks need."""
+        bullet, story = self.bullet, self.story
+        lead = bullet.article
+        return DigestItem(
+            article_id=lead.id,
+            title=lead.title,
+            summary=bullet.summary if summary else "",
+            source=lead.source,
+            date=lead.published,
+            url=lead.url,
+            also=story_rank.outlets_besides(lead.source, (a.source for a in story.articles)),
+            about=self.rank[1] == 0,
+            score=round(bullet.score, 4),
+            quoted=bullet.quoted if summary else (),
+            tags=self.tags,
+            story_id=lead.story_id,
+        )
+
+
+def _story_item(story: _Story, theme: str, tags: tuple[Tag, ...], today: date) -> _Placed | None:
+    """The story's place under ``theme`` (None: no sentence of the story can open a
+    bullet on the theme)."""
     bullet = _story_bullet(story, theme)
     if bullet is None:
         return None
-    lead = bullet.article
-    also = story_rank.outlets_besides(lead.source, (a.source for a in story.articles))
     newest = max((a.published for a in story.articles if a.published), default=None)
     about = any(own[theme].relation.about for own in story.candidates.values() if theme in own)
     rank = story_rank.story_rank(newest, about, bullet.score, today)
-    item = DigestItem(
-        article_id=lead.id,
-        title=lead.title,
-        summary=bullet.summary,
-        source=lead.source,
-        date=lead.published,
-        url=lead.url,
-        also=also,
-        about=about,
-        score=round(bullet.score, 4),
-        quoted=bullet.quoted,
-        tags=tags,
-        story_id=lead.story_id,
-    )
-    return rank, item
+    return _Placed(rank, bullet.article.id, bullet, story, theme, tags)
 
 
 def build_digest(
@@ -738,7 +762,8 @@ def build_digest(
 
     Every story appears once, under its best theme among ``themes`` (unknown keys
     raise KeyError naming the key). ``per_section`` bullets are shown per section
-    and the others kept in ``rest`` (None: all shown). ``themes_file`` overrides
+    and the others kept in ``rest`` without their summaries, which are worked out
+    only for bullets shown (None: all shown, all worked out). ``themes_file`` overrides
     the packaged themes (else $ICTDIGEST_THEMES).
     """
     today = today or date.today()
@@ -751,7 +776,7 @@ def build_digest(
     }
     order = list(theme_set.keys)
     tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
-    ranked: dict[str, list[tuple[tuple[int, int, float], DigestItem]]] = {k: [] for k in order}
+    ranked: dict[str, list[_Placed]] = {k: [] for k in order}
     for story in _stories(articles, candidates):
         scores = dict(story.scores)
         while (key := story_rank.best_theme(scores, order)) is not None:
@@ -763,12 +788,11 @@ def build_digest(
             scores.pop(key)  # nothing quotable on it: the next best theme
     sections = []
     for theme in theme_set:
-        items = [
-            item for _, item in sorted(ranked[theme.key], key=lambda r: (r[0], r[1].article_id))
-        ]
-        if not items:
+        placed = sorted(ranked[theme.key], key=lambda p: (p.rank, p.article_id))
+        if not placed:
             continue
-        shown = len(items) if per_section is None else max(1, per_section)
+        shown = len(placed) if per_section is None else max(1, per_section)
+        items = [p.item(summary=index < shown) for index, p in enumerate(placed)]
         sections.append(
             DigestSection(
                 theme=theme.key,

@@ -65,6 +65,11 @@ def _may_point_back(text: str) -> bool:
 
 def needs_speaker(text: str) -> bool:
     """A quotation or a directive that does not itself say who spoke."""
-    if not (_QUOTATION.search(text) or _DIRECTIVE.search(text)):
+    if not (_QUOTATION.search(text) or (_may_direct(text) and _DIRECTIVE.search(text))):
         return False
     return not names_speaker(text)
+
+
+def _may_direct(text: str) -> bool:
+    """What every _DIRECTIVE match needs, checked without a regex scan."""
+    return "phải" in text or "cần" in text or text.startswith(("Cần", "Phải", "Hãy", "Yêu", "Đề"))
