@@ -788,11 +788,11 @@ def build_digest(
             scores.pop(key)  # nothing quotable on it: the next best theme
     sections = []
     for theme in theme_set:
-        placed = sorted(ranked[theme.key], key=lambda p: (p.rank, p.article_id))
-        if not placed:
+        ordered = sorted(ranked[theme.key], key=lambda p: (p.rank, p.article_id))
+        if not ordered:
             continue
-        shown = len(placed) if per_section is None else max(1, per_section)
-        items = [p.item(summary=index < shown) for index, p in enumerate(placed)]
+        shown = len(ordered) if per_section is None else max(1, per_section)
+        items = [p.item(summary=index < shown) for index, p in enumerate(ordered)]
         sections.append(
             DigestSection(
                 theme=theme.key,
