@@ -60,18 +60,19 @@ def theme_precision() -> list[tuple[str, int, int]]:
 
     from digests.select import DigestWindow, build_digest
     from digests.store import open_db
+    from digests.themes import load_themes
 
     labels = {label.sentence: label for label in load_labels()}
+    rows = []
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "labels.db")
         store_labelled_seeds(db)
-        digest = build_digest(db, DigestWindow())
+        for theme in load_themes().keys:  # each theme's full view: every story touching it
+            for section in build_digest(db, DigestWindow(), themes=[theme]).sections:
+                quoted = [s for item in section.items for s in item.quoted]
+                good = sum(section.theme in labels[s].themes for s in quoted)
+                rows.append((section.theme, good, len(quoted)))
         db.close()
-    rows = []
-    for section in digest.sections:
-        quoted = [s for item in section.items for s in item.quoted]
-        good = sum(section.theme in labels[s].themes for s in quoted)
-        rows.append((section.theme, good, len(quoted)))
     return rows
 
 
@@ -219,7 +220,12 @@ def run(quick: bool = False) -> str:
     lines += ["| theme | selected sentences | correct | precision |", "|---|---:|---:|---:|"]
     for theme, good, total in theme_precision():
         lines.append(f"| {theme} | {total} | {good} | {good / max(1, total):.2f} |")
-    lines += ["", "Target: ≥ 0.90 in every theme. Labels: tests/data/theme_labels.jsonl.", ""]
+    lines += [
+        "",
+        "Target: ≥ 0.90 in every theme. Labels: tests/data/theme_labels.jsonl. Measured on "
+        "each theme's full view (/digest THEME): the default digest shows a story once.",
+        "",
+    ]
     lines += ["### Single-article summaries vs human sapo (vietnews-ict-val)", ""]
     if not EVAL.exists():
         lines.append(f"Skipped: {EVAL} is absent (it is read at run time, never copied).")
