@@ -22,7 +22,15 @@ from statistics import mean
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl"
+# ../shared/eval next to the repository (CI), or two levels up from a helper's worktree.
+EVAL = next(
+    (
+        folder / "shared" / "eval" / "vietnews-ict-val.jsonl"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "eval" / "vietnews-ict-val.jsonl").exists()
+    ),
+    ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl",
+)
 # The digest benches read the hand-labelled seed sentences through tests/digest_helpers.py,
 # and must import bench and digests when run as a script too: set the path once, here.
 for _path in (ROOT / "tests", ROOT):
