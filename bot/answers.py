@@ -19,10 +19,9 @@ from bot.settings import Settings
 from digests import lookup
 from digests.digest_pages import pages as digest_pages_of
 from digests.render import render_digest
-from digests.select import DigestWindow, build_digest, window_for_chat
+from digests.select import DigestWindow, build_digest, stories_by_theme, window_for_chat
 from digests.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
-from digests.themes import load_themes
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
 ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a tiny page 2
@@ -177,10 +176,8 @@ class ThemeCounts:
 def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     """Articles per theme in the recent window a first digest would cover."""
     window = window_for_chat(db, None, now=now)
-    digest = build_digest(db, window, today=now.date())
-    counts = {key: 0 for key in load_themes().keys}
-    for section in digest.sections:
-        counts[section.theme] = len(section.items) + section.more
+    digest = build_digest(db, window, today=now.date(), per_section=1)
+    counts = stories_by_theme(db, window)
     days = None
     if window.since is not None:
         days = ((window.until or now.date()) - window.since).days + 1

@@ -518,6 +518,22 @@ def build_digest(
     )
 
 
+def stories_by_theme(
+    db: Database, window: DigestWindow, *, themes_file: Path | None = None
+) -> dict[str, int]:
+    """How many of the window's stories touch each theme (a story may count under
+    several): what a reader choosing themes wants to know, unlike the digest, which
+    places each story once."""
+    theme_set = load_themes(themes_file)
+    articles = _window_articles(db, window)
+    plans = {a.id: found for a in articles if (found := _article_candidates(a, theme_set))}
+    counts = dict.fromkeys(theme_set.keys, 0)
+    for story in _stories(articles, plans):
+        for key, score in story.scores.items():
+            counts[key] += score > 0
+    return counts
+
+
 def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Plan]:
     """The article's bullet for each theme it relates to (empty: none)."""
     matcher = theme_set.matcher

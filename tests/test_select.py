@@ -11,7 +11,14 @@ import pytest
 from digest_helpers import load_labels, save_seed, store_labelled_seeds
 from sqlite_utils import Database
 
-from digests.select import Digest, DigestWindow, build_digest, is_enumeration, window_for_chat
+from digests.select import (
+    Digest,
+    DigestWindow,
+    build_digest,
+    is_enumeration,
+    stories_by_theme,
+    window_for_chat,
+)
 from digests.store import open_db
 from digests.summarize import is_dangling
 
@@ -201,3 +208,15 @@ def test_seed_bullets_open_with_a_sentence_that_stands_alone(seeded: Database) -
     for section in build_digest(seeded, DigestWindow()).sections:
         for item in section.items:
             assert not is_dangling(item.quoted[0]), (section.theme, item.quoted[0])
+
+
+def test_theme_counts_count_every_story_touching_a_theme(seeded: Database) -> None:
+    # The digest places each of the five stories once (postal gets none of them), but a
+    # reader choosing themes is told how many stories touch each.
+    assert stories_by_theme(seeded, DigestWindow()) == {
+        "postal": 4,
+        "telecom": 5,
+        "ai": 4,
+        "cybersecurity": 4,
+        "press": 4,
+    }
