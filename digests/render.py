@@ -130,9 +130,9 @@ def _render_html(
     if not sections:
         return [part("empty", date=reader_date(digest.date, lang))]
     if continued:
-        blocks = [part("page", date=reader_date(digest.date, lang))]
+        blocks = [("", part("page", date=reader_date(digest.date, lang)))]
     else:
-        blocks = [part("header", **_header_view(digest, lang), sections=len(sections))]
+        blocks = [("", part("header", **_header_view(digest, lang), sections=len(sections)))]
     for section in sections:
         view = _section_view(section, lang)
         heading = part("section", section=view)
@@ -141,8 +141,36 @@ def _render_html(
             tail = ""
             if index == len(section.items) - 1 and section.more:
                 tail = "\n" + part("more", more=section.more, section=view)
-            blocks.append(_fitted_item(_item_renderer(part, lead, tail, lang), item, limit))
-    return split_html_blocks(blocks, limit=limit, separator=BLOCK_SEPARATOR)
+            block = _fitted_item(_item_renderer(part, lead, tail, lang), item, limit)
+            blocks.append(("" if index == 0 else heading, block))
+    return pack_with_headings(blocks, limit)
+
+
+def pack_with_headings(blocks: list[tuple[str, str]], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Whole blocks packed into messages; a message that opens in the middle of a section
+    opens with that section's heading again, so no bullet reaches a reader without its
+    theme. Each block is (the heading to repeat, or "" for one that has its own; markup)."""
+    messages = split_html_blocks([block for _, block in blocks], limit, BLOCK_SEPARATOR)
+    if len(messages) == 1:
+        return messages
+    packed: list[str] = []
+    current: list[str] = []
+    length = 0
+    for heading, block in blocks:
+        size = visible_length(block) + (visible_length(BLOCK_SEPARATOR) if current else 0)
+        if current and length + size <= limit:
+            current.append(block)
+            length += size
+            continue
+        if current:
+            packed.append(BLOCK_SEPARATOR.join(current))
+        opened = f"{heading}\n{block}" if heading else block
+        if visible_length(opened) > limit:
+            opened = block
+        current, length = [opened], visible_length(opened)
+    if current:
+        packed.append(BLOCK_SEPARATOR.join(current))
+    return packed
 
 
 def _item_renderer(

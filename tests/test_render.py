@@ -149,6 +149,8 @@ def test_many_bullets_split_between_bullets_only() -> None:
         assert joined.count(f"Bài {n}: ") == 1
         # the whole bullet, headline to source line, sits in one message
         assert any(f"Tin số {n}</b></a>\nBài {n}:" in m for m in messages)
+    for message in messages[1:]:  # a later message opens with its section's heading
+        assert message.startswith("<b>📮 Bưu chính</b>\n• ")
 
 
 _NASTY = st.sampled_from(
