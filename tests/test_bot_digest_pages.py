@@ -134,3 +134,16 @@ async def test_a_chat_chooses_a_long_digest(
         long = await _digest(emulator)
     assert len(_titles(long["visible_text"])) == 5  # every seed story on page 1
     assert not long.get("reply_markup")
+
+
+async def test_the_hint_leads_to_the_whole_theme_and_never_back_to_itself(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
+        short = (await _digest(emulator))["visible_text"]
+        assert "… và 1 tin nữa: /digest telecom" in short
+        theme = await _digest(emulator, "/digest telecom")
+    text = theme["visible_text"]
+    assert "/digest telecom" not in text and not theme.get("reply_markup")
+    assert len(_titles(text)) == 5  # every story touching telecom, the one left out included
