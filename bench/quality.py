@@ -52,7 +52,7 @@ class VietnameseSumyTokenizer:
     language = "vietnamese"
 
     def to_sentences(self, paragraph: str) -> list[str]:
-        from digests.summarize import split_body
+        from digests.digest.summarize import split_body
 
         return split_body(paragraph)
 

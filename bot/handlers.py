@@ -27,7 +27,6 @@ from digests.lookup import BadArgument
 from digests.select import build_digest, window_for_chat
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
-from digests.themes import Theme, load_themes
 
 log = logging.getLogger(__name__)
 

@@ -47,14 +47,6 @@ from digests.summarize import (
     syllables,
 )
 from digests.textnorm import fold_nfc, nfc
-from digests.themes import (
-    SENTENCE_THRESHOLD,
-    ArticleTheme,
-    ThemeMatcher,
-    ThemeSet,
-    classify_article,
-    load_themes,
-)
 
 __all__ = [  # the digest's values live in digest_window.py; callers import them from here
     "FIRST_DAYS",
