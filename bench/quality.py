@@ -66,9 +66,9 @@ def theme_precision() -> list[tuple[str, int, int]]:
 
     from digest_helpers import load_labels, store_labelled_seeds
 
-    from digests.select import DigestWindow, build_digest
-    from digests.store import open_db
-    from digests.themes import load_themes
+    from digests.analysis.themes import load_themes
+    from digests.digest.select import DigestWindow, build_digest
+    from digests.store.store import open_db
 
     labels = {label.sentence: label for label in load_labels()}
     rows = []
@@ -108,7 +108,7 @@ def lexrank(body: str, n: int, max_chars: int) -> str:
 def evaluate(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     from rouge_score import rouge_scorer
 
-    from digests.summarize import split_body, summarize_sentences, syllable_count
+    from digests.digest.summarize import split_body, summarize_sentences, syllable_count
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=SyllableTokenizer())
     totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -175,12 +175,12 @@ def seeds_default_digest() -> list[str]:
     import tempfile
 
     from bench import select_before
-    from digests.digest_pages import short_digest
+    from digests.digest.pages import short_digest
+    from digests.digest.render import render_digest
+    from digests.digest.select import Digest, DigestItem, DigestSection, DigestWindow, build_digest
+    from digests.digest.telegram_html import visible_length
     from digests.ingest import ingest
-    from digests.render import render_digest
-    from digests.select import Digest, DigestItem, DigestSection, DigestWindow, build_digest
-    from digests.store import open_db
-    from digests.telegram_html import visible_length
+    from digests.store.store import open_db
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "seeds.db")

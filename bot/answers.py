@@ -16,11 +16,11 @@ from sqlite_utils import Database
 
 from bot import texts
 from bot.settings import Settings
-from digests import lookup
-from digests.digest_pages import pages as digest_pages_of
-from digests.render import render_digest
-from digests.select import DigestWindow, build_digest, stories_by_theme, window_for_chat
-from digests.telegram_html import truncate_text, visible_length, visible_text
+from digests.answers import lookup
+from digests.digest.pages import pages as digest_pages_of
+from digests.digest.render import render_digest
+from digests.digest.select import DigestWindow, build_digest, stories_by_theme, window_for_chat
+from digests.digest.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import chats
 from bot.guards import admin_only
-from digests.story_rank import LONG_PER_THEME, SHORT_PER_THEME
+from digests.digest.story_rank import LONG_PER_THEME, SHORT_PER_THEME
 
 Context = ContextTypes.DEFAULT_TYPE
 _NAMES = {

@@ -23,8 +23,8 @@ from bot.delivery import deactivate_chat, move_chat, schedule, unschedule
 from bot.digest_length import cmd_length
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
-from digests.lookup import BadArgument
-from digests.select import build_digest, window_for_chat
+from digests.answers.lookup import BadArgument
+from digests.digest.select import build_digest, window_for_chat
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 

@@ -677,10 +677,10 @@ def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Print the digest for a date window, by theme."""
-    from digests.digest_pages import cut, short_digest
-    from digests.render import render_digest
-    from digests.select import DigestWindow, build_digest
-    from digests.story_rank import SHORT_PER_THEME
+    from digests.digest.pages import cut, short_digest
+    from digests.digest.render import render_digest
+    from digests.digest.select import DigestWindow, build_digest
+    from digests.digest.story_rank import SHORT_PER_THEME
 
     if args.since and args.until and args.since > args.until:
         raise lookup.BadArgument(

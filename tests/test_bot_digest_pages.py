@@ -13,7 +13,7 @@ from emulator_helpers import unlimited_emulator_fixture
 
 from bot.emulator import BotApiEmulator
 from bot.storage import open_bot_db
-from digests.telegram_html import TELEGRAM_LIMIT
+from digests.digest.telegram_html import TELEGRAM_LIMIT
 
 __all__ = ["unlimited_emulator_fixture"]
 FAST: dict[str, Any] = {"rate_chat_per_s": 1000.0, "rate_group_per_min": 60_000.0}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from digests.digest_pages import cut, pages, rest_of, short_digest
-from digests.render import render_digest
-from digests.select import Digest, DigestItem, DigestSection
-from digests.telegram_html import visible_length
+from digests.digest.pages import cut, pages, rest_of, short_digest
+from digests.digest.render import render_digest
+from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.telegram_html import visible_length
 
 
 def _item(n: int) -> DigestItem:

@@ -12,10 +12,8 @@ from bot import answers
 from bot.settings import Settings
 from digests import cli
 from digests.digest.render import render_digest
-from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.select import Coverage, Digest, DigestItem, DigestSection
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.render import render_digest
-from digests.select import Coverage, Digest, DigestItem, DigestSection
 from digests.templating import reader_date, render
 
 

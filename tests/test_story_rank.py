@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from digests.standalone import needs_speaker, refers_back
-from digests.story_rank import (
+from digests.digest.standalone import needs_speaker, refers_back
+from digests.digest.story_rank import (
     agreement,
     best_theme,
     is_fresh,

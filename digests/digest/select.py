@@ -20,8 +20,18 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests import story_rank
-from digests.digest_window import (
+from digests.digest import story_rank
+from digests.digest.summarize import (
+    THEME_WEIGHT,
+    ArticleVectors,
+    features,
+    is_dangling,
+    is_summary_sentence,
+    join_summary,
+    overlap,
+    syllables,
+)
+from digests.digest.window import (
     FIRST_DAYS,
     FIRST_FALLBACK,
     Coverage,
@@ -33,19 +43,9 @@ from digests.digest_window import (
     coverage_of,
     window_for_chat,
 )
-from digests.digest_window import RedundancyTokens as _RedundancyTokens
-from digests.digest_window import StoredArticle as _Article
-from digests.digest_window import window_articles as _window_articles
-from digests.summarize import (
-    THEME_WEIGHT,
-    ArticleVectors,
-    features,
-    is_dangling,
-    is_summary_sentence,
-    join_summary,
-    overlap,
-    syllables,
-)
+from digests.digest.window import RedundancyTokens as _RedundancyTokens
+from digests.digest.window import StoredArticle as _Article
+from digests.digest.window import window_articles as _window_articles
 from digests.textnorm import fold_nfc, nfc
 
 __all__ = [  # the digest's values live in digest_window.py; callers import them from here

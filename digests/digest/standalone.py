@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from digests.quotes import names_speaker
-from digests.summarize import is_dangling, strip_filler
+from digests.analysis.quotes import names_speaker
+from digests.digest.summarize import is_dangling, strip_filler
 
 _REFERRING_NOUNS = (
     "lĩnh vực", "vấn đề", "dự án", "chương trình", "sản phẩm", "nền tảng", "hợp tác",

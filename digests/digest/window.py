@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests import story_rank
-from digests.quotes import carried_speaker
-from digests.standalone import needs_speaker, refers_back
-from digests.summarize import features
+from digests.analysis.quotes import carried_speaker
+from digests.digest import story_rank
+from digests.digest.standalone import needs_speaker, refers_back
+from digests.digest.summarize import features
 from digests.textnorm import fold_nfc
 
 FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dates…

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from digests import story_rank
-from digests.render import render_digest
-from digests.select import Digest
-from digests.telegram_html import TELEGRAM_LIMIT
+from digests.digest import story_rank
+from digests.digest.render import render_digest
+from digests.digest.select import Digest
+from digests.digest.telegram_html import TELEGRAM_LIMIT
 
 
 def cut(digest: Digest, shown: list[int]) -> Digest:
