@@ -6,8 +6,9 @@ Synchronous functions of a ``Database``: handlers run them on a reader thread.
 from __future__ import annotations
 
 import html as htmllib
+import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,9 +16,10 @@ from sqlite_utils import Database
 
 from bot import texts
 from bot.settings import Settings
-from digests.analysis.themes import load_themes
 from digests.answers import lookup
-from digests.digest.select import build_digest, window_for_chat
+from digests.digest.pages import pages as digest_pages_of
+from digests.digest.render import render_digest
+from digests.digest.select import DigestWindow, build_digest, stories_by_theme, window_for_chat
 from digests.digest.telegram_html import truncate_text, visible_length, visible_text
 from digests.sources.feedlist import shown_names
 from digests.templating import reader_date
@@ -175,10 +177,8 @@ class ThemeCounts:
 def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     """Articles per theme in the recent window a first digest would cover."""
     window = window_for_chat(db, None, now=now)
-    digest = build_digest(db, window, today=now.date())
-    counts = {key: 0 for key in load_themes().keys}
-    for section in digest.sections:
-        counts[section.theme] = len(section.items) + section.more
+    digest = build_digest(db, window, today=now.date(), per_section=1)
+    counts = stories_by_theme(db, window)
     days = None
     if window.since is not None:
         days = ((window.until or now.date()) - window.since).days + 1
@@ -186,3 +186,55 @@ def theme_counts(db: Database, now: datetime) -> ThemeCounts:
     if window.latest is not None:
         latest = min(window.latest, len(digest.article_ids))
     return ThemeCounts(counts, days, latest)
+
+
+def digest_query(
+    window: DigestWindow,
+    themes: list[str] | None,
+    today: date,
+    *,
+    full: bool,
+    per_theme: int,
+    one_message: bool = True,
+) -> str:
+    """A digest's pages as a "More" button remembers them: the window frozen at its
+    last article, the themes, the day it was built for, and which view (short or full)."""
+    return json.dumps(
+        {
+            "after": window.after_article_id,
+            "since": window.since.isoformat() if window.since else None,
+            "until": window.until.isoformat() if window.until else None,
+            "latest": window.latest,
+            "through": window.through_article_id,
+            "themes": themes,
+            "day": today.isoformat(),
+            "full": full,
+            "per_theme": per_theme,
+            "one_message": one_message,
+        },
+        sort_keys=True,
+    )
+
+
+def digest_pages(db: Database, query: str, lang: str, tdir: Path | None) -> list[str]:
+    """The pages of a remembered digest: the short digest then what it left out, or (full)
+    every story of the chosen themes. The same query gives the same pages, so "Xem thêm"
+    only moves forward."""
+    spec = json.loads(query)
+    window = DigestWindow(
+        after_article_id=spec["after"],
+        since=date.fromisoformat(spec["since"]) if spec["since"] else None,
+        until=date.fromisoformat(spec["until"]) if spec["until"] else None,
+        latest=spec["latest"],
+        through_article_id=spec["through"],
+    )
+    digest = build_digest(db, window, themes=spec["themes"], today=date.fromisoformat(spec["day"]))
+    if spec["full"]:
+        return render_digest(digest, lang=lang, override_dir=tdir)
+    return digest_pages_of(
+        digest,
+        per_theme=spec["per_theme"],
+        one_message=spec.get("one_message", True),
+        lang=lang,
+        override_dir=tdir,
+    )

@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests.digest.story_rank import LONG_PER_THEME, SHORT_PER_THEME
 from digests.store.store import write_transaction
 
 DEFAULT_TIME = time(7, 0)
+DIGEST_LENGTHS = ("short", "long")  # stories per theme: SHORT_PER_THEME or LONG_PER_THEME
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Chat:
     last_article_id: int | None
     schedule_since: datetime
     created_at: datetime
+    digest_length: str = "short"  # "short": one message; "long": more stories per theme
 
     @property
     def is_group(self) -> bool:
@@ -55,7 +58,13 @@ def _row_to_chat(row: dict[str, Any]) -> Chat:
         last_article_id=row["last_article_id"],
         schedule_since=datetime.fromisoformat(row["schedule_since"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        digest_length=str(row.get("digest_length") or "short"),
     )
+
+
+def per_theme(chat: Chat) -> int:
+    """How many stories per theme the chat's digest shows (before fitting one message)."""
+    return LONG_PER_THEME if chat.digest_length == "long" else SHORT_PER_THEME
 
 
 def get_chat(db: Database, chat_id: int) -> Chat | None:
@@ -103,6 +112,12 @@ def _update(db: Database, chat_id: int, **values: Any) -> Chat | None:
 
 def set_themes(db: Database, chat_id: int, themes: Sequence[str] | None) -> Chat | None:
     return _update(db, chat_id, themes=None if themes is None else json.dumps(list(themes)))
+
+
+def set_digest_length(db: Database, chat_id: int, length: str) -> Chat | None:
+    if length not in DIGEST_LENGTHS:
+        raise ValueError(f"digest length must be one of {DIGEST_LENGTHS}: {length!r}")
+    return _update(db, chat_id, digest_length=length)
 
 
 def set_language(db: Database, chat_id: int, language: str) -> Chat | None:

@@ -23,6 +23,7 @@ from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
+from digests.digest.pages import short_digest
 from digests.digest.render import render_digest
 from digests.digest.select import build_digest, window_for_chat
 
@@ -61,11 +62,20 @@ def prepare_digest(
     if cache is not None and key in cache:
         found: Prepared = cache[key]
         return found
-    digest = build_digest(db, window, themes=themes, today=now.date())
+    digest = build_digest(
+        db, window, themes=themes, today=now.date(), per_section=chats.per_theme(chat)
+    )
     if digest.is_empty and not send_when_empty:
         messages: list[str] = []
     else:
-        messages = render_digest(digest, fmt="html", lang=chat.language, override_dir=template_dir)
+        short = short_digest(
+            digest,
+            per_theme=chats.per_theme(chat),
+            one_message=chat.digest_length != "long",
+            lang=chat.language,
+            override_dir=template_dir,
+        )
+        messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
     prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids))
     if cache is not None:
         if len(cache) > 256:

@@ -19,11 +19,13 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import answers, chats, storage, texts
-from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
+from bot.delivery import deactivate_chat, move_chat, schedule, unschedule
+from bot.digest_length import cmd_length
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
 from digests.analysis.themes import Theme, load_themes
 from digests.answers.lookup import BadArgument
+from digests.digest.select import build_digest, window_for_chat
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 
@@ -293,8 +295,11 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
     """Send page ``page`` of an answer, with a "More" button when more pages follow."""
     services = svc(context)
     chat = await current_chat(update, context)
-    render = compute_answer(services, kind, arg, chat.language)
-    pages = await services.db.read(lambda db: answers.paginate(render(db)))
+    if kind == "digest":  # already cut into messages, the short digest first
+        pages = await services.db.read(answers.digest_pages, arg, chat.language, _tdir(context))
+    else:
+        render = compute_answer(services, kind, arg, chat.language)
+        pages = await services.db.read(lambda db: answers.paginate(render(db)))
     if page >= len(pages):
         page = len(pages) - 1
     lang, tdir = chat.language, _tdir(context)
@@ -359,7 +364,7 @@ async def cmd_help(update: Update, context: Context) -> None:
 
 
 async def cmd_digest(update: Update, context: Context) -> None:
-    """The digest now, optionally for some themes."""
+    """The short digest now, or every story of the themes named; "Xem thêm" pages on."""
     chat = await current_chat(update, context)
     services = svc(context)
     chosen, unknown = parse_theme_keys(context.args or [], list(load_themes()))
@@ -368,23 +373,35 @@ async def cmd_digest(update: Update, context: Context) -> None:
         return
     themes = chosen or (list(chat.themes) if chat.themes else None)
     now = services.now().astimezone(services.tz)
-
-    def build(db: Any) -> list[str]:
-        options = dict(themes=themes, send_when_empty=False, template_dir=_tdir(context))
-        messages = prepare_digest(db, chat, now, **options).messages  # type: ignore[arg-type]
-        if not messages and chat.last_article_id is not None:
-            # Nothing since the last digest: show the recent one rather than nothing.
-            recent = dataclasses.replace(chat, last_article_id=None)
-            messages = prepare_digest(db, recent, now, **options).messages  # type: ignore[arg-type]
-        return messages
-
-    messages = await services.db.read(build)
-    if not messages:
+    query = await services.db.read(digest_query_for, chat, themes, now, bool(chosen))
+    if query is None:
         labels = theme_labels(chosen, chat.language)
         await say(update, context, "nothing_new", themes=labels)
         return
-    for message in messages:
-        await reply(update, context, message)
+    await send_page(update, context, "digest", query)
+
+
+def digest_query_for(
+    db: Any, chat: chats.Chat, themes: list[str] | None, now: Any, full: bool
+) -> str | None:
+    """The remembered query of the digest /digest shows: what is new since the chat's last
+    digest, else the recent window; None when even that is empty."""
+    window = window_for_chat(db, chat.last_article_id, now=now)
+    digest = build_digest(db, window, themes=themes, today=now.date())
+    if digest.is_empty and chat.last_article_id is not None:
+        window = window_for_chat(db, None, now=now)
+        digest = build_digest(db, window, themes=themes, today=now.date())
+    if digest.is_empty:
+        return None
+    frozen = dataclasses.replace(window, through_article_id=digest.max_article_id)
+    return answers.digest_query(
+        frozen,
+        themes,
+        now.date(),
+        full=full,
+        per_theme=chats.per_theme(chat),
+        one_message=chat.digest_length != "long",
+    )
 
 
 async def cmd_themes(update: Update, context: Context) -> None:
@@ -552,6 +569,7 @@ COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
     "target": cmd_target,
     "search": cmd_search,
     "lang": cmd_lang,
+    "length": cmd_length,
     "about": cmd_about,
 }
 READ_ONLY = ("help", "digest", "themes", "company", "companies", "target", "search", "about")

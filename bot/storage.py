@@ -63,7 +63,14 @@ def _v1(db: Database) -> None:
     )
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1]
+def _bot_chat_digest_length(db: Database) -> None:
+    """A chat may choose a longer digest than the one-message default."""
+    columns = {column.name for column in db["chats"].columns}
+    if "digest_length" not in columns:
+        db.execute("ALTER TABLE chats ADD COLUMN digest_length TEXT NOT NULL DEFAULT 'short'")
+
+
+BOT_MIGRATIONS: list[Migration] = [_v1, _bot_chat_digest_length]
 
 
 def apply_bot_migrations(db: Database) -> int:

@@ -326,7 +326,18 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
     cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
     cmd.add_argument(
-        "--per-section", type=int, default=5, help=say("số ý mỗi chủ đề", "bullets per theme")
+        "--per-section",
+        type=int,
+        default=None,
+        help=say(
+            "số tin mỗi chủ đề (mặc định: bản tin ngắn, một tin nhắn)",
+            "stories per theme (default: the short digest, one message)",
+        ),
+    )
+    cmd.add_argument(
+        "--all",
+        action="store_true",
+        help=say("in mọi tin trong khoảng thời gian", "print every story in the window"),
     )
 
     from digests.answers import why  # `why` and `rescore`: the relevance decision (digests/why.py)
@@ -698,8 +709,10 @@ def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Print the digest for a date window, by theme."""
+    from digests.digest.pages import cut, short_digest
     from digests.digest.render import render_digest
     from digests.digest.select import DigestWindow, build_digest
+    from digests.digest.story_rank import SHORT_PER_THEME
 
     if args.since and args.until and args.since > args.until:
         raise lookup.BadArgument(
@@ -709,14 +722,21 @@ def cmd_digest(args: argparse.Namespace) -> int:
     unknown = [t for t in args.theme or [] if t not in known]
     if unknown:
         raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
-    if args.per_section < 1:
+    if args.per_section is not None and args.per_section < 1:
         raise lookup.BadArgument("bad_limit", value=args.per_section, high=lookup.MAX_LIMIT)
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
     try:
-        digest = build_digest(db, window, themes=args.theme, per_section=args.per_section)
+        short = args.per_section is None and not args.all
+        digest = build_digest(
+            db, window, themes=args.theme, per_section=SHORT_PER_THEME if short else None
+        )
     except KeyError as exc:
         raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
+    if args.per_section is not None:
+        digest = cut(digest, [args.per_section] * len(digest.sections))
+    elif not args.all:  # the operator previews what a group gets
+        digest = short_digest(digest, lang=lang_of(args))
     fmt: Literal["html", "txt", "json"] = "txt"
     if getattr(args, "json", False) or args.format == "json":
         fmt = "json"

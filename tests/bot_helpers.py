@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +65,40 @@ async def running(app: Application[Any, Any, Any, Any, Any, Any]) -> AsyncIterat
     assert app.post_init is not None
     async with polling(app, post_init=True):
         yield
+
+
+def add_long_digest(db_path: Path, chat_ids: list[int], day: date, stories: int = 20) -> None:
+    """Give chats a digest of several messages: ``stories`` short telecom and postal
+    stories published on ``day`` (each its own story), and the long digest setting.
+
+    The default digest is one message; tests of multi-part delivery need more.
+    """
+    from digest_helpers import save_seed
+
+    from bot import chats
+
+    db = open_bot_db(db_path)
+    first = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]) + 1
+    for n in range(stories):
+        topic = ("mạng 5G", "dịch vụ bưu chính")[n % 2]
+        sentences = [
+            f"Đơn vị số {n} mở rộng {topic} tới {n + 12} tỉnh, thành phố trong quý I, theo "
+            f"báo cáo gửi Bộ Khoa học và Công nghệ ngày {n % 9 + 1}/3.",
+            f"Doanh thu {topic} của đơn vị số {n} đạt {n + 100} tỷ đồng, tăng {n % 7 + 3}% "
+            "so với cùng kỳ năm trước, nhờ khách hàng doanh nghiệp tăng mạnh.",
+        ]
+        title = f"Đơn vị số {n} mở rộng {topic} tới {n + 12} tỉnh"
+        save_seed(
+            db,
+            "x",
+            [(s, False) for s in sentences],
+            title=title,
+            published=day,
+            source=f"bao{n % 4}.vn",
+            url=f"https://bao{n % 4}.vn/tin-{n}",
+        )
+    db.execute("UPDATE articles SET story_id = id WHERE id >= ?", [first])
+    db.conn.commit()
+    for chat_id in chat_ids:
+        chats.set_digest_length(db, chat_id, "long")
+    db.conn.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot_helpers import ROOT, seeded_db
+from bot_helpers import ROOT, add_long_digest, seeded_db
 
 from bot import chats, outbox
 from bot.emulator import BotApiEmulator
@@ -35,6 +35,7 @@ def db_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             db, chat_id, "private", f"Reader {chat_id}", now=datetime(2025, 3, 1, tzinfo=HCM)
         )
     db.conn.close()
+    add_long_digest(path, CHATS, NOW.date())  # digests of several parts
     return path
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot_helpers import seeded_db
+from bot_helpers import add_long_digest, seeded_db
 from emulator_helpers import emulator_fixture
 from telegram.ext import Application
 
@@ -194,7 +194,8 @@ async def test_ambiguous_timeout_marks_the_part_uncertain_and_never_resends_it(
     emulator: BotApiEmulator, db_path: Path
 ) -> None:
     emulator.add_chat(USER)
-    add_chat(db_path, USER, themes=None)  # every theme: a digest of several parts
+    add_chat(db_path, USER, themes=None)
+    add_long_digest(db_path, [USER], NOW.date())  # a digest of several parts
     emulator.delay_next("sendMessage", 1.5)  # carried out, answered after the bot gave up
     async with started(emulator, db_path, read_timeout=0.4) as app:
         row = await digest_for(app, USER)

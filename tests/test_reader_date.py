@@ -12,7 +12,7 @@ from bot import answers
 from bot.settings import Settings
 from digests import cli
 from digests.digest.render import render_digest
-from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.select import Coverage, Digest, DigestItem, DigestSection
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
 from digests.store import store
 from digests.templating import reader_date, render
@@ -56,32 +56,35 @@ def _digest() -> Digest:
         url=None,
     )
     section = DigestSection("postal", "Bưu chính", "Postal", "📮", (item,), 0)
-    return Digest(date=date(2024, 2, 1), sections=(section,), article_ids=(1,))
+    covered = Coverage(older=1, first=date(2024, 1, 5), last=date(2024, 1, 5))
+    return Digest(date(2024, 2, 1), (section,), (1,), coverage=covered)
 
 
 def test_english_digest_writes_english_dates() -> None:
     assert render_digest(_digest(), lang="en") == [
-        "<b>📰 ICT digest for 1 Feb 2024</b>\n1 new article · 1 theme\n\n"
+        "<b>📰 ICT digest for 1 Feb 2024</b>\n1 story from 1 article · 1 theme\n"
+        "<i>Nothing new in the last 7 days · published on 5 Jan 2024</i>\n\n"
         "<b>📮 Postal</b>\n"
         "• <b>Tin số 1</b>\n"
         "Sản lượng bưu chính tăng 10%.\n"
         "<i>vnexpress.net · 5 Jan 2024</i>"
     ]
     (text,) = render_digest(_digest(), fmt="txt", lang="en")
-    assert text.splitlines()[0] == "ICT DIGEST FOR 1 Feb 2024 — 1 new article · 1 theme"
+    assert text.splitlines()[0] == "ICT DIGEST FOR 1 Feb 2024 — 1 story from 1 article · 1 theme"
     assert "    vnexpress.net · 5 Jan 2024" in text.splitlines()
 
 
 def test_vietnamese_digest_keeps_day_month_year() -> None:
     assert render_digest(_digest()) == [
-        "<b>📰 Bản tin ICT ngày 01/02/2024</b>\n1 bài mới · 1 chủ đề\n\n"
+        "<b>📰 Bản tin ICT ngày 01/02/2024</b>\n1 tin từ 1 bài · 1 chủ đề\n"
+        "<i>Không có bài mới trong 7 ngày qua · bài đăng ngày 05/01/2024</i>\n\n"
         "<b>📮 Bưu chính</b>\n"
         "• <b>Tin số 1</b>\n"
         "Sản lượng bưu chính tăng 10%.\n"
         "<i>vnexpress.net · 05/01/2024</i>"
     ]
     (text,) = render_digest(_digest(), fmt="txt")
-    assert text.splitlines()[0] == "BẢN TIN ICT NGÀY 01/02/2024 — 1 bài mới · 1 chủ đề"
+    assert text.splitlines()[0] == "BẢN TIN ICT NGÀY 01/02/2024 — 1 tin từ 1 bài · 1 chủ đề"
     assert "    vnexpress.net · 05/01/2024" in text.splitlines()
 
 

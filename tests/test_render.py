@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digests.digest.render import render_digest, safe_url
-from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.select import Coverage, Digest, DigestItem, DigestSection, Tag
 from digests.digest.telegram_html import validate, visible_length
 
 
@@ -27,7 +27,8 @@ def _item(n: int, **overrides: object) -> DigestItem:
 
 
 def _digest(*sections: DigestSection, ids: tuple[int, ...] = (1, 2)) -> Digest:
-    return Digest(date=date(2024, 2, 1), sections=sections, article_ids=ids)
+    fresh = Coverage(fresh=len(ids), first=date(2024, 1, 30), last=date(2024, 1, 30))
+    return Digest(date=date(2024, 2, 1), sections=sections, article_ids=ids, coverage=fresh)
 
 
 def _postal(*items: DigestItem, more: int = 0) -> DigestSection:
@@ -35,28 +36,48 @@ def _postal(*items: DigestItem, more: int = 0) -> DigestSection:
 
 
 def test_telegram_html_is_exact_and_escaped() -> None:
-    digest = _digest(_postal(_item(1), _item(2, url=None, also=("dantri.com.vn",)), more=3))
+    ai = Tag("ai", "🤖", "Trí tuệ nhân tạo", "AI")
+    second = _item(2, url=None, also=("dantri.com.vn",), tags=(ai,))
+    digest = _digest(_postal(_item(1), second, more=3))
     assert render_digest(digest) == [
-        "<b>📰 Bản tin ICT ngày 01/02/2024</b>\n2 bài mới · 1 chủ đề\n\n"
+        "<b>📰 Bản tin ICT ngày 01/02/2024</b>\n5 tin từ 2 bài · 1 chủ đề\n"
+        "<i>Tất cả đăng trong 7 ngày qua.</i>\n\n"
         "<b>📮 Bưu chính</b>\n"
         '• <a href="https://vnexpress.net/a-1?x=1&amp;y=2"><b>Tin số 1</b></a>\n'
         "VNPost &amp; Viettel Post &lt;tăng&gt; 10% doanh thu.\n"
         "<i>vnexpress.net · 30/01/2024</i>\n\n"
         "• <b>Tin số 2</b>\n"
         "VNPost &amp; Viettel Post &lt;tăng&gt; 10% doanh thu.\n"
-        "<i>vnexpress.net · 30/01/2024 · +1 nguồn</i>\n"
-        "… và 3 bài nữa: /digest postal"
+        "<i>vnexpress.net · 30/01/2024 · +1 nguồn: dantri.com.vn</i>\n"
+        "<i>Cũng về: 🤖 Trí tuệ nhân tạo</i>\n"
+        "… và 3 tin nữa: /digest postal"
     ]
+
+
+def test_the_header_says_what_the_window_covers() -> None:
+    old = Coverage(fresh=1, older=2, undated=1, first=date(2020, 7, 6), last=date(2024, 2, 1))
+    digest = Digest(date(2024, 2, 1), (_postal(_item(1)),), (1, 2, 3, 4), coverage=old)
+    (html,) = render_digest(digest)
+    assert html.startswith(
+        "<b>📰 Bản tin ICT ngày 01/02/2024</b>\n1 tin từ 4 bài · 1 chủ đề\n"
+        "<i>1 bài mới trong 7 ngày qua · bài đăng từ 06/07/2020 đến 01/02/2024"
+        " · 1 bài không rõ ngày</i>\n\n"
+    )
 
 
 def test_english_labels_and_plain_text() -> None:
     digest = _digest(_postal(_item(1, also=("dantri.com.vn",))))
     (html,) = render_digest(digest, lang="en")
-    assert html.startswith("<b>📰 ICT digest for 1 Feb 2024</b>\n2 new articles · 1 theme\n\n")
-    assert "<b>📮 Postal</b>" in html and "<i>vnexpress.net · 30 Jan 2024 · +1 source</i>" in html
+    assert html.startswith(
+        "<b>📰 ICT digest for 1 Feb 2024</b>\n1 story from 2 articles · 1 theme\n"
+        "<i>All published in the last 7 days.</i>\n\n"
+    )
+    assert "<b>📮 Postal</b>" in html
+    assert "<i>vnexpress.net · 30 Jan 2024 · +1 source: dantri.com.vn</i>" in html
     (text,) = render_digest(digest, fmt="txt")
     assert text == (
-        "BẢN TIN ICT NGÀY 01/02/2024 — 2 bài mới · 1 chủ đề\n\n"
+        "BẢN TIN ICT NGÀY 01/02/2024 — 1 tin từ 2 bài · 1 chủ đề\n"
+        "Tất cả đăng trong 7 ngày qua.\n\n"
         "📮 BƯU CHÍNH\n"
         "  • Tin số 1\n"
         "    VNPost & Viettel Post <tăng> 10% doanh thu.\n"
@@ -84,6 +105,7 @@ def test_json_is_the_stable_interface() -> None:
                         "date": "2024-01-30",
                         "url": "https://vnexpress.net/a-1?x=1&y=2",
                         "also": [],
+                        "tags": [],
                     }
                 ],
             }
@@ -127,6 +149,8 @@ def test_many_bullets_split_between_bullets_only() -> None:
         assert joined.count(f"Bài {n}: ") == 1
         # the whole bullet, headline to source line, sits in one message
         assert any(f"Tin số {n}</b></a>\nBài {n}:" in m for m in messages)
+    for message in messages[1:]:  # a later message opens with its section's heading
+        assert message.startswith("<b>📮 Bưu chính</b>\n• ")
 
 
 _NASTY = st.sampled_from(

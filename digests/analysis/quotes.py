@@ -354,3 +354,29 @@ def _ends_with(words: Sequence[str], name: Sequence[str]) -> bool:
 
 def _with_honorific(honorific: str | None, name: str) -> str:
     return f"{honorific} {name}" if honorific else name
+
+
+def names_speaker(text: str) -> bool:
+    """The sentence itself says who speaks ("…”, ông Quân nói."; "Theo Bộ trưởng X, …")."""
+    marks = _marks(text)
+    return any(s.words or s.role for s in _subjects(_outside(text, marks, 0)))
+
+
+def carried_speaker(
+    paragraph: Sequence[str],
+    index: int,
+    people: Sequence[tuple[str, str | None]],
+    before: Sequence[str] = (),
+) -> str | None:
+    """Who speaks in ``paragraph[index]`` when the sentence does not say: the speaker
+    ``present`` finds, else the one who speaks in the sentence just before it in the
+    paragraph ("Bộ trưởng chỉ đạo, … Các công ty phải …"), else the sole speaker of
+    the paragraph before when this one opens with it."""
+    speaker = present(paragraph, index, people, before).speaker
+    if speaker is not None:
+        return speaker
+    if index == 0:
+        return _sole_speaker(before, people) if before else None
+    previous = paragraph[index - 1]
+    subject = next(_subjects(_outside(previous, _marks(previous), 0)), None)
+    return None if subject is None else _resolve(subject, people)

@@ -54,6 +54,23 @@ def _item_view(item: DigestItem, lang: str) -> dict[str, Any]:
         "date": reader_date(item.date, lang),
         "url": safe_url(item.url),
         "also": list(item.also),
+        "tags": [f"{tag.emoji} {tag.label(lang)}" for tag in item.tags],
+    }
+
+
+def _header_view(digest: Digest, lang: str) -> dict[str, Any]:
+    """What the header says the digest covers: stories, articles, how fresh, which dates."""
+    coverage = digest.coverage
+    return {
+        "date": reader_date(digest.date, lang),
+        "stories": digest.story_count,
+        "articles": len(digest.article_ids),
+        "fresh": coverage.fresh,
+        "older": coverage.older,
+        "undated": coverage.undated,
+        "first": reader_date(coverage.first, lang) if coverage.first else "",
+        "last": reader_date(coverage.last, lang) if coverage.last else "",
+        "fresh_days": coverage.fresh_days,
     }
 
 
@@ -74,11 +91,13 @@ def render_digest(
     lang: str = "vi",
     override_dir: Path | None = None,
     limit: int = TELEGRAM_LIMIT,
+    continued: bool = False,
 ) -> list[str]:
     """The digest as a list of messages (html) or a single text (txt, json).
 
     An empty digest renders the "nothing new" message; whether to send it is
-    the caller's decision.
+    the caller's decision. ``continued``: the "Xem thêm" pages of a digest, whose
+    first message opens with a short "continued" heading instead of the header.
     """
     if fmt == "json":
         text = render(
@@ -86,20 +105,22 @@ def render_digest(
         )
         return [text]
     if fmt in ("txt", "text"):
+        view = _header_view(digest, lang)
         text = render(
             "digest",
             lang=lang,
             fmt="txt",
             override_dir=override_dir,
-            date=reader_date(digest.date, lang),
-            articles=len(digest.article_ids),
+            **view,
             sections=[_section_view(s, lang) for s in digest.sections if s.items],
         )
         return [text]
-    return _render_html(digest, lang, override_dir, limit)
+    return _render_html(digest, lang, override_dir, limit, continued)
 
 
-def _render_html(digest: Digest, lang: str, override_dir: Path | None, limit: int) -> list[str]:
+def _render_html(
+    digest: Digest, lang: str, override_dir: Path | None, limit: int, continued: bool = False
+) -> list[str]:
     def part(name: str, **context: Any) -> str:
         return render(
             "digest", lang=lang, fmt="html", override_dir=override_dir, part=name, **context
@@ -108,14 +129,10 @@ def _render_html(digest: Digest, lang: str, override_dir: Path | None, limit: in
     sections = [s for s in digest.sections if s.items]
     if not sections:
         return [part("empty", date=reader_date(digest.date, lang))]
-    blocks = [
-        part(
-            "header",
-            date=reader_date(digest.date, lang),
-            articles=len(digest.article_ids),
-            sections=len(sections),
-        )
-    ]
+    if continued:
+        blocks = [("", part("page", date=reader_date(digest.date, lang)))]
+    else:
+        blocks = [("", part("header", **_header_view(digest, lang), sections=len(sections)))]
     for section in sections:
         view = _section_view(section, lang)
         heading = part("section", section=view)
@@ -124,8 +141,36 @@ def _render_html(digest: Digest, lang: str, override_dir: Path | None, limit: in
             tail = ""
             if index == len(section.items) - 1 and section.more:
                 tail = "\n" + part("more", more=section.more, section=view)
-            blocks.append(_fitted_item(_item_renderer(part, lead, tail, lang), item, limit))
-    return split_html_blocks(blocks, limit=limit, separator=BLOCK_SEPARATOR)
+            block = _fitted_item(_item_renderer(part, lead, tail, lang), item, limit)
+            blocks.append(("" if index == 0 else heading, block))
+    return pack_with_headings(blocks, limit)
+
+
+def pack_with_headings(blocks: list[tuple[str, str]], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Whole blocks packed into messages; a message that opens in the middle of a section
+    opens with that section's heading again, so no bullet reaches a reader without its
+    theme. Each block is (the heading to repeat, or "" for one that has its own; markup)."""
+    messages = split_html_blocks([block for _, block in blocks], limit, BLOCK_SEPARATOR)
+    if len(messages) == 1:
+        return messages
+    packed: list[str] = []
+    current: list[str] = []
+    length = 0
+    for heading, block in blocks:
+        size = visible_length(block) + (visible_length(BLOCK_SEPARATOR) if current else 0)
+        if current and length + size <= limit:
+            current.append(block)
+            length += size
+            continue
+        if current:
+            packed.append(BLOCK_SEPARATOR.join(current))
+        opened = f"{heading}\n{block}" if heading else block
+        if visible_length(opened) > limit:
+            opened = block
+        current, length = [opened], visible_length(opened)
+    if current:
+        packed.append(BLOCK_SEPARATOR.join(current))
+    return packed
 
 
 def _item_renderer(

@@ -1,21 +1,22 @@
-"""Build a theme digest from the store: which articles, which sentences, what order.
+"""Build a story-first digest from the store: which stories, which sentences, what order.
 
-For each theme, each article in the window contributes at most one bullet made
-of its sentences that speak to that theme, so a ministry meeting touching all
-themes gives a postal bullet about postal matters and a press bullet about the
-press. Articles *about* a theme lead its section; articles that only mention it
-follow. The same story from several outlets is one bullet with the others
-listed in ``also``; near-identical bullets are pushed down (MMR).
+Each story (``articles.story_id``: one event, however many outlets told it)
+appears once per digest, under the theme it is most about (``article_themes``
+decides an article's themes; a story sums its articles'), with the other themes
+it touches strongly as tags. Its bullet is one headline and one or two sentences
+that make sense alone, chosen across all its outlets' articles (what they agree
+on scores higher), crediting the other outlets in ``also``. Fresh dated stories
+lead their section; stories *about* a theme come before those that mention it.
+The decisions on plain values live in digests/story_rank.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -28,6 +29,7 @@ from digests.analysis.themes import (
     classify_article,
     load_themes,
 )
+from digests.digest import story_rank
 from digests.digest.summarize import (
     THEME_WEIGHT,
     ArticleVectors,
@@ -38,226 +40,41 @@ from digests.digest.summarize import (
     overlap,
     syllables,
 )
+from digests.digest.window import (
+    FIRST_DAYS,
+    FIRST_FALLBACK,
+    Coverage,
+    Digest,
+    DigestItem,
+    DigestSection,
+    DigestWindow,
+    Tag,
+    coverage_of,
+    window_for_chat,
+)
+from digests.digest.window import RedundancyTokens as _RedundancyTokens
+from digests.digest.window import StoredArticle as _Article
+from digests.digest.window import window_articles as _window_articles
 from digests.textnorm import fold_nfc, nfc
 
-FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dates…
-FIRST_FALLBACK = 10  # …or, if those days hold nothing, this many latest articles
+__all__ = [  # the digest's values live in digest_window.py; callers import them from here
+    "FIRST_DAYS",
+    "FIRST_FALLBACK",
+    "Coverage",
+    "Digest",
+    "DigestItem",
+    "DigestSection",
+    "DigestWindow",
+    "Tag",
+    "article_themes",
+    "build_digest",
+    "coverage_of",
+    "is_enumeration",
+    "window_for_chat",
+]
+
 ITEM_MAX_CHARS = 420  # a second sentence is added only while the summary stays this short
-MMR_LAMBDA = 0.5  # weight of redundancy against relevance when ordering a section
-
-
-@dataclass(frozen=True)
-class DigestWindow:
-    """Which stored articles a digest covers; unset bounds are open."""
-
-    after_article_id: int | None = None  # only articles with a larger id (not yet received)
-    since: date | None = None  # publication date, inclusive
-    until: date | None = None  # publication date, inclusive
-    latest: int | None = None  # only the latest N articles by publication date
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    article_id: int
-    title: str
-    summary: str
-    source: str
-    date: date | None
-    url: str | None
-    also: tuple[str, ...] = ()  # other outlets that carried the same story
-    about: bool = True  # False: the article only mentions the theme
-    score: float = 0.0
-    quoted: tuple[str, ...] = ()  # the stored sentences the summary quotes, as stored
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "article_id": self.article_id,
-            "title": self.title,
-            "summary": self.summary,
-            "source": self.source,
-            "date": self.date.isoformat() if self.date else None,
-            "url": self.url,
-            "also": list(self.also),
-        }
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    theme: str
-    label_vi: str
-    label_en: str
-    emoji: str
-    items: tuple[DigestItem, ...]
-    more: int = 0  # bullets left out by the per-section budget
-
-    def label(self, lang: str = "vi") -> str:
-        return self.label_en if lang == "en" else self.label_vi
-
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        return {
-            "theme": self.theme,
-            "label": self.label(lang),
-            "emoji": self.emoji,
-            "items": [item.to_dict() for item in self.items],
-            "more": self.more,
-        }
-
-
-@dataclass(frozen=True)
-class Digest:
-    date: date
-    sections: tuple[DigestSection, ...]
-    article_ids: tuple[int, ...]  # every article the window covered, in a section or not
-    window: DigestWindow = field(default_factory=DigestWindow)
-
-    @property
-    def max_article_id(self) -> int | None:
-        """The id a chat's "received up to" mark moves to once this digest is sent."""
-        return max(self.article_ids) if self.article_ids else None
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(section.items for section in self.sections)
-
-    @property
-    def item_count(self) -> int:
-        return sum(len(section.items) + section.more for section in self.sections)
-
-    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        """The stable JSON interface: date, sections, items."""
-        return {
-            "date": self.date.isoformat(),
-            "sections": [section.to_dict(lang) for section in self.sections],
-        }
-
-
-def window_for_chat(
-    db: Database,
-    last_article_id: int | None,
-    *,
-    now: datetime,
-    first_days: int = FIRST_DAYS,
-    first_fallback: int = FIRST_FALLBACK,
-) -> DigestWindow:
-    """The window of a chat's next digest.
-
-    A chat that has received articles gets those stored since (larger ids). A
-    first digest covers the last ``first_days`` days of publication dates up to
-    ``now``; if they hold nothing, the ``first_fallback`` latest articles.
-    """
-    if last_article_id is not None:
-        return DigestWindow(after_article_id=last_article_id)
-    until = now.date()
-    since = until - timedelta(days=max(1, first_days) - 1)
-    row = db.execute(
-        "SELECT 1 FROM articles WHERE published >= ? AND published <= ? LIMIT 1",
-        [since.isoformat(), until.isoformat()],
-    ).fetchone()
-    if row is not None:
-        return DigestWindow(since=since, until=until)
-    return DigestWindow(latest=first_fallback)
-
-
-@dataclass
-class _Article:
-    id: int
-    title: str
-    source: str
-    url: str | None
-    published: date | None
-    story_id: int
-    texts: list[str] = field(default_factory=list)
-    folded: list[str] = field(default_factory=list)
-    headings: list[bool] = field(default_factory=list)
-
-
-def _window_query(window: DigestWindow) -> tuple[str, list[Any]]:
-    """The ids of the window's articles, newest first, as SQL and parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    if window.after_article_id is not None:
-        where.append("id > ?")
-        params.append(window.after_article_id)
-    if window.since is not None:
-        where.append("published >= ?")
-        params.append(window.since.isoformat())
-    if window.until is not None:
-        where.append("published <= ?")
-        params.append(window.until.isoformat())
-    sql = "SELECT id FROM articles"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY published DESC, id DESC"
-    if window.latest is not None:
-        sql += " LIMIT ?"
-        params.append(max(0, window.latest))
-    return sql, params
-
-
-def _window_articles(db: Database, window: DigestWindow) -> list[_Article]:
-    """The window's articles, newest first, each with its stored sentences.
-
-    Two queries whatever the window's size: the articles, then all their
-    sentences in order (the window as a subquery, so no id list is sent back).
-    """
-    ids_sql, params = _window_query(window)
-    rows = db.execute(
-        "SELECT id, title, source, url, CASE WHEN date_known THEN published END, story_id "
-        f"FROM articles WHERE id IN ({ids_sql}) ORDER BY published DESC, id DESC",
-        params,
-    ).fetchall()
-    articles = [
-        _Article(
-            id=row[0],
-            title=row[1] or "",
-            source=row[2] or "",
-            url=row[3],
-            published=_parse_date(row[4]),
-            story_id=row[5] if row[5] is not None else row[0],
-        )
-        for row in rows
-    ]
-    by_id = {a.id: a for a in articles}
-    sentences = db.execute(
-        "SELECT article_id, text, folded, is_heading FROM sentences "
-        f"WHERE article_id IN ({ids_sql}) ORDER BY article_id, idx",
-        params,
-    ).fetchall()
-    for article_id, text, folded, is_heading in sentences:
-        article = by_id[article_id]
-        article.texts.append(text)
-        # Stored folded text is fold(text); a row that disagrees is folded again
-        # so that offsets found in it still point into the text.
-        article.folded.append(folded if len(folded) == len(text) else fold_nfc(text))
-        article.headings.append(bool(is_heading))
-    return articles
-
-
-class _RedundancyTokens:
-    """Syllables and syllable pairs of an article's sentences, computed on demand.
-
-    Redundancy (between a bullet's sentences, and MMR between bullets) compares
-    these; only the few sentences that reach a comparison need them.
-    """
-
-    def __init__(self, article: _Article) -> None:
-        self._article = article
-        self._cache: dict[int, frozenset[str]] = {}
-
-    def __getitem__(self, idx: int) -> frozenset[str]:
-        tokens = self._cache.get(idx)
-        if tokens is None:
-            article = self._article
-            tokens = self._cache[idx] = frozenset(features(article.texts[idx], article.folded[idx]))
-        return tokens
-
-
-def _parse_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
+MENTION_FACTOR = 0.5  # an article that only mentions a theme counts half toward it
 
 _CAPITALISED_WORD = re.compile(r'(?<!\S)[“"(]*[A-ZĐÀ-Ỹ]')  # a word (after its opening marks)
 _LIST_SEPARATOR = re.compile(r"[,;…]|\s+và\s+")
@@ -299,6 +116,18 @@ def bullet_penalty(text: str) -> float:
     return penalty
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """An article's on-theme sentences, ranked: a bullet not yet chosen. Only the
+    story's best theme gets its bullet worked out (``_candidate``)."""
+
+    article: _Article
+    relation: ArticleTheme
+    ranked: tuple[int, ...]
+    values: dict[int, float]
+    tokens: _RedundancyTokens
+
+
 @dataclass
 class _Candidate:
     """An article's bullet for one theme, chosen lazily.
@@ -337,18 +166,16 @@ class _Candidate:
 
     @property
     def summary(self) -> str:
-        return join_summary([(i, self.article.texts[i]) for i in self.chosen])
-
-    def without(self, shown: set[str]) -> _Candidate | None:
-        """This candidate without the sentences (texts) already shown in earlier sections.
-
-        None when nothing else of the article can lead a bullet on this theme: the
-        article then stays out of the section rather than repeat itself.
-        """
-        if not shown.intersection(self.article.texts[i] for i in self.ranked):
-            return self
-        ranked = tuple(i for i in self.ranked if self.article.texts[i] not in shown)
-        return _candidate(self.article, self.relation, ranked, self.values, self.tokens)
+        """The chosen sentences as shown, a speaker named once where a quote needs one."""
+        parts: list[tuple[int, str]] = []
+        named: str | None = None
+        for i in self.chosen:
+            text = self.article.texts[i]
+            if self.article.needs_speaker(i) and self.article.speaker(i) not in (None, named):
+                named = self.article.speaker(i)
+                text = self.article.shown_text(i)
+            parts.append((i, text))
+        return join_summary(parts)
 
 
 def _bullet_lead(article: _Article, ranked: Sequence[int]) -> tuple[int, ...] | None:
@@ -356,9 +183,14 @@ def _bullet_lead(article: _Article, ranked: Sequence[int]) -> tuple[int, ...] | 
     with the on-theme sentence it leans on; None when there is neither."""
     on_theme = set(ranked)
     for i in ranked:
-        if not is_dangling(article.texts[i]):
+        if article.stands_alone(i):
             return (i,)
-        if i - 1 in on_theme and len(article.texts[i - 1]) + len(article.texts[i]) < ITEM_MAX_CHARS:
+        if (
+            is_dangling(article.texts[i])
+            and i - 1 in on_theme
+            and len(article.texts[i - 1]) + len(article.texts[i]) < ITEM_MAX_CHARS
+            and article.stands_alone(i - 1)
+        ):
             return (i - 1, i)
     return None
 
@@ -368,13 +200,16 @@ def _complete_bullet(
 ) -> tuple[int, ...]:
     """The lead plus, if it is alone, the next best sentence that fits and adds something.
 
-    A referring-back sentence joins only right after the sentence it leans on.
+    A referring-back sentence joins only right after the sentence it leans on; a
+    quotation or directive only when its speaker is known.
     """
     if len(lead) > 1:
         return lead
     (first,) = lead
     for i in ranked:
-        if i == first or (is_dangling(article.texts[i]) and i - 1 != first):
+        if i == first or (article.refers_back(i) and i - 1 != first):
+            continue
+        if article.needs_speaker(i) and article.speaker(i) is None:
             continue
         length = len(article.texts[first]) + 1 + len(article.texts[i])
         if length <= ITEM_MAX_CHARS and overlap(tokens[i], tokens[first]) < 0.6:
@@ -411,7 +246,7 @@ def _theme_candidates(
     firsts: list[dict[str, int]],
     title_scores: dict[str, float],
     geometry: ArticleVectors,
-) -> dict[str, _Candidate]:
+) -> dict[str, _Plan]:
     """This article's bullet for each theme it relates to."""
     headings = article.headings
     speaking: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
@@ -454,7 +289,7 @@ def _theme_candidates(
     needed = {i for _, _, on_theme in plans for i in on_theme}
     base = {i: geometry.base_score(i, texts[i]) - bullet_penalty(texts[i]) for i in needed}
     tokens = _RedundancyTokens(article)
-    result: dict[str, _Candidate] = {}
+    result: dict[str, _Plan] = {}
     for key, relation, on_theme in plans:
         value = {
             i: base[i]
@@ -463,9 +298,7 @@ def _theme_candidates(
             for i in on_theme
         }
         ranked = tuple(sorted(on_theme, key=lambda i: (-value[i], i)))
-        candidate = _candidate(article, relation, ranked, value, tokens)
-        if candidate is not None:
-            result[key] = candidate
+        result[key] = _Plan(article, relation, ranked, value, tokens)
     return result
 
 
@@ -500,89 +333,126 @@ def _sentence_scores(
     return scores, firsts
 
 
-def _merge_stories(candidates: list[_Candidate]) -> list[tuple[_Candidate, tuple[str, ...]]]:
-    """One candidate per story, with the other outlets that carried it."""
-    by_story: dict[int, list[_Candidate]] = {}
-    for candidate in candidates:
-        by_story.setdefault(candidate.article.story_id, []).append(candidate)
-    merged: list[tuple[_Candidate, tuple[str, ...]]] = []
-    for group in by_story.values():
-        # The outlet that first carried the story leads; the others are credited.
-        group.sort(key=lambda c: (c.article.id != c.article.story_id, -c.score, c.article.id))
-        lead = group[0]
-        others: list[str] = []
-        for other in sorted(group[1:], key=lambda c: c.article.id):
-            if other.article.source != lead.article.source and other.article.source not in others:
-                others.append(other.article.source)
-        merged.append((lead, tuple(others)))
-    return merged
+def article_themes(candidates: dict[str, _Plan]) -> dict[str, float]:
+    """How strongly one article is about each theme it has a bullet for.
 
-
-def _order(
-    merged: list[tuple[_Candidate, tuple[str, ...]]], budget: int
-) -> tuple[list[DigestItem], int]:
-    """The section's first ``budget`` bullets, and how many bullets it has in all.
-
-    About-articles come first, then mentions; within each, MMR by summary
-    overlap. The pool is in score order and an item's MMR value never exceeds
-    its score, so the search for the next bullet stops at the first item whose
-    score cannot beat the best value found; the bullets beyond the budget are
-    only counted.
+    The one place an article's themes are decided (a stored relevance score per
+    article and theme can replace it): the sum of its on-theme sentence scores,
+    halved when the article only mentions the theme.
     """
-    shown: list[DigestItem] = []
-    for about in (True, False):
-        pool = [m for m in merged if m[0].relation.about is about]
-        pool.sort(key=lambda m: (-m[0].score, m[0].article.id))
-        chosen: list[_Candidate] = []
-        while pool and len(shown) < budget:
-            best_index, best_key = 0, (float("-inf"), 0)
-            for index, (candidate, _) in enumerate(pool):
-                if candidate.score < best_key[0]:
-                    break
-                value = candidate.score - MMR_LAMBDA * max(
-                    (overlap(candidate.redundancy_tokens, c.redundancy_tokens) for c in chosen),
-                    default=0.0,
-                )
-                key = (value, -candidate.article.id)
-                if key > best_key:
-                    best_index, best_key = index, key
-            candidate, also = pool.pop(best_index)
-            chosen.append(candidate)
-            shown.append(_item(candidate, also, about))
-    return shown, len(merged)
+    return {
+        key: candidate.relation.score * (1.0 if candidate.relation.about else MENTION_FACTOR)
+        for key, candidate in candidates.items()
+    }
 
 
-def _unshown(candidates: list[_Candidate], shown: dict[int, set[str]]) -> list[_Candidate]:
-    """A section's candidates, none repeating a sentence an earlier section showed.
-
-    A long article on several themes gives a different bullet in each section: a
-    sentence it already showed is not quoted again (one that names several
-    themes would otherwise lead each of them); an article left with nothing else
-    to say on the theme stays out of the section.
-    """
-    result = []
-    for candidate in candidates:
-        used = shown.get(candidate.article.story_id)
-        kept = candidate.without(used) if used else candidate
-        if kept is not None:
-            result.append(kept)
-    return result
+@dataclass
+class _Story:
+    articles: list[_Article]  # oldest id first
+    candidates: dict[int, dict[str, _Plan]]  # per article, its ranked sentences per theme
+    scores: dict[str, float]  # per theme, the sum of its articles' article_themes
 
 
-def _item(candidate: _Candidate, also: tuple[str, ...], about: bool) -> DigestItem:
-    article = candidate.article
-    return DigestItem(
-        article_id=article.id,
-        title=article.title,
-        summary=candidate.summary,
-        source=article.source,
-        date=article.published,
-        url=article.url,
-        also=also,
-        about=about,
-        score=round(candidate.score, 4),
-        quoted=candidate.quoted,
+def _stories(articles: list[_Article], candidates: dict[int, dict[str, _Plan]]) -> list[_Story]:
+    """The window's articles with a bullet, grouped by story, in order of first article."""
+    grouped: dict[int, _Story] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        own = candidates.get(article.id)
+        story = grouped.setdefault(article.story_id, _Story([], {}, {}))
+        story.articles.append(article)
+        if own:
+            story.candidates[article.id] = own
+            for key, value in article_themes(own).items():
+                story.scores[key] = story.scores.get(key, 0.0) + value
+    return [story for story in grouped.values() if story.candidates]
+
+
+def _vocabulary(article: _Article) -> frozenset[str]:
+    """Every syllable and syllable pair of an article's body."""
+    return frozenset(
+        token
+        for text, folded, heading in zip(
+            article.texts, article.folded, article.headings, strict=True
+        )
+        if not heading
+        for token in features(text, folded)
     )
+
+
+def _agreed(candidate: _Candidate, others: list[frozenset[str]]) -> _Candidate:
+    """The candidate re-ranked with the words the other outlets share counting up."""
+    values = {
+        i: value + story_rank.AGREEMENT_WEIGHT * story_rank.agreement(candidate.tokens[i], others)
+        for i, value in candidate.values.items()
+    }
+    ranked = tuple(sorted(values, key=lambda i: (-values[i], i)))
+    agreed = _candidate(candidate.article, candidate.relation, ranked, values, candidate.tokens)
+    return agreed or candidate
+
+
+def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
+    """The story's best bullet on ``theme`` among its outlets' articles.
+
+    With several articles, each sentence gains for the words the other articles
+    also have, so the bullet tells what the outlets agree on, whichever leads.
+    """
+    plans = [own[theme] for own in story.candidates.values() if theme in own]
+    pool = [
+        found
+        for plan in plans
+        if (found := _candidate(plan.article, plan.relation, plan.ranked, plan.values, plan.tokens))
+    ]
+    if not pool:
+        return None
+    if len(story.articles) > 1:
+        vocabularies = {article.id: _vocabulary(article) for article in story.articles}
+        pool = [
+            _agreed(c, [v for aid, v in vocabularies.items() if aid != c.article.id]) for c in pool
+        ]
+    return min(pool, key=lambda c: (-c.score, c.article.id))
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A story's place in its section, and its bullet once it is worked out."""
+
+    rank: tuple[int, int, float]
+    article_id: int
+    bullet: _Candidate
+    story: _Story
+    theme: str
+    tags: tuple[Tag, ...]
+
+    def item(self, *, summary: bool = True) -> DigestItem:
+        """The bullet; without ``summary`` only what counting and paging marks need."""
+        bullet, story = self.bullet, self.story
+        lead = bullet.article
+        return DigestItem(
+            article_id=lead.id,
+            title=lead.title,
+            summary=bullet.summary if summary else "",
+            source=lead.source,
+            date=lead.published,
+            url=lead.url,
+            also=story_rank.outlets_besides(lead.source, (a.source for a in story.articles)),
+            about=self.rank[1] == 0,
+            score=round(bullet.score, 4),
+            quoted=bullet.quoted if summary else (),
+            tags=self.tags,
+            story_id=lead.story_id,
+        )
+
+
+def _story_item(story: _Story, theme: str, tags: tuple[Tag, ...], today: date) -> _Placed | None:
+    """The story's place under ``theme`` (None: no sentence of the story can open a
+    bullet on the theme)."""
+    bullet = _story_bullet(story, theme)
+    if bullet is None:
+        return None
+    newest = max((a.published for a in story.articles if a.published), default=None)
+    about = any(own[theme].relation.about for own in story.candidates.values() if theme in own)
+    rank = story_rank.story_rank(newest, about, bullet.score, today)
+    return _Placed(rank, bullet.article.id, bullet, story, theme, tags)
 
 
 def build_digest(
@@ -590,65 +460,108 @@ def build_digest(
     window: DigestWindow,
     *,
     themes: list[str] | None = None,
-    per_section: int = 5,
+    per_section: int | None = None,
     themes_file: Path | None = None,
     today: date | None = None,
 ) -> Digest:
-    """The digest of ``window``: one section per theme with at least one bullet.
+    """The digest of ``window``: one section per theme with at least one story.
 
-    ``themes`` restricts the sections (unknown keys raise KeyError naming the
-    key); ``themes_file`` overrides the packaged themes (else $ICTDIGEST_THEMES).
+    Every story appears once, under its best theme among ``themes`` (unknown keys
+    raise KeyError naming the key). ``per_section`` bullets are shown per section
+    and the others kept in ``rest`` without their summaries, which are worked out
+    only for bullets shown (None: all shown, all worked out). ``themes_file`` overrides
+    the packaged themes (else $ICTDIGEST_THEMES).
     """
+    today = today or date.today()
     theme_set = load_themes(themes_file).select(themes)
-    matcher = theme_set.matcher
     articles = _window_articles(db, window)
-    per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
-    # Only the themes an article is about (stored relevance at or above the threshold):
-    # a theme word in passing puts nothing in a digest or a theme's count.
-    about = relevance.themes_of(db, [article.id for article in articles], themes=theme_set)
-    for article in articles:
-        if not about.get(article.id):
-            continue
-        title = nfc(article.title)
-        title_folded = fold_nfc(title)
-        title_syllables = syllables(title_folded)
-        sentence_syllables = [syllables(f) for f in article.folded]
-        vectors = ArticleVectors(title_syllables, sentence_syllables)
-        scores, firsts = _sentence_scores(
-            matcher, article.texts, article.folded, sentence_syllables
-        )
-        if not any(scores):
-            continue
-        title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
-        candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
-        for key, candidate in candidates.items():
-            if key in about[article.id]:
-                per_theme[key].append(candidate)
-
-    sections: list[DigestSection] = []
-    shown: dict[int, set[str]] = {}  # per story, the sentences earlier sections quoted
-    story_of = {article.id: article.story_id for article in articles}
+    candidates = _candidates_about(db, articles, theme_set)
+    order = list(theme_set.keys)
+    tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
+    ranked: dict[str, list[_Placed]] = {k: [] for k in order}
+    for story in _stories(articles, candidates):
+        scores = dict(story.scores)
+        while (key := story_rank.best_theme(scores, order)) is not None:
+            tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, key, order))
+            placed = _story_item(story, key, tags, today)
+            if placed is not None:
+                ranked[key].append(placed)
+                break
+            scores.pop(key)  # nothing quotable on it: the next best theme
+    sections = []
     for theme in theme_set:
-        budget = max(1, per_section)
-        pool = _unshown(per_theme[theme.key], shown)
-        items, total = _order(_merge_stories(pool), budget)
-        if not items:
+        ordered = sorted(ranked[theme.key], key=lambda p: (p.rank, p.article_id))
+        if not ordered:
             continue
-        for item in items:
-            shown.setdefault(story_of[item.article_id], set()).update(item.quoted)
+        shown = len(ordered) if per_section is None else max(1, per_section)
+        items = [p.item(summary=index < shown) for index, p in enumerate(ordered)]
         sections.append(
             DigestSection(
                 theme=theme.key,
                 label_vi=theme.label_vi,
                 label_en=theme.label_en,
                 emoji=theme.emoji,
-                items=tuple(items),
-                more=total - len(items),
+                items=tuple(items[:shown]),
+                more=max(0, len(items) - shown),
+                rest=tuple(items[shown:]),
             )
         )
     return Digest(
-        date=today or date.today(),
+        date=today,
         sections=tuple(sections),
         article_ids=tuple(sorted(a.id for a in articles)),
         window=window,
+        coverage=coverage_of([a.published for a in articles], today),
     )
+
+
+def stories_by_theme(
+    db: Database, window: DigestWindow, *, themes_file: Path | None = None
+) -> dict[str, int]:
+    """How many of the window's stories touch each theme (a story may count under
+    several): what a reader choosing themes wants to know, unlike the digest, which
+    places each story once."""
+    theme_set = load_themes(themes_file)
+    articles = _window_articles(db, window)
+    plans = _candidates_about(db, articles, theme_set)
+    counts = dict.fromkeys(theme_set.keys, 0)
+    for story in _stories(articles, plans):
+        for key, score in story.scores.items():
+            counts[key] += score > 0
+    return counts
+
+
+def _candidates_about(
+    db: Database, articles: list[_Article], theme_set: ThemeSet
+) -> dict[int, dict[str, _Plan]]:
+    """Each article's bullets for the themes it is about (empty articles left out).
+
+    "About" is the stored relevance score at or above the threshold
+    (``relevance.themes_of``): a theme word in passing puts nothing in a digest or a
+    theme's count.
+    """
+    about = relevance.themes_of(db, [article.id for article in articles], themes=theme_set)
+    found: dict[int, dict[str, _Plan]] = {}
+    for article in articles:
+        keys = about.get(article.id)
+        if not keys:
+            continue
+        plans = _article_candidates(article, theme_set)
+        if own := {key: plan for key, plan in plans.items() if key in keys}:
+            found[article.id] = own
+    return found
+
+
+def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Plan]:
+    """The article's bullet for each theme it relates to (empty: none)."""
+    matcher = theme_set.matcher
+    title = nfc(article.title)
+    title_folded = fold_nfc(title)
+    title_syllables = syllables(title_folded)
+    sentence_syllables = [syllables(f) for f in article.folded]
+    vectors = ArticleVectors(title_syllables, sentence_syllables)
+    scores, firsts = _sentence_scores(matcher, article.texts, article.folded, sentence_syllables)
+    if not any(scores):
+        return {}
+    title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
+    return _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
