@@ -3,6 +3,7 @@
 chats        one row per chat the bot is in: settings, watermark, active flag
 deliveries   the outbox: one row per (chat, digest day), its rendered parts and state
 page_queries the argument behind a "More" button whose query did not fit callback data
+watches, watch_alerts, watch_batches, watch_state   see bot/watch_store.py
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.watch_store import bot_watches
 from digests.store import Migration, apply_migrations, open_db, write_transaction
 
 NAMESPACE = "bot"
@@ -63,7 +65,7 @@ def _v1(db: Database) -> None:
     )
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1]
+BOT_MIGRATIONS: list[Migration] = [_v1, bot_watches]
 
 
 def apply_bot_migrations(db: Database) -> int:
