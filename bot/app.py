@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts, watch
+from bot import handlers, texts, topics, watch
 from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
@@ -194,7 +194,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     only_messages = filters.UpdateType.MESSAGE
     for name, callback in handlers.COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=only_messages))
-    watch.register(app)
+    for family in FAMILIES:
+        family.register(app)
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
@@ -209,7 +210,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 # Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
-FAMILIES = (watch,)
+FAMILIES = (watch, topics)
 
 
 def all_commands() -> dict[str, Any]:

@@ -195,8 +195,10 @@ async def reply(
     chat = update.effective_chat
     if message is not None and update.callback_query is None:
         await message.reply_text(text, reply_markup=markup)
-    elif chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
+    elif chat is not None:  # a button's answer goes to the topic the button is in
+        query_message = update.callback_query.message if update.callback_query else None
+        thread = getattr(query_message, "message_thread_id", None)
+        await context.bot.send_message(chat.id, text, reply_markup=markup, message_thread_id=thread)
 
 
 async def say(update: Update, context: Context, template: str, **values: Any) -> None:

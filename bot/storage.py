@@ -4,6 +4,7 @@ chats        one row per chat the bot is in: settings, watermark, active flag
 deliveries   the outbox: one row per (chat, digest day), its rendered parts and state
 page_queries the argument behind a "More" button whose query did not fit callback data
 watches, watch_alerts, watch_batches, watch_state   see bot/watch_store.py
+chat_destinations, theme_topics, delivery_routes    see bot/topics_store.py
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.topics_store import bot_topics
 from bot.watch_store import bot_watches
 from digests.store import Migration, apply_migrations, open_db, write_transaction
 
@@ -65,7 +67,7 @@ def _v1(db: Database) -> None:
     )
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1, bot_watches]
+BOT_MIGRATIONS: list[Migration] = [_v1, bot_watches, bot_topics]
 
 
 def apply_bot_migrations(db: Database) -> int:

@@ -22,6 +22,7 @@ from bot import chats, texts, watch_store
 from bot.errors import Kind, decide
 from bot.guards import admin_only
 from bot.services import services_of
+from bot.topics import send_to_destination
 from bot.watch_store import Match, NewArticle, Watch
 from digests.textnorm import fold
 
@@ -241,9 +242,7 @@ async def send_batch(app: App, batch: watch_store.Batch) -> int:
     if not await svc.db.write(watch_store.claim_batch, batch.id):
         return 0  # another poller has it
     try:
-        await app.bot.send_message(
-            batch.chat_id, batch.text, **await destination(app, batch.chat_id)
-        )
+        await send_to_destination(app, batch.chat_id, batch.text)
     except Exception as exc:
         action = decide(exc)
         context = f"chat_id={batch.chat_id} batch={batch.id} error={str(exc)!r}"
@@ -262,12 +261,6 @@ async def send_batch(app: App, batch: watch_store.Batch) -> int:
     await svc.db.write(watch_store.mark_batch_sent, batch.id)
     log.info("event=watch_alert_sent chat_id=%s batch=%s", batch.chat_id, batch.id)
     return 1
-
-
-async def destination(app: App, chat_id: int) -> dict[str, Any]:
-    """Where a chat's alerts go: extra send_message arguments (a forum topic, see bot/topics)."""
-    del app, chat_id
-    return {}
 
 
 async def watch_job(context: Context) -> None:
