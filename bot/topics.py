@@ -21,8 +21,8 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from bot import texts, topics_store
 from bot.guards import admin_only
 from bot.services import services_of
-from digests.select import Digest
-from digests.themes import load_themes
+from digests.analysis.themes import load_themes
+from digests.digest.select import Digest
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def render_sections(
     digest: Digest, lang: str, template_dir: Path | None
 ) -> tuple[list[str], list[str | None]]:
     """The digest rendered one theme at a time: (parts, the theme of each part)."""
-    from digests.render import render_digest
+    from digests.digest.render import render_digest
 
     messages: list[str] = []
     themes: list[str | None] = []

@@ -116,7 +116,7 @@ def may_alert(db: Any, article_ids: Sequence[int]) -> set[int]:
     For now an article may alert when the digest's theme decision finds it *about* at
     least one theme (digests.themes.classify_article), not merely mentioning one. A
     relevance score (another branch) replaces the body of this function; callers stay."""
-    from digests.themes import SENTENCE_THRESHOLD, classify_article, load_themes
+    from digests.analysis.themes import SENTENCE_THRESHOLD, classify_article, load_themes
 
     if not article_ids:
         return set()
@@ -292,14 +292,14 @@ async def _refuse(update: Update, context: Context) -> None:
 
 
 def _lookups(db: Any) -> tuple[Any, Any, Any]:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     registry = load_registry()
 
     def resolve_org(name: str) -> tuple[str, str] | None:
         org = registry.resolve(name)
         if org is None:
-            from digests.lookup import _discovered
+            from digests.answers.lookup import _discovered
 
             org = _discovered(db, name)
         return None if org is None else (org.key, org.name)
