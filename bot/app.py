@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts, topics, watch
+from bot import handlers, inline, texts, topics, watch
 from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
@@ -46,6 +46,7 @@ from digests.templating import LANGUAGES
 
 log = logging.getLogger(__name__)
 
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "inline_query"]
 MAX_RETRY_AFTER = 3  # RetryAfter answers the rate limiter absorbs before the policy sees one
 OUTBOX_SWEEP_S = 300
 CHAT_BURST = 3  # messages one chat may get at once before the 1/s pacing starts
@@ -210,7 +211,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 # Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
-FAMILIES = (watch, topics)
+FAMILIES = (watch, topics, inline)
 
 
 def all_commands() -> dict[str, Any]:
@@ -343,11 +344,11 @@ def run(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> N
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
             stop_signals=stop,
         )
     else:
         app.run_polling(
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
             stop_signals=stop,
         )
