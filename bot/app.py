@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, inline, texts, topics, watch
+from bot import handlers, inline, texts, topics, trend, watch
 from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
@@ -211,7 +211,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 # Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
-FAMILIES = (watch, topics, inline)
+FAMILIES = (watch, topics, inline, trend)
 
 
 def all_commands() -> dict[str, Any]:

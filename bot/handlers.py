@@ -300,13 +300,17 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
     if page >= len(pages):
         page = len(pages) - 1
     lang, tdir = chat.language, _tdir(context)
-    markup = None
+    rows: list[list[InlineKeyboardButton]] = []
     if page + 1 < len(pages):
         query_id = await services.db.write(storage.remember_query, kind, arg)
         label = texts.plain("buttons", lang, tdir, button="more", page=page + 2, pages=len(pages))
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))]]
-        )
+        rows.append([InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))])
+    if page == 0:  # under /company: "📈 Xu hướng" draws its monthly mentions (bot/trend.py)
+        from bot.trend import trend_button
+
+        extra = await trend_button(context, kind, arg, lang)
+        rows += [[extra]] if extra else []
+    markup = InlineKeyboardMarkup(rows) if rows else None
     text = pages[page]
     if page > 0:  # a later page says where it belongs: "Trang 2/3"
         header = texts.html("page_header", lang, tdir, page=page + 1, pages=len(pages)).strip()

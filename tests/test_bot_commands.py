@@ -198,8 +198,9 @@ async def test_long_answer_pages_with_a_more_button(
     async with running(make_app(emulator, db_path, **FAST)):
         sent = emulator.user_sends("/company Viettel", user_id=USER)
         [first] = await emulator.await_messages(USER, 1, after=sent)
-        [[button]] = first["reply_markup"]["inline_keyboard"]
+        [[button], [trend]] = first["reply_markup"]["inline_keyboard"]
         assert button["text"] == "Xem thêm ▸ trang 2/3"
+        assert trend["text"] == "📈 Xu hướng"  # bot/trend.py
         # page 1 is filled: the header and the first statements with their sources
         assert "Số bài nhắc đến: 4\n\nThông tin đáng chú ý:\n• " in first["visible_text"]
         assert first["visible_text"].count("• ") == first["visible_text"].count("\n  (")
