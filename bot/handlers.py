@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,10 @@ def parse_theme_keys(args: Sequence[str], themes: Sequence[Theme]) -> tuple[list
     Names may be keys or labels in either language, with or without diacritics, several
     words long: "Bưu chính, AI" → ["postal", "ai"]. "all"/"tất cả" chooses every theme."""
     names = theme_names(themes)
-    words = [word for word in split_words(args) if fold_name(word)]  # "&", "–" name nothing
+    emoji = {theme.emoji.replace("\ufe0f", ""): theme.key for theme in themes if theme.emoji}
+    # /help shows each theme's emoji: "📮" names the postal theme; "&", "–" name nothing.
+    words = [emoji.get(w.replace("\ufe0f", ""), w) for w in split_words(args)]
+    words = [word for word in words if fold_name(word) or _has_symbol(word)]
     folded = [fold_name(word) for word in words]
     chosen: list[str] = []
     unknown: list[str] = []
@@ -95,6 +99,11 @@ def parse_theme_keys(args: Sequence[str], themes: Sequence[Theme]) -> tuple[list
     if stray:
         unknown.append(" ".join(stray))
     return chosen, unknown
+
+
+def _has_symbol(word: str) -> bool:
+    """An emoji or other symbol: it names something (maybe no theme), unlike "&" or "–"."""
+    return any(unicodedata.category(char) == "So" for char in word)
 
 
 def parse_language(args: Sequence[str]) -> str | None:
@@ -361,6 +370,7 @@ async def cmd_help(update: Update, context: Context) -> None:
         commands=texts.command_specs(lang, tdir),
         themes=themes,
         is_group=chat.is_group,
+        chosen=theme_labels(chat.themes, lang),  # what a bare /digest or /subscribe uses
     )
 
 

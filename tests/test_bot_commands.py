@@ -175,7 +175,8 @@ async def test_every_command_answers_in_a_group_addressed_to_this_bot(
         assert "Bưu chính" in await admin_says(f"/subscribe{bot} postal")
         assert "Đã tắt" in await admin_says(f"/unsubscribe{bot}")
         assert "06:30" in await admin_says(f"/time{bot} 6:30")
-        assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6h")
+        assert "06:00" in await admin_says(f"/time{bot} 6h")  # "7h" is how people write it
+        assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6")
         assert "Viettel" in await admin_says(f"/company{bot} Viettel")
         assert "Ví dụ: /company Viettel" in await admin_says(f"/company{bot}")
         assert "Viettel" in await admin_says(f"/companies{bot}")
