@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, inline, texts, topics, trend, watch
+from bot import handlers, inline, profile, texts, topics, trend, watch
 from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
@@ -255,6 +255,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await set_command_menus(app)
     except TelegramError as exc:  # a menu is a convenience; never stop the bot for it
         log.warning("event=set_my_commands_failed error=%r", str(exc))
+    await profile.set_profile_quietly(app)
     queue = app.job_queue
     assert queue is not None
     settings = services_of(app).settings

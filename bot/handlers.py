@@ -347,15 +347,20 @@ async def cmd_start(update: Update, context: Context) -> None:
         revived = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
         chat = revived or chat
         schedule(context.application, chat)
+    from bot.profile import start_markup
+
     user = update.effective_user
-    await say(
-        update,
-        context,
+    text = texts.html(
         "start",
+        chat.language,
+        _tdir(context),
         user_name=greeting_name(user.first_name) if user and chat.type == "private" else "",
         time=f"{chat.time:%H:%M}",
         active=chat.active,
     )
+    private = chat.type == "private"  # there: a button adding the bot to a group
+    markup = start_markup(context.bot.username, chat.language, _tdir(context)) if private else None
+    await reply(update, context, text, markup)
 
 
 async def cmd_help(update: Update, context: Context) -> None:

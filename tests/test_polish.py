@@ -10,6 +10,7 @@ from bot_helpers import make_app, running, seeded_db
 from emulator_helpers import unlimited_emulator_fixture
 
 from bot.emulator import BotApiEmulator
+from bot.profile import add_to_group_link
 
 __all__ = ["unlimited_emulator_fixture"]
 
@@ -48,3 +49,36 @@ async def test_help_tells_what_bare_subscribe_and_digest_keep(
     assert "🤖" not in postal  # only the postal section, not the chat's AI choice
     assert noodles.startswith("Mình không có chủ đề “🍜”.")
     assert "07:00" in seven and "07:00" in seven_oh
+
+
+def test_add_to_group_link_asks_for_the_rights_it_needs() -> None:
+    assert add_to_group_link("ictdigest_bot") == (
+        "https://t.me/ictdigest_bot?startgroup=ictdigest&admin=manage_topics"
+    )
+    assert add_to_group_link("b", ("manage_topics", "pin_messages")).endswith(
+        "&admin=manage_topics+pin_messages"
+    )
+
+
+async def test_profile_descriptions_menus_and_start_button(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    async with running(make_app(emulator, db_path, **FAST)):
+        sent = emulator.user_sends("/start", user_id=USER)
+        [start] = await emulator.await_messages(USER, 1, after=sent)
+    vi, en = emulator.my_description("vi"), emulator.my_description("en")
+    assert vi.startswith("Bản tin ngành ICT Việt Nam") and len(vi) <= 512
+    assert en.startswith("A daily digest of Vietnam's ICT sector") and len(en) <= 512
+    assert emulator.my_description("") == vi  # users of other languages: the default
+    assert 0 < len(emulator.my_short_description("vi")) <= 120
+    assert emulator.my_short_description("en").startswith("Vietnam ICT news digest")
+    admins = [c["command"] for c in emulator.my_commands({"type": "all_chat_administrators"}, "en")]
+    members = [c["command"] for c in emulator.my_commands({"type": "all_group_chats"}, "vi")]
+    assert "watch" in admins and "topics" in admins and "watch" not in members
+    assert "trend" in members
+    [[button]] = start["reply_markup"]["inline_keyboard"]
+    assert button == {
+        "text": "➕ Thêm vào nhóm",
+        "url": "https://t.me/ictdigest_bot?startgroup=ictdigest&admin=manage_topics",
+    }
