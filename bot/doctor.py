@@ -65,9 +65,11 @@ class Check:
     name: str
     ok: bool
     detail: str  # for ok: what was seen; otherwise: what to do
+    applies: bool = True  # False: nothing to check here (e.g. no bot ever ran on this store)
 
     def line(self) -> str:
-        return f"{self.name:<10} {'ok' if self.ok else 'fix:'} {self.detail}".rstrip()
+        status = "n/a" if not self.applies else "ok" if self.ok else "fix:"
+        return f"{self.name:<10} {status} {self.detail}".rstrip()
 
 
 # --- heartbeat, written by the running bot ---------------------------------------------------
@@ -152,10 +154,40 @@ def check_schema(versions: Mapping[str, int], latest: Mapping[str, int]) -> Chec
     return Check("schema", True, f"({shown})")
 
 
+def check_store_schema(versions: Mapping[str, int], latest: Mapping[str, int]) -> Check:
+    """As check_schema, but a store no bot has started on (CLI only) is healthy: the bot's
+    tables are created by its first start, so they are not "behind"."""
+    if versions.get(BOT_NAMESPACE, 0) == 0 and versions.get(CORPUS_NAMESPACE, 0) > 0:
+        corpus = {CORPUS_NAMESPACE: latest[CORPUS_NAMESPACE]}
+        found = check_schema(versions, corpus)
+        if found.ok:
+            return Check(
+                "schema",
+                True,
+                f"(corpus v{latest[CORPUS_NAMESPACE]}; the bot's tables come with its first start)",
+            )
+        return found
+    return check_schema(versions, latest)
+
+
 def check_scheduler(
-    active_chats: Sequence[int], heartbeat: Heartbeat | None, now: datetime
+    active_chats: Sequence[int],
+    heartbeat: Heartbeat | None,
+    now: datetime,
+    *,
+    bot_used: bool = True,
 ) -> Check:
-    """Compare the running bot's digest jobs (from its heartbeat) with the active chats."""
+    """Compare the running bot's digest jobs (from its heartbeat) with the active chats.
+
+    ``bot_used`` False: no bot ever started on this store (it is used by the CLI only), so
+    there is no schedule to check."""
+    if not bot_used and heartbeat is None:
+        return Check(
+            "scheduler",
+            True,
+            "(no bot has started on this store: CLI use only; `ictdigest run` starts one)",
+            applies=False,
+        )
     if heartbeat is None:
         return Check("scheduler", False, "the bot is not running (no heartbeat); start it")
     age = (now - heartbeat.at).total_seconds()
@@ -219,14 +251,20 @@ def _database_checks(path: Path, *, quick: bool, now: datetime) -> list[Check]:
     except BackupError as exc:
         return [Check("database", False, f"{exc}"), *(Check(n, False, skipped) for n in names)]
     try:
+        versions = schema_versions(conn)
         return [
             Check("database", True, f"({path}, {_size(path)})"),
             _integrity(conn, quick=quick),
-            check_schema(
-                schema_versions(conn),
+            check_store_schema(
+                versions,
                 {CORPUS_NAMESPACE: len(CORPUS_MIGRATIONS), BOT_NAMESPACE: len(BOT_MIGRATIONS)},
             ),
-            check_scheduler(_active_chats(conn), _read_heartbeat(conn), now),
+            check_scheduler(
+                _active_chats(conn),
+                _read_heartbeat(conn),
+                now,
+                bot_used=versions.get(BOT_NAMESPACE, 0) > 0,
+            ),
         ]
     finally:
         conn.close()
@@ -370,9 +408,17 @@ def report(checks: Iterable[Check], out: TextIO, *, secrets: Sequence[str] = ())
     checks = list(checks)
     for check in checks:
         print(redact(check.line(), secrets), file=out)
+    print(summary(checks), file=out)
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def summary(checks: Sequence[Check]) -> str:
+    """The last line: what needs a fix, else that all is healthy and what did not apply."""
     failing = sum(not c.ok for c in checks)
-    print("all checks ok" if not failing else f"{failing} check(s) need a fix", file=out)
-    return 0 if not failing else 1
+    if failing:
+        return f"{failing} check(s) need a fix"
+    idle = [c.name for c in checks if not c.applies]
+    return "all checks ok" + (f" ({', '.join(idle)}: not applicable)" if idle else "")
 
 
 def run_doctor(

@@ -82,3 +82,58 @@ async def test_profile_descriptions_menus_and_start_button(
         "text": "➕ Thêm vào nhóm",
         "url": "https://t.me/ictdigest_bot?startgroup=ictdigest&admin=manage_topics",
     }
+
+
+def test_one_language_variable_for_bot_and_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.settings import load_settings
+    from digests import cli
+
+    assert load_settings({"ICTDIGEST_LANG": "en"}).language == "en"
+    assert load_settings({"ICTDIGEST_LANGUAGE": "en"}).language == "en"  # the old name still works
+    both = {"ICTDIGEST_LANG": "vi", "ICTDIGEST_LANGUAGE": "en"}
+    assert load_settings(both).language == "vi"  # the new name wins
+    monkeypatch.setenv("ICTDIGEST_LANG", "fr")
+    cli._warned_languages.clear()
+    assert cli._language(None) == "vi"
+    assert cli._language(None) == "vi"
+    assert capsys.readouterr().err == "ictdigest: ICTDIGEST_LANG='fr' is not vi or en; using vi.\n"
+    monkeypatch.delenv("ICTDIGEST_LANG")
+    monkeypatch.setenv("ICTDIGEST_LANGUAGE", "en")
+    assert cli._language(None) == "en"
+
+
+def test_cli_help_for_the_bot_commands_speaks_the_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot import cli
+
+    for argv, expected in (
+        (["--lang", "vi", "--help"], "kiểm tra cơ sở dữ liệu"),
+        (["--lang", "en", "--help"], "check database, schema"),
+    ):
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+        assert expected in capsys.readouterr().out
+
+
+async def test_send_speaks_the_operators_language(
+    unlimited_emulator: BotApiEmulator, db_path: Path
+) -> None:
+    from bot import chats
+    from bot.runner import send_now
+    from bot.settings import Settings
+    from bot.storage import open_bot_db
+
+    emulator = unlimited_emulator
+    emulator.add_chat(USER)
+    db = open_bot_db(db_path)
+    chats.ensure_chat(db, USER, "private", "Lan")
+    db.conn.close()
+    settings = Settings(token=emulator.token, db_path=db_path, **FAST)
+    code, line = await send_now(settings, 999, base_url=emulator.base_url, lang="vi")
+    assert (code, line) == (1, "không có cuộc trò chuyện 999; xem `ictdigest chats`")
+    code, line = await send_now(settings, USER, base_url=emulator.base_url, lang="vi")
+    assert code == 0 and line.startswith(f"cuộc trò chuyện {USER}, bản tin ")
+    assert ": đã gửi, " in line
