@@ -51,7 +51,8 @@ def cmd_send(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_doctor
 
-    return run_doctor(_settings(args), out=sys.stdout, quick=args.quick)
+    lang = digests_cli.lang_of(args)
+    return run_doctor(_settings(args), out=sys.stdout, quick=args.quick, lang=lang)
 
 
 HELP = {

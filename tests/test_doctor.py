@@ -298,3 +298,22 @@ def test_the_heartbeat_lives_in_meta(tmp_path: Path) -> None:
     (value,) = conn.execute("SELECT value FROM meta WHERE key = 'bot_heartbeat'").fetchone()
     conn.close()
     assert value.startswith('{"at": "2025-06-01T00:59:30+00:00", "pid": ')
+
+
+def test_doctor_speaks_vietnamese_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "ictdigest.db"
+    healthy_store(path)
+    out = io.StringIO()
+    code = run_doctor(Settings(db_path=path), out=out, quick=True, now=NOW, lang="vi")
+    lines = out.getvalue().splitlines()
+    assert lines[1:] == [
+        "integrity  ổn (quick_check)",
+        f"schema     ổn (corpus v{len(CORPUS_MIGRATIONS)}, bot v{len(BOT_MIGRATIONS)})",
+        "scheduler  ổn (2 cuộc trò chuyện đang bật, mỗi cuộc có lịch gửi; bot còn sống cách"
+        " đây 30 s)",
+        "mọi mục đều ổn",
+    ]
+    assert code == 0
+    out = io.StringIO()
+    run_doctor(Settings(db_path=tmp_path / "none.db"), out=out, quick=True, now=NOW, lang="vi")
+    assert out.getvalue().splitlines()[-1] == "4 mục cần sửa"
