@@ -19,9 +19,10 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot import chats, texts, watch_store
+from bot.delivery import ClaimLost, PartClaim
 from bot.errors import Kind, decide
 from bot.guards import admin_only
-from bot.services import services_of
+from bot.services import Services, services_of
 from bot.topics import send_to_destination
 from bot.watch_store import Match, NewArticle, Watch
 from digests.textnorm import fold
@@ -234,15 +235,37 @@ async def poll_alerts(app: App) -> int:
     return sent
 
 
+class BatchClaim(PartClaim):
+    """The claim of one alert batch, taken when the rate limiter lets the request go
+    (as the outbox's PartClaim): a crash while alerts wait behind Telegram's pacing
+    leaves them pending, to be sent after the restart, not "in doubt"."""
+
+    def __init__(self, svc: Services, batch_id: int) -> None:
+        super().__init__(svc, batch_id, 0)
+        self._batch_id = batch_id
+
+    async def take(self) -> bool:
+        if not self.taken:
+            self.taken = await self._svc.db.write(watch_store.claim_batch, self._batch_id)
+        return self.taken
+
+
 async def send_batch(app: App, batch: watch_store.Batch) -> int:
     """Send one batch under its claim; 1 if it went out."""
     from bot.delivery import deactivate_chat
 
     svc = services_of(app)
-    if not await svc.db.write(watch_store.claim_batch, batch.id):
+    claim = BatchClaim(svc, batch.id)
+    limited = app.bot.rate_limiter is not None
+    if not limited and not await claim.take():
         return 0  # another poller has it
     try:
-        await send_to_destination(app, batch.chat_id, batch.text)
+        if limited:
+            await send_to_destination(app, batch.chat_id, batch.text, rate_limit_args=claim)
+        else:
+            await send_to_destination(app, batch.chat_id, batch.text)
+    except ClaimLost:
+        return 0  # another poller has it
     except Exception as exc:
         action = decide(exc)
         context = f"chat_id={batch.chat_id} batch={batch.id} error={str(exc)!r}"
