@@ -153,3 +153,26 @@ async def test_topics_on_posts_each_theme_in_its_own_topic(
     assert len(notices) == 1
     assert [m for m in general if "VNPost" in m["visible_text"]]  # the section, in General
     assert all(m["message_thread_id"] != created["📮 Bưu chính"] for m in again)
+
+
+async def test_buttons_answer_in_the_topic_they_were_pressed_in(
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import answers
+
+    monkeypatch.setattr(answers, "PAGE_LIMIT", 1500)
+    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 1500)
+    emulator = unlimited_emulator
+    forum(emulator)
+    news = emulator.create_topic(FORUM, "Tin tức")
+    async with running(make_app(emulator, db_path, **FAST)):
+        first = await ask(emulator, "/company@ictdigest_bot Viettel", MEMBER, news)
+        assert first["message_thread_id"] == news
+        [[more], [trend]] = first["reply_markup"]["inline_keyboard"]
+        emulator.press_button(FORUM, MEMBER, first["message_id"], trend["callback_data"])
+        [photo] = await emulator.await_messages(FORUM, 1, after=first["seq"])
+        emulator.press_button(FORUM, MEMBER, first["message_id"], more["callback_data"])
+        [page] = await emulator.await_messages(FORUM, 1, after=photo["seq"])
+    assert photo["message_thread_id"] == news and photo["visible_text"].startswith("📈 Viettel")
+    assert emulator.sent_photos(FORUM)[0]["message_thread_id"] == news
+    assert page["message_thread_id"] == news and page["visible_text"].startswith("Trang 2/3")

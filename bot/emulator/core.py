@@ -437,6 +437,8 @@ class EmulatorCore:
             thread_id = get_int(params, "message_thread_id")
             if thread_id is not None:
                 message["message_thread_id"] = thread_id
+                if chat.is_forum:  # a message in a forum topic says so, as in Telegram
+                    message["is_topic_message"] = True
             previews = get_json(params, "link_preview_options")
             if get_bool(params, "disable_web_page_preview"):
                 previews = {"is_disabled": True}

@@ -112,6 +112,8 @@ class MediaMixin:
             thread_id = get_int(params, "message_thread_id")
             if thread_id is not None:
                 message["message_thread_id"] = thread_id
+                if chat.is_forum:
+                    message["is_topic_message"] = True
             seq = self._store_message(chat, message)  # type: ignore[attr-defined]
             record = {**message, "text": text, "entities": entities}
             self._record_send(chat, record, caption or "", parse_mode, markup, seq, None)  # type: ignore[attr-defined]
