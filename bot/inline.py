@@ -21,6 +21,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
@@ -220,8 +221,14 @@ async def on_inline_query(update: Update, context: Context) -> None:
             cached = await svc.db.read(inline_cards, query, lang, svc.settings.template_dir)
             cache.put(key, cached)
         cards = cached
+    button = None
+    if not cards:  # nothing (yet) to show: offer the bot's own chat, which explains
+        label = texts.plain("buttons", lang, svc.settings.template_dir, button="inline_help")
+        button = InlineQueryResultsButton(text=label, start_parameter="inline")
     await inline.answer(
-        [_result(c, lang, svc.settings.template_dir) for c in cards], cache_time=CACHE_S
+        [_result(c, lang, svc.settings.template_dir) for c in cards],
+        cache_time=CACHE_S,
+        button=button,
     )
 
 

@@ -91,6 +91,8 @@ async def test_inline_answers_cite_their_source_and_post_with_a_link(
         "🎯 <b>Mục tiêu năm 2030</b>"
     )
     assert nothing["results"] == []
+    assert nothing["button"]["start_parameter"] == "inline"  # opens the bot's own chat
+    assert company["button"] is None
     assert [r["id"] for r in again["results"]] == [r["id"] for r in company["results"]]
     # Choosing a result posts it in the chat the user typed in, via the bot.
     chosen = company["results"][0]

@@ -16,6 +16,7 @@ language_code=None) -> id``
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from bot.emulator.methods import check_reply_markup, parse_message_text
@@ -69,6 +70,7 @@ class InlineMixin:
                     "cache_time": cache_time,
                     "is_personal": bool(params.get("is_personal")),
                     "next_offset": get_str(params, "next_offset"),
+                    "button": _check_button(get_json(params, "button")),
                 }
             )
             self._changed.notify_all()  # type: ignore[attr-defined]
@@ -165,6 +167,18 @@ class InlineMixin:
                 content.get("link_preview_options"),
             )
             return message
+
+
+def _check_button(button: Any) -> dict[str, Any] | None:
+    """InlineQueryResultsButton: a text and a start_parameter (1-64 of A-Z a-z 0-9 _ -)."""
+    if button is None:
+        return None
+    if not isinstance(button, dict) or not str(button.get("text") or "").strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    start = button.get("start_parameter")
+    if start is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(start)):
+        raise bad_request("START_PARAM_INVALID")
+    return button
 
 
 def _check_result(result: Any) -> dict[str, Any]:
