@@ -82,14 +82,18 @@ def render_sections(
 # --------------------------------------------------------------------------- sending
 
 
-async def send_to_destination(
-    app: App, chat_id: int, text: str, *, theme: str | None = None, **kwargs: Any
+async def send_to_destination(app: App, chat_id: int, text: str, **kwargs: Any) -> Any:
+    """send_message to the chat's /here topic (General when none)."""
+    where = await services_of(app).db.read(topics_store.destination, chat_id)
+    return await send_to_thread(app, chat_id, where.thread_for(None), text, **kwargs)
+
+
+async def send_to_thread(
+    app: App, chat_id: int, thread: int | None, text: str, **kwargs: Any
 ) -> Any:
-    """send_message to the chat's topic for ``theme`` (or its /here topic), falling back to
-    General, once, when that topic is gone or closed."""
+    """send_message into topic ``thread``, falling back to General, once, when that topic
+    is gone or closed (Telegram refused it: it certainly did not arrive)."""
     svc = services_of(app)
-    where = await svc.db.read(topics_store.destination, chat_id)
-    thread = where.thread_for(theme)
     if thread is None:
         return await app.bot.send_message(chat_id, text, **kwargs)
     try:
@@ -107,8 +111,9 @@ async def send_digest_part(
     app: App, delivery_id: int, part: int, chat_id: int, text: str, **kwargs: Any
 ) -> Any:
     """One outbox part, into the topic of its theme (see render_sections)."""
-    theme = await services_of(app).db.read(topics_store.route_of, delivery_id, part)
-    return await send_to_destination(app, chat_id, text, theme=theme, **kwargs)
+    db = services_of(app).db
+    thread = await db.read(topics_store.part_thread, chat_id, delivery_id, part)
+    return await send_to_thread(app, chat_id, thread, text, **kwargs)
 
 
 async def _notify_admins(app: App, chat_id: int) -> None:

@@ -134,3 +134,11 @@ def route_of(db: Database, delivery_id: int, part: int) -> str | None:
 
 def per_theme(db: Database, chat_id: int) -> bool:
     return destination(db, chat_id).per_theme
+
+
+def part_thread(db: Database, chat_id: int, delivery_id: int, part: int) -> int | None:
+    """The topic an outbox part goes to, in one read (None: General, or not a forum)."""
+    where = destination(db, chat_id)
+    if where.thread_id is None and not where.per_theme:
+        return None  # most chats: no topic chosen, no route to look up
+    return where.thread_for(route_of(db, delivery_id, part))
