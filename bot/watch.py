@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ ARTICLES_PER_POLL = 500  # a bulk ingest is worked through over several polls
 STORIES_PER_MESSAGE = 8  # a batch stays readable and far under 4096 characters
 MAX_MESSAGE_CHARS = 3800  # Telegram's 4096, less room for the header
 MAX_WATCH_CHARS = 60
+RECENT_DAYS = 7  # an article dated earlier than this is not a new story, whenever stored
 QUOTES = "\"'“”‘’«»"
 
 # --------------------------------------------------------------------------- pure decisions
@@ -103,6 +105,17 @@ def find_watch(watches: Sequence[Watch], text: str) -> Watch | None:
     return None
 
 
+def recent_enough(published: str | None, today: date, days: int = RECENT_DAYS) -> bool:
+    """Is an article dated ``published`` news today? An old article stored now (a backfill,
+    an archive import) is not a new story; an undated one is given the benefit."""
+    if not published:
+        return True
+    try:
+        return date.fromisoformat(published[:10]) >= today - timedelta(days=days)
+    except ValueError:
+        return True
+
+
 def batch_matches(matches: Sequence[Match], per_message: int) -> list[list[Match]]:
     """One chat's matches cut into messages of at most ``per_message`` stories."""
     return [list(matches[i : i + per_message]) for i in range(0, len(matches), per_message)]
@@ -166,7 +179,7 @@ class AlertPlan:
     batches: list[tuple[int, str, list[Match]]]
 
 
-def plan_alerts(db: Any, template_dir: Path | None) -> AlertPlan | None:
+def plan_alerts(db: Any, template_dir: Path | None, today: date) -> AlertPlan | None:
     """Read the articles past the watermark and render the alerts they owe (no writes)."""
     mark = watch_store.watermark(db)
     if mark is None:
@@ -174,9 +187,11 @@ def plan_alerts(db: Any, template_dir: Path | None) -> AlertPlan | None:
     articles = watch_store.new_articles(db, mark, ARTICLES_PER_POLL)
     if not articles:
         return None
-    allowed = may_alert(db, [a.id for a in articles])
-    matches = watch_store.find_matches(db, [a for a in articles if a.id in allowed])
-    fresh = watch_store.fresh_matches(db, matches)
+    recent = [a for a in articles if recent_enough(a.published, today)]
+    matches = watch_store.find_matches(db, recent) if recent else []
+    # The sector check scores every sentence: only for the few articles a watch matched.
+    allowed = may_alert(db, sorted({m.article.id for m in matches}))
+    fresh = watch_store.fresh_matches(db, [m for m in matches if m.article.id in allowed])
     by_chat: dict[int, list[Match]] = {}
     for match in fresh:
         by_chat.setdefault(match.chat_id, []).append(match)
@@ -222,7 +237,8 @@ async def poll_alerts(app: App) -> int:
     if await svc.db.read(watch_store.watermark) is None:
         newest = await svc.db.read(watch_store.newest_article_id)
         await svc.db.write(watch_store.start_watermark, newest)
-    plan = await svc.db.read(plan_alerts, svc.settings.template_dir)
+    today = svc.now().astimezone(svc.tz).date()
+    plan = await svc.db.read(plan_alerts, svc.settings.template_dir, today)
     if plan is not None:
         ids = await svc.db.write(
             watch_store.enqueue_alerts, plan.expected_watermark, plan.new_watermark, plan.batches

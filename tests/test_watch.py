@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from emulator_helpers import unlimited_emulator_fixture, wait_until
 from bot import watch_store
 from bot.emulator import BotApiEmulator
 from bot.storage import open_bot_db
-from bot.watch import batch_matches, find_watch, parse_watch
+from bot.watch import batch_matches, find_watch, parse_watch, recent_enough
 from bot.watch_store import Match, NewArticle, Watch, phrase_in
 
 __all__ = ["unlimited_emulator_fixture"]
@@ -66,6 +67,13 @@ def test_phrase_matches_whole_words_only() -> None:
     assert phrase_in("ai", "ung dung ai trong y te")
     assert not phrase_in("ai", "trien khai 5g")
     assert phrase_in("cap quang", "tuyen cap quang bien")
+
+
+def test_only_recent_or_undated_articles_are_news() -> None:
+    today = date(2026, 12, 2)
+    assert recent_enough("2026-11-30", today)
+    assert recent_enough(None, today)  # undated: the benefit of the doubt
+    assert not recent_enough("2024-01-30", today)  # an archive stored today is not news
 
 
 def test_matches_are_batched_a_few_stories_per_message() -> None:
