@@ -84,3 +84,14 @@ async def test_trend_command_and_company_button_send_a_png(
     assert len(photos) == 2
     assert all(p["bytes"][:4] == b"\x89PNG" for p in photos)
     assert "upload_photo" in [a["action"] for a in emulator.chat_actions()]
+
+
+def test_a_person_is_found_without_accents_and_charted(db_path: Path) -> None:
+    from bot.trend import find_who
+
+    db = open_bot_db(db_path)
+    who = find_who(db, "nguyen manh hung")
+    assert who == Who("person", "Nguyễn Mạnh Hùng", "Nguyễn Mạnh Hùng")
+    data = trend_data(db, who)
+    assert data.total >= 1 and sum(n for _, n in data.months) == data.total
+    assert find_who(db, "Vietel")[0] == "Viettel"  # not found: the nearest names
