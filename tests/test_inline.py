@@ -120,3 +120,16 @@ async def test_english_speakers_get_english_labels(
 def test_inline_mode_must_be_enabled(unlimited_emulator: BotApiEmulator) -> None:
     with pytest.raises(ValueError, match="setinline"):
         unlimited_emulator.user_inline_query("Viettel")
+
+
+async def test_the_operator_is_told_when_inline_mode_is_off(
+    unlimited_emulator: BotApiEmulator, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(make_app(unlimited_emulator, db_path)):
+        pass
+    assert "event=inline_mode_off" in caplog.text
+    caplog.clear()
+    unlimited_emulator.enable_inline()
+    async with running(make_app(unlimited_emulator, db_path)):
+        pass
+    assert "event=inline_mode_off" not in caplog.text

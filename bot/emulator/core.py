@@ -267,7 +267,7 @@ class EmulatorCore:
         me.update(
             can_join_groups=True,
             can_read_all_group_messages=False,
-            supports_inline_queries=False,
+            supports_inline_queries=self._inline_enabled(),
             can_connect_to_business=False,
             has_main_web_app=False,
         )
@@ -447,6 +447,10 @@ class EmulatorCore:
             seq = self._store_message(chat, message)
             self._record_send(chat, message, text or "", parse_mode, markup, seq, previews)
             return message
+
+    def _inline_enabled(self) -> bool:
+        """Hook: the inline extension answers whether BotFather's /setinline was done."""
+        return False
 
     def _check_thread(self, chat: ChatState, params: dict[str, Any]) -> None:
         """Hook: the forum extension rejects messages for deleted or closed topics."""

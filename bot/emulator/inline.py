@@ -76,6 +76,10 @@ class InlineMixin:
             self._changed.notify_all()  # type: ignore[attr-defined]
         return True
 
+    def _inline_enabled(self) -> bool:
+        with self._lock:
+            return bool(self._inline_state()["enabled"])
+
     # ------------------------------------------------------------------ control API
 
     def enable_inline(self, enabled: bool = True) -> None:
