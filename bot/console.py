@@ -139,6 +139,8 @@ def format_event(event: dict[str, Any]) -> str:
         # already on screen, so show the new buttons, or nothing.
         return f"✎ {format_buttons(buttons)}" if buttons else ""
     body = to_plain_text(event["visible_text"] or "", event.get("entities") or [])
+    if event.get("photo"):  # a terminal shows no picture: say one was sent, with its caption
+        body = f"🖼 [PNG] {body}".rstrip()
     if event["kind"] == "edit":
         body = f"✎ {body}"
     return f"{body}\n{format_buttons(buttons)}" if buttons else body
@@ -230,7 +232,11 @@ class ConsoleSession:
     def new_events(self) -> list[dict[str, Any]]:
         """The bot's messages, edits and button answers in this chat since the last call."""
         emu = self.emulator
-        events = [{"kind": "message", **m} for m in emu.sent_messages(self.chat_id)]
+        photos = {p["message_id"] for p in emu.sent_photos(self.chat_id)}
+        events = [
+            {"kind": "message", "photo": m["message_id"] in photos, **m}
+            for m in emu.sent_messages(self.chat_id)
+        ]
         events += [{"kind": "edit", **e} for e in emu.edits(self.chat_id)]
         events += [
             {"kind": "answer", **a}

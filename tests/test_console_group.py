@@ -30,6 +30,8 @@ def test_a_keyboard_only_edit_does_not_reprint_the_text() -> None:
     assert format_event({**edit, "reply_markup": None}) == ""
     button = {"inline_keyboard": [[{"text": "📈 Xu hướng", "callback_data": "trend:1"}]]}
     assert format_event({**edit, "reply_markup": button}) == "✎ [1] 📈 Xu hướng"
+    photo = {"kind": "message", "photo": True, "visible_text": "📈 Viettel: 4 bài."}
+    assert format_event(photo) == "🖼 [PNG] 📈 Viettel: 4 bài."
 
 
 @pytest.fixture
