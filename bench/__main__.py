@@ -17,7 +17,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHES = ("corpus", "digest_speed", "quality", "broadcast", "roundtrip", "trend")
+BENCHES = (
+    "corpus",
+    "digest_speed",
+    "quality",
+    "broadcast",
+    "roundtrip",
+    "relevance",
+    "feeds",
+    "trend",
+)
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 
 

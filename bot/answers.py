@@ -19,6 +19,7 @@ from digests.analysis.themes import load_themes
 from digests.answers import lookup
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.telegram_html import truncate_text, visible_length, visible_text
+from digests.sources.feedlist import shown_names
 from digests.templating import reader_date
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
@@ -156,7 +157,7 @@ def about(db: Database, settings: Settings, lang: str) -> str:
         last=reader_date(stats.last_date, lang),
         last_ingest=reader_time(stats.last_ingest, lang, ZoneInfo(settings.timezone)),
         sources=[{"name": name, "count": count} for name, count in stats.top_sources],
-        configured=list(settings.sources),
+        configured=shown_names(list(settings.sources)),  # never a path: readers see it
         interval=settings.ingest_interval_minutes,
     )
 

@@ -293,16 +293,20 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pull the configured sources off the event loop; a source that is down waits a run."""
     from digests.ingest import ingest
+    from digests.sources.fetch import Fetcher
+    from digests.sources.netguard import AddressPolicy
     from digests.store.store import open_db
 
     services = services_of(context)
     sources = list(services.settings.sources)
+    policy = AddressPolicy(allow_private=services.settings.fetch_allow_private)
 
     def run() -> Any:
         # Its own connection and thread: fetching feeds must not hold up the outbox writer.
         db = open_db(services.db.path)
         try:
-            return ingest(db, sources)
+            with Fetcher(policy=policy) as fetcher:
+                return ingest(db, sources, fetcher=fetcher)
         finally:
             db.conn.close()
 

@@ -58,6 +58,7 @@ ENV_VARS: dict[str, str] = {
     "webhook_port": "ICTDIGEST_WEBHOOK_PORT",
     "template_dir": "ICTDIGEST_TEMPLATE_DIR",
     "language": "ICTDIGEST_LANG",  # one name for the bot and the CLI
+    "fetch_allow_private": "ICTDIGEST_FETCH_ALLOW_PRIVATE",
 }
 # Older names still read when the new one is unset.
 LEGACY_ENV_VARS: dict[str, str] = {"language": "ICTDIGEST_LANGUAGE"}
@@ -92,6 +93,8 @@ class Settings:
     webhook_port: int = 8443  # ICTDIGEST_WEBHOOK_PORT
     template_dir: Path | None = None  # ICTDIGEST_TEMPLATE_DIR, operator overrides
     language: str = "vi"  # ICTDIGEST_LANG (formerly ICTDIGEST_LANGUAGE), new chats' language
+    # ICTDIGEST_FETCH_ALLOW_PRIVATE: let ingest fetch loopback, private and link-local addresses
+    fetch_allow_private: bool = False
 
     def __repr__(self) -> str:
         parts = []
@@ -361,6 +364,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "webhook_port": parse_port,
     "template_dir": parse_template_dir,
     "language": _choice(LANGUAGES),
+    "fetch_allow_private": parse_bool,
 }
 
 

@@ -127,46 +127,21 @@ def batch_matches(matches: Sequence[Match], per_message: int) -> list[list[Match
 def may_alert(db: Any, article_ids: Sequence[int]) -> set[int]:
     """Which of these new articles may alert at all: the sector filter, in ONE place.
 
-    For now an article may alert when the digest's theme decision finds it *about* at
-    least one theme (digests.themes.classify_article), not merely mentioning one. A
-    relevance score (another branch) replaces the body of this function; callers stay."""
-    from digests.analysis.themes import SENTENCE_THRESHOLD, classify_article, load_themes
+    An article may alert when its relevance scores (digests.analysis.relevance, stored at
+    ingest in ``article_themes``) make it sector news for at least one theme: a football
+    club or a war report that names Viettel does not alert."""
+    from digests.analysis.relevance import is_sector_news
 
-    if not article_ids:
-        return set()
-    theme_set = load_themes()
-    placeholders = ",".join("?" * len(article_ids))
-    titles = dict(
-        db.execute(
-            f"SELECT id, title FROM articles WHERE id IN ({placeholders})", list(article_ids)
-        )
-    )
-    sentences: dict[int, list[tuple[str, str, bool]]] = {}
-    for article_id, text, folded, heading in db.execute(
-        "SELECT article_id, text, folded, is_heading FROM sentences"
-        f" WHERE article_id IN ({placeholders}) ORDER BY article_id, idx",
-        list(article_ids),
-    ):
-        sentences.setdefault(article_id, []).append((text, folded, bool(heading)))
-    allowed: set[int] = set()
-    for article_id, title in titles.items():
-        rows = sentences.get(article_id, [])
-        title_scores = theme_set.scores(title or "")
-        per_sentence = [theme_set.scores(text, folded) for text, folded, _ in rows]
-        for key in theme_set.keys:
-            body = [
-                s.get(key, 0.0) for s, row in zip(per_sentence, rows, strict=True) if not row[2]
-            ]
-            headings = [
-                s.get(key, 0.0) for s, row in zip(per_sentence, rows, strict=True) if row[2]
-            ]
-            if max(body, default=0.0) < SENTENCE_THRESHOLD:
-                continue
-            relation = classify_article(title_scores.get(key, 0.0), headings, body, key=key)
-            if relation is not None and relation.about:
-                allowed.add(article_id)
-                break
-    return allowed
+    scores: dict[int, dict[str, float]] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for article_id, theme, score in db.execute(
+            f"SELECT article_id, theme, score FROM article_themes WHERE article_id IN ({marks})",
+            chunk,
+        ):
+            scores.setdefault(article_id, {})[theme] = float(score)
+    return {article_id for article_id, found in scores.items() if is_sector_news(found)}
 
 
 # --------------------------------------------------------------------------- planning alerts

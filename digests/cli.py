@@ -234,10 +234,28 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     cmd.add_argument(
         "--timeout",
         type=float,
-        default=15.0,
+        default=20.0,
         metavar=say("GIÂY", "SECONDS"),
         help=say(
-            "thời gian chờ mỗi lần tải (mặc định 15)", "read timeout per download (default 15)"
+            "thời hạn cho mỗi bài, gồm mọi lần thử và chuyển hướng (mặc định 20)",
+            "total time allowed per item, retries and redirects included (default 20)",
+        ),
+    )
+    cmd.add_argument(
+        "--outlet",
+        default="",
+        metavar=say("TÊN_BÁO", "NAME"),
+        help=say(
+            "tên cơ quan báo chí của các tệp trên máy (bạn đọc thấy tên này)",
+            "the outlet of local files, shown to readers",
+        ),
+    )
+    cmd.add_argument(
+        "--allow-private",
+        action="store_true",
+        help=say(
+            "cho phép tải từ địa chỉ nội bộ (127.0.0.1, mạng riêng, link-local)",
+            "allow fetching from loopback, private and link-local addresses",
         ),
     )
 
@@ -310,6 +328,10 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     cmd.add_argument(
         "--per-section", type=int, default=5, help=say("số ý mỗi chủ đề", "bullets per theme")
     )
+
+    from digests.answers import why  # `why` and `rescore`: the relevance decision (digests/why.py)
+
+    why.register(parser, add_command, say)
 
     cmd = add_command(parser, "backup", helps["backup"], cmd_backup)
     cmd.add_argument("path", metavar=say("TỆP", "PATH"))
@@ -522,15 +544,24 @@ def to_jsonable(value: Any) -> Any:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every target and print the failures and the summary line."""
-    from digests.ingest import ingest
-    from digests.progress import Progress, ProgressState
-    from digests.sources.fetch import Fetcher
-
     targets = [t.strip() for t in args.targets if t.strip()]
     if not targets:
         raise lookup.BadArgument("empty", what="path")
     if any(len(t) > 4096 for t in targets):
         raise lookup.BadArgument("too_long", what="path", limit=4096, length=max(map(len, targets)))
+    if not 1 <= args.timeout <= 3600:
+        raise lookup.BadArgument(
+            "out_of_range", option="--timeout", low=1, high=3600, value=f"{args.timeout:g}"
+        )
+    try:
+        from digests.ingest import ingest
+        from digests.progress import Progress, ProgressState
+        from digests.sources.fetch import Fetcher
+        from digests.sources.netguard import AddressPolicy
+    except ImportError as exc:
+        module = exc.name or str(exc).splitlines()[0][:120]
+        print(problem_text(args, "missing_module", module=module), file=sys.stderr)
+        return EXIT_FAILED
     lang = lang_of(args)
 
     def line(state: ProgressState) -> str:
@@ -538,8 +569,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     db = open_store(args, create=True)
     progress = None if getattr(args, "json", False) else Progress(sys.stderr, render=line)
-    with Fetcher(read_timeout=args.timeout) as fetcher:
-        report = ingest(db, targets, progress=progress, fetcher=fetcher)
+    policy = AddressPolicy(allow_private=args.allow_private)
+    with Fetcher(deadline=args.timeout, policy=policy) as fetcher:
+        report = ingest(db, targets, progress=progress, fetcher=fetcher, outlet=args.outlet.strip())
     emit(args, "ingest_report", report, report=report, progress=None)
     return EXIT_OK if not report.failed and not report.stopped else EXIT_FAILED
 

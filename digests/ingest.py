@@ -17,10 +17,12 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
+from digests.analysis import relevance
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
+from digests.sources.feedlist import SourceSpec
 from digests.sources.fetch import Fetcher
-from digests.sources.files_and_feeds import Failure, Item, iter_items
+from digests.sources.files_and_feeds import Failure, Item, Skipped, iter_items
 from digests.store import store
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class IngestReport:
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
     stopped: str | None = None  # why the batch stopped early (database locked), else None
+    passed_over: list[Skipped] = field(default_factory=list)  # files that are no articles
+    missing_module: str | None = None  # a package the install lacks: the batch stopped
 
     @property
     def done(self) -> int:
@@ -58,27 +62,42 @@ class IngestReport:
         self.failed += 1
         self.failures.append(failure)
 
+    def pass_over(self, skipped: Skipped) -> None:
+        """Note files left out of a folder, one entry per folder."""
+        for i, seen in enumerate(self.passed_over):
+            if seen.folder == skipped.folder:
+                self.passed_over[i] = Skipped(seen.folder, seen.files + skipped.files)
+                return
+        self.passed_over.append(skipped)
+
 
 def ingest(
     db: Database,
-    targets: Iterable[str],
+    targets: Iterable[str | SourceSpec],
     *,
     progress: Progress | None = None,
     fetcher: Fetcher | None = None,
     today: date | None = None,
+    outlet: str = "",
 ) -> IngestReport:
-    """Ingest every file, folder, feed and URL in ``targets`` into ``db``."""
+    """Ingest every file, folder, feed, URL and sources file in ``targets`` into ``db``;
+    ``outlet`` names the outlet of local files."""
     report = IngestReport()
     own_fetcher = fetcher is None
     http = fetcher or Fetcher()
     try:
+        _load_pipeline()
         _sync_registry(db)
         with store.bulk_writes(db):
-            _ingest_items(db, iter_items(list(targets), http), report, progress, today)
+            items = iter_items(list(targets), http, outlet=outlet)
+            _ingest_items(db, items, report, progress, today)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
     except store.DatabaseBusy as exc:
         report.stopped = str(exc)
+    except MissingModule as exc:
+        report.stopped = str(exc)
+        report.missing_module = exc.module
     finally:
         if progress is not None:
             progress.finish()
@@ -95,6 +114,9 @@ def _ingest_items(
     today: date | None,
 ) -> None:
     for item in items:
+        if isinstance(item, Skipped):
+            report.pass_over(item)
+            continue
         if isinstance(item, Failure):
             report.fail(item)
         else:
@@ -120,6 +142,15 @@ def ingest_document(
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
+    analysis.sector_outlet = doc.sector_outlet
+    try:
+        analysis.theme_scores = relevance.theme_scores(
+            article, analysis, sector_outlet=doc.sector_outlet
+        )
+    except Exception:  # nothing is lost: stored and searchable, scored by `ictdigest rescore`
+        log.warning("relevance failed for %s; stored without theme scores", doc.origin)
+        log.debug("relevance failure", exc_info=True)
+        analysis.theme_scores = {}
     try:
         return store.save_article(db, doc, article, analysis)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written
@@ -132,9 +163,33 @@ def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
         return run()
     except BadItem:
         raise
+    except ImportError as exc:  # the install is incomplete: every document would fail alike
+        raise MissingModule(exc) from exc
     except Exception as exc:
         log.debug("%s failed for %s", name, doc.origin, exc_info=True)
         raise BadItem(f"{name} failed: {type(exc).__name__}: {exc}"[:200]) from exc
+
+
+def _load_pipeline() -> None:
+    """Import the cleaning and analysis steps up front: a package missing from the install
+    (lxml_html_clean under an old pip) then stops the batch with one line, not per item."""
+    try:
+        import digests.analysis.analyse
+        import digests.sources.clean  # noqa: F401  (imports trafilatura, justext, lxml.html.clean)
+    except ImportError as exc:
+        raise MissingModule(exc) from exc
+
+
+class MissingModule(Exception):
+    """A package ingest needs cannot be imported; the batch stops with one line."""
+
+    def __init__(self, error: ImportError) -> None:
+        text = str(error)
+        if "lxml_html_clean" in text or "lxml.html.clean" in text:
+            self.module = "lxml_html_clean"
+        else:
+            self.module = error.name or (text.splitlines()[0][:120] if text else "?")
+        super().__init__(f"missing Python package: {self.module}")
 
 
 def _sync_registry(db: Database) -> None:
@@ -144,4 +199,4 @@ def _sync_registry(db: Database) -> None:
 
 
 def _label(doc: RawDocument) -> str:
-    return doc.url or doc.source
+    return doc.url or doc.origin

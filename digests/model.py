@@ -18,13 +18,14 @@ class RawDocument:
     """One article as a source handed it over, before any cleaning."""
 
     origin: str  # the path or URL it was read from
-    source: str  # outlet or file name shown to readers, e.g. "toquoc.vn" or "seeds/002_….txt"
+    source: str  # outlet shown to readers, e.g. "toquoc.vn"; "" when none is known (a file)
     raw: str  # decoded text or HTML, kept verbatim for re-processing
     kind: DocumentKind
     url: str | None = None  # canonical URL when known (feed link, <link rel=canonical>)
     title_hint: str | None = None  # e.g. a feed item's title
     date_hint: datetime | None = None  # e.g. a feed item's published date
     fetched_at: datetime | None = None
+    sector_outlet: bool = False  # the operator marked its source as a sector outlet
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class Analysis:
     organisations: list[Organisation] = field(default_factory=list)  # discovered, not registry
     people: list[Person] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    # Relevance per theme (digests.analysis.relevance), set by ingest outside the write
+    # transaction; None: the store computes it when saving.
+    theme_scores: dict[str, float] | None = None
+    sector_outlet: bool = False  # the scores include the sector-outlet factor
 
 
 class BadItem(Exception):

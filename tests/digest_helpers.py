@@ -99,7 +99,8 @@ def save_seed(
         sentences=[
             Sentence(idx=i, paragraph=i, text=text, is_heading=heading)
             for i, (text, heading) in enumerate(sentences)
-        ]
+        ],
+        sector_outlet=True,  # the seeds come from sector outlets (ministry and ICT portals)
     )
     doc = RawDocument(
         origin=f"labels/{seed}-{url or title or ''}",

@@ -46,7 +46,8 @@ def test_theme_precision_on_hand_labels_is_at_least_090(seeded: Database) -> Non
     precision = _precision(build_digest(seeded, DigestWindow()))
     assert sorted(precision) == sorted(THEMES)
     for theme, (good, total) in precision.items():
-        assert total >= 3, theme
+        # Seeds only mentioning AI or cybersecurity in passing give them no bullet any more.
+        assert total >= 2, theme
         assert good / total >= 0.9, (theme, good, total)
 
 
@@ -170,9 +171,8 @@ def test_a_sentence_shown_in_one_section_is_not_repeated_in_the_next(seeded: Dat
             seen[item.article_id] += item.quoted
     for article_id, quoted in seen.items():
         assert len(quoted) == len(set(quoted)), article_id
-    # Seed 001's ranking of the ministry's fields names postal, telecom and cybersecurity:
-    # it is shown once, under postal; telecom quotes another sentence of the article and
-    # cybersecurity, with nothing else from it, leaves the article out.
+    # Seed 001's ranking of the ministry's fields names postal, telecom and cybersecurity,
+    # but the article is about telecom only (relevance): the ranking is shown once, there.
     ranking = "Một số lĩnh vực do Bộ TT&TT quản lý đang xếp các thứ hạng cao"
     where = {
         section.theme: item.summary
@@ -180,12 +180,8 @@ def test_a_sentence_shown_in_one_section_is_not_repeated_in_the_next(seeded: Dat
         for item in section.items
         if item.article_id == 2
     }
-    assert [theme for theme, summary in where.items() if ranking in summary] == ["postal"]
-    assert where["telecom"] == (
-        "Viettel đã đầu tư ở 10 quốc gia và có khả năng phủ sóng ở vùng xa của các nước kém "
-        "phát triển rất cần công nghệ."
-    )
-    assert "cybersecurity" not in where
+    assert [theme for theme, summary in where.items() if ranking in summary] == ["telecom"]
+    assert sorted(where) == ["telecom"]
 
 
 def _telecom_bullet(db: Database, sentences: list[str]) -> str:

@@ -9,11 +9,15 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import LocalSite, Page
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digests.model import RawDocument
+from digests.sources.feedlist import load_sources, shown_names
 from digests.sources.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.sources.files_and_feeds import (
     Failure,
+    Skipped,
     SourceProblem,
     decode,
     iter_items,
@@ -22,6 +26,7 @@ from digests.sources.files_and_feeds import (
     site_name,
     sniff_kind,
 )
+from digests.sources.netguard import AddressPolicy
 from digests.templating import make_environment
 
 LONG_TEXT = "Viettel đạt doanh thu gần 180.000 tỷ đồng. " * 15  # > 400 chars: not a teaser
@@ -55,9 +60,14 @@ def items(targets: list[str], fetcher: Fetcher) -> list[RawDocument | Failure]:
     return list(iter_items(targets, fetcher))
 
 
+LOOPBACK_ALLOWED = AddressPolicy(allow_private=True)  # the test server is on 127.0.0.1
+
+
 @pytest.fixture
 def fetcher() -> Fetcher:
-    return Fetcher(connect_timeout=1.0, read_timeout=0.5, retries=2, backoff=0.01)
+    return Fetcher(
+        connect_timeout=1.0, read_timeout=0.5, retries=2, backoff=0.01, policy=LOOPBACK_ALLOWED
+    )
 
 
 def test_decode_prefers_bom_then_declared_then_utf8() -> None:
@@ -70,14 +80,48 @@ def test_decode_prefers_bom_then_declared_then_utf8() -> None:
     assert decode(html, None).endswith("café</html>")
 
 
-def test_decode_refuses_to_guess_a_legacy_charset() -> None:
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_windows_1258(text: str) -> bytes:
+    """Vietnamese as a legacy windows-1258 page stores it: base letters with their
+    circumflex, breve or horn precomposed, the tone as a separate combining mark."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+VIETNAMESE = (
+    "Tổ Quốc: Bộ Thông tin và Truyền thông công bố doanh thu viễn thông năm 2024 tăng mạnh."
+)
+
+
+def test_utf8_bytes_are_utf8_whatever_the_label_says() -> None:
+    page = f"<html><body><p>{VIETNAMESE}</p></body></html>".encode()
+    assert VIETNAMESE in decode(page, "iso-8859-1")
+    assert VIETNAMESE in decode(page.replace(b"<html>", b'<html><meta charset="latin1">'), None)
+    assert decode(b"plain ascii", "iso-8859-1") == "plain ascii"
+
+
+def test_legacy_pages_without_a_charset_are_decoded_when_they_decode_cleanly() -> None:
+    legacy = to_windows_1258(f"<html><body><p>{VIETNAMESE}</p></body></html>")
+    assert unicodedata.normalize("NFC", decode(legacy, None)).count(VIETNAMESE) == 1
+    western = "<p>Le café est très bon à Paris, où l'été est chaud. Ça coûte 5 €.</p>"
+    assert decode(western.encode("cp1252"), None) == western
+
+
+def test_decode_refuses_bytes_that_decode_cleanly_in_nothing() -> None:
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried utf-8\)$") as caught:
-        decode("Thông tin".encode()[:-1] + b"\xe9 \xff", None)
+        decode("Thông tin".encode()[:-1] + b"\xe9 \x81\x8d\x8f\x90\x9d", None)
     assert caught.value.code == "encoding"
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried ascii, utf-8\)$"):
-        decode(b"\xa0\xff", "ascii")
+        decode(b"\x81\x8d\x8f\x90\x9d", "ascii")
     with pytest.raises(SourceProblem, match=r"^not UTF-8 \(tried utf-8\)$"):
-        decode(b"\xa0\xff", "no-such-charset")
+        decode(b"\x81\x8d\x8f\x90\x9d", "no-such-charset")
 
 
 def test_decode_rejects_binary() -> None:
@@ -129,7 +173,7 @@ def test_files_and_missing_paths(tmp_path: Path, fetcher: Fetcher) -> None:
     assert isinstance(doc, RawDocument)
     assert (doc.kind, doc.raw, doc.url) == ("text", "Bưu điện Việt Nam\n\nNội dung.", None)
     assert doc.origin == str((tmp_path / "a.txt").resolve())
-    assert doc.source == "a.txt"  # readers see the file's name, not where it lies on disk
+    assert doc.source == ""  # readers never see a file name; the page may name its outlet
     assert got[1] == Failure(str(tmp_path / "b.txt"), "empty file", "empty", {})
     assert got[2] == Failure(str(tmp_path / "nope.txt"), "no such file or folder", "missing", {})
 
@@ -156,14 +200,16 @@ def test_server_error_is_retried_then_reported(local_site: LocalSite, fetcher: F
 def test_timeout_and_refused_connection(local_site: LocalSite, fetcher: Fetcher) -> None:
     local_site.pages["/slow"] = Page(b"late", delay=3.0)
     got = items([local_site.url("/slow"), "http://127.0.0.1:9/x"], fetcher)
-    assert isinstance(got[0], Failure) and got[0].reason == "timed out after 0.5 s"
+    assert isinstance(got[0], Failure) and got[0].reason == (
+        "timed out: the server sent nothing for 0.5 s"
+    )
     assert isinstance(got[1], Failure) and got[1].code == "connect"
     assert got[1].reason.startswith("cannot connect: ")
 
 
 def test_oversized_download_is_refused(local_site: LocalSite) -> None:
     local_site.pages["/big"] = Page(b"<p>" + b"a" * 5000)
-    small = Fetcher(read_timeout=1.0, max_bytes=1000, backoff=0.01)
+    small = Fetcher(read_timeout=1.0, max_bytes=1000, backoff=0.01, policy=LOOPBACK_ALLOWED)
     [failure] = items([local_site.url("/big")], small)
     assert isinstance(failure, Failure) and failure.code == "oversized"
 
@@ -269,3 +315,188 @@ def test_a_file_that_is_not_utf8_says_so_once() -> None:
     assert reason_line("en", only_utf8) == "not UTF-8"
     assert reason_line("vi", declared) == "không phải UTF-8 (đã thử ascii, utf-8)"
     assert reason_line("en", declared) == "not UTF-8 (tried ascii, utf-8)"
+
+
+def test_a_folder_of_system_files_stores_nothing_and_says_what_it_skipped(
+    tmp_path: Path, fetcher: Fetcher
+) -> None:
+    etc = tmp_path / "etc"
+    files = {
+        "passwd": "root:x:0:0:root:/root:/bin/bash\n",
+        "hosts": "127.0.0.1 localhost\n",
+        "ssl/openssl.cnf": "[ req ]\ndefault_bits = 2048\n",
+        "java/README.txt": "This directory holds the security policy files of the JDK.\n",
+        "maven/settings.xml": '<?xml version="1.0"?><settings><localRepository/></settings>',
+        "news/bai.txt": "Bưu điện Việt Nam\n\nNgày 30/1/2024, Bộ TT&TT tổ chức hội nghị.",
+    }
+    for name, text in files.items():
+        path = etc / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    got = items([str(etc)], fetcher)
+    docs = [g for g in got if isinstance(g, RawDocument)]
+    assert [Path(d.origin).name for d in docs] == ["bai.txt"]
+    skipped_all = sorted(f for g in got if isinstance(g, Skipped) for f in g.files)
+    assert skipped_all == sorted(str(etc / name) for name in files if name != "news/bai.txt")
+    assert not [g for g in got if isinstance(g, Failure)]
+
+
+def test_ingest_of_etc_stores_no_system_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digests.cli import main
+
+    code = main(["--lang", "en", "--db", str(tmp_path / "x.db"), "ingest", "/etc"])
+    out = capsys.readouterr()
+    assert "added 0, updated 0" in out.out
+    assert "that are not articles:" in out.out
+    assert "Traceback" not in out.out + out.err
+    assert code in (0, 1)
+
+
+def test_a_named_file_that_is_no_article_is_refused(tmp_path: Path, fetcher: Fetcher) -> None:
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    readme = tmp_path / "README.txt"
+    readme.write_text("Install the package, then run the tests.\n")
+    got = items([str(passwd), str(readme)], fetcher)
+    assert [(g.item, g.code) for g in got if isinstance(g, Failure)] == [
+        (str(passwd), "not_article"),
+        (str(readme), "not_article"),
+    ]
+    assert reason_line("vi", got[0]) == (  # type: ignore[arg-type]
+        "không phải bài báo (chỉ nhận văn bản tiếng Việt, trang HTML và nguồn RSS/Atom)"
+    )
+
+
+def test_an_unreadable_file_is_one_line_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digests.cli import main
+
+    locked = tmp_path / "khoa.txt"
+    locked.write_text("Bưu điện Việt Nam tổ chức hội nghị ngày 30/1/2024.")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "khoa.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code = main(["--db", str(tmp_path / "x.db"), "ingest", str(locked)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert f"✗ {locked}: không đọc được: Permission denied" in out.out.splitlines()
+    assert "Traceback" not in out.out + out.err
+
+
+def test_the_operator_names_the_outlet_of_local_files(tmp_path: Path, fetcher: Fetcher) -> None:
+    (tmp_path / "a.txt").write_text("Bưu điện Việt Nam\n\nNội dung.", encoding="utf-8")
+    [doc] = list(iter_items([str(tmp_path)], fetcher, outlet="Báo Bưu điện Việt Nam"))
+    assert isinstance(doc, RawDocument) and doc.source == "Báo Bưu điện Việt Nam"
+    assert not doc.sector_outlet
+
+
+def test_a_sources_file_names_outlets_and_marks_sector_ones(
+    tmp_path: Path, local_site: LocalSite, fetcher: Fetcher
+) -> None:
+    local_site.pages["/ict.rss"] = Page(
+        rss([("Bài ICT", local_site.url("/ict/1"), f"<p>{LONG_TEXT}</p>")]), "application/rss+xml"
+    )
+    local_site.pages["/tin.rss"] = Page(
+        rss([("Bài chung", local_site.url("/tin/1"), f"<p>{LONG_TEXT}</p>")]), "text/xml"
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f"""
+[[source]]
+name = "ICTnews"
+url = "{local_site.url("/ict.rss")}"
+sector = true
+found = "test"
+
+[[source]]
+name = "Báo Chung"
+url = "{local_site.url("/tin.rss")}"
+
+[[source]]
+name = "Tắt"
+url = "{local_site.url("/off.rss")}"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    with sources.open("a", encoding="utf-8") as more:
+        more.write(f'\n[[source]]\nname = "Báo Chết"\nurl = "{local_site.url("/dead.rss")}"\n')
+    docs = items([str(sources)], fetcher)
+    assert [(d.source, d.sector_outlet) for d in docs if isinstance(d, RawDocument)] == [
+        ("ICTnews", True),
+        ("Báo Chung", False),
+    ]
+    assert "/off.rss" not in local_site.hits
+    [dead] = [d for d in docs if isinstance(d, Failure)]
+    assert (dead.item, dead.reason) == (
+        f"Báo Chết ({local_site.url('/dead.rss')})",
+        "server answered HTTP 404",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[[source]]\nname = 'x'\n", "entry 1 has no url"),
+        ("source = 3\n", "no [[source]] entries"),
+        ("[[source]]\nurl = 'https://a.vn/rss'\nsector = 'yes'\n", "entry 1: sector must be bool"),
+        ("[[source\n", "Expected ']]' at the end of an array declaration (at line 1, column 9)"),
+    ],
+)
+def test_a_bad_sources_file_is_one_line(
+    tmp_path: Path, fetcher: Fetcher, text: str, reason: str
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(text)
+    [failure] = items([str(sources)], fetcher)
+    assert failure == Failure(
+        str(sources), f"not a usable sources file: {reason}", "sources_file", {"detail": reason}
+    )
+
+
+def test_the_example_sources_file_loads() -> None:
+    specs = load_sources(Path(__file__).resolve().parent.parent / "deploy/sources.example.toml")
+    assert len(specs) >= 8
+    assert all(s.target.startswith("https://") and s.name and s.found for s in specs)
+    assert {s.name for s in specs if s.sector} >= {"ICTnews (VietNamNet)"}
+    assert len({s.target for s in specs}) == len(specs)
+
+
+def test_readers_are_told_outlet_names_never_paths(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "ICTnews"\nurl = "https://ictnews.vietnamnet.vn/rss/home.rss"\n'
+        '[[source]]\nurl = "https://www.genk.vn/rss/home.rss"\n',
+        encoding="utf-8",
+    )
+    targets = [str(sources), "https://vnexpress.net/rss/so-hoa.rss", str(tmp_path), "x.toml"]
+    assert shown_names(targets) == ["ICTnews", "genk.vn", "vnexpress.net"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=1500).map(lambda t: t.encode("utf-8")),
+        st.text(alphabet="àáảãạăđêôơưÀĐ <>/&;pa", max_size=800).map(
+            lambda t: t.encode("cp1258", errors="ignore")
+        ),
+    ),
+    declared=st.sampled_from([None, "utf-8", "iso-8859-1", "windows-1258", "ascii", "bogus"]),
+)
+def test_any_bytes_decode_or_fail_with_a_reason(data: bytes, declared: str | None) -> None:
+    try:
+        text = decode(data, declared)
+    except SourceProblem as problem:
+        assert problem.code in ("encoding", "binary")
+        return
+    assert isinstance(text, str)
+    sniff_kind(text)  # never raises

@@ -70,9 +70,9 @@ def test_the_cli_lists_an_undated_file_as_undated(
     assert cli.main(["--db", db, "ingest", str(tmp_path / "vnpt.txt")]) == 0
     capsys.readouterr()
     assert cli.main(["--db", db, "articles"]) == 0
-    assert "#1  không rõ ngày  vnpt.txt  VNPT mở rộng mạng cáp quang" in capsys.readouterr().out
+    assert "#1  không rõ ngày  VNPT mở rộng mạng cáp quang" in capsys.readouterr().out
     assert cli.main(["--db", db, "--lang", "en", "articles"]) == 0
-    assert "#1  undated  vnpt.txt  VNPT mở rộng mạng cáp quang" in capsys.readouterr().out
+    assert "#1  undated  VNPT mở rộng mạng cáp quang" in capsys.readouterr().out
 
 
 def test_the_digest_cites_an_undated_article_as_undated(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
+from digests.analysis import relevance
 from digests.analysis.quotes import present
 from digests.analysis.targets import Deadline, deadline
 from digests.model import Organisation
@@ -154,6 +155,7 @@ class ArticleRow:
     source: str
     title: str
     url: str | None
+    themes: dict[str, float] = field(default_factory=dict)  # what it is about, with scores
 
 
 @dataclass(frozen=True)
@@ -643,7 +645,19 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
         [limit, offset],
     ).fetchall()
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    return ArticleList([ArticleRow(*row) for row in rows], total, offset)
+    about = relevance.themes_of(db, [row[0] for row in rows])
+    listed = [
+        ArticleRow(
+            id=row[0],
+            published=row[1],
+            source=row[2],
+            title=row[3],
+            url=row[4],
+            themes={k: round(v, 2) for k, v in about.get(row[0], {}).items()},
+        )
+        for row in rows
+    ]
+    return ArticleList(listed, total, offset)
 
 
 def _value(db: Database, sql: str) -> Any:
@@ -662,7 +676,9 @@ def corpus_stats(db: Database) -> CorpusStats:
         _value(db, f"SELECT published FROM articles WHERE date_known ORDER BY published {way}")
         for way in ("LIMIT 1", "DESC LIMIT 1")
     )
-    per_source = db.execute("SELECT source, COUNT(*) FROM articles GROUP BY source").fetchall()
+    per_source = db.execute(
+        "SELECT source, COUNT(*) FROM articles WHERE source <> '' GROUP BY source"
+    ).fetchall()  # articles whose outlet is unknown (local files) name no source
     top = sorted(per_source, key=lambda row: (-row[1], row[0]))[:5]
     return CorpusStats(
         articles,

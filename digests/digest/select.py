@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests.analysis import relevance
 from digests.analysis.themes import (
     SENTENCE_THRESHOLD,
     ArticleTheme,
@@ -602,7 +603,12 @@ def build_digest(
     matcher = theme_set.matcher
     articles = _window_articles(db, window)
     per_theme: dict[str, list[_Candidate]] = {key: [] for key in theme_set.keys}
+    # Only the themes an article is about (stored relevance at or above the threshold):
+    # a theme word in passing puts nothing in a digest or a theme's count.
+    about = relevance.themes_of(db, [article.id for article in articles], themes=theme_set)
     for article in articles:
+        if not about.get(article.id):
+            continue
         title = nfc(article.title)
         title_folded = fold_nfc(title)
         title_syllables = syllables(title_folded)
@@ -616,7 +622,8 @@ def build_digest(
         title_scores, _ = matcher.scan(title, title_folded, frozenset(title_syllables))
         candidates = _theme_candidates(article, theme_set, scores, firsts, title_scores, vectors)
         for key, candidate in candidates.items():
-            per_theme[key].append(candidate)
+            if key in about[article.id]:
+                per_theme[key].append(candidate)
 
     sections: list[DigestSection] = []
     shown: dict[int, set[str]] = {}  # per story, the sentences earlier sections quoted

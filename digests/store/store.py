@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -25,9 +26,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlite_utils import Database
 
+from digests.analysis import relevance
+from digests.analysis.themes import ThemeFileError
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
 from digests.stories import signals as stories
 from digests.textnorm import fold
+
+log = logging.getLogger(__name__)
 
 SaveResult = Literal["added", "updated", "unchanged"]
 Migration = Callable[[Database], None]
@@ -419,7 +424,24 @@ def _corpus_v4(db: Database) -> None:
     )
 
 
-CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2, _corpus_v3, _corpus_v4]
+def _corpus_article_themes(db: Database) -> None:
+    """Each article's relevance score per theme (see digests/relevance.py), scored now
+    for the articles already stored; new articles get theirs when they are saved."""
+    for statement in relevance.ARTICLE_THEMES_SQL:
+        db.execute(statement)
+    try:
+        relevance.rescore(db)
+    except ThemeFileError as exc:  # a broken $ICTDIGEST_THEMES must not block the store
+        log.warning("articles left unscored (%s); fix it, then run `ictdigest rescore`", exc)
+
+
+CORPUS_MIGRATIONS: list[Migration] = [
+    _corpus_v1,
+    _corpus_v2,
+    _corpus_v3,
+    _corpus_v4,
+    _corpus_article_themes,
+]
 
 
 # --------------------------------------------------------------------------- meta
@@ -642,7 +664,7 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
         "UPDATE org_counts SET articles = articles - 1 WHERE org_key = ?",
         [(key,) for key in old_keys],
     )
-    for table in ("sentences", "mentions", "people", "targets"):
+    for table in ("sentences", "mentions", "people", "targets", "article_themes"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
     # A contentless FTS5 row is deleted by repeating the exact values it was indexed with;
     # an article still waiting for the index has no row there to delete.
@@ -709,6 +731,10 @@ def _write_children(
         [(key,) for key in sorted({m.org_key for m in analysis.mentions})],
     )
     _insert_organisations(db, analysis.organisations)
+    scores = analysis.theme_scores
+    if scores is None:
+        scores = relevance.theme_scores(article, analysis, sector_outlet=analysis.sector_outlet)
+    relevance.write_scores(db, article_id, scores, analysis.sector_outlet)
     if id(conn) in _BULK:
         conn.execute("INSERT INTO search_pending (article_id) VALUES (?)", [article_id])
     else:
