@@ -55,7 +55,8 @@ async def set_profile_quietly(app: App) -> None:
         await set_profile(app)
     except TelegramError as exc:  # a profile is a convenience; never stop the bot for it
         log.warning("event=set_my_description_failed error=%r", str(exc))
-    if not app.bot.supports_inline_queries:  # the Bot API cannot turn it on: tell the operator
+    real_bot = services_of(app).settings.token is not None  # not the console's emulator
+    if real_bot and not app.bot.supports_inline_queries:  # the Bot API cannot turn it on
         log.warning("event=inline_mode_off hint=%r", "enable it with @BotFather: /setinline")
 
 

@@ -54,14 +54,14 @@ def test_group_mode_tries_admin_and_member_behaviour(settings: Settings) -> None
 
 
 def test_more_shows_the_next_page_only(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(answers, "PAGE_LIMIT", 1500)
-    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 1500)
+    monkeypatch.setattr(answers, "PAGE_LIMIT", 800)
+    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 800)
     stdin = io.StringIO("/company Viettel\n:1\n")
     stdout = io.StringIO()
     assert run_console(settings, stdin=stdin, stdout=stdout) == 0
     output = stdout.getvalue()
     assert output.count("Số bài nhắc đến: 4") == 1  # page 1 is printed once
-    assert "\n\nTrang 2/3\n• " in output
+    assert "\n\nTrang 2/" in output
 
 
 def test_ctrl_d_leaves_the_terminal_on_a_clean_line() -> None:
