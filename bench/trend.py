@@ -3,7 +3,8 @@
 The store is bench/corpus.py's cached 100k build when one is present in bench/.cache/
 (the real pipeline's rows); otherwise a store of the same size is synthesised here
 with articles over ten years and mention rows for about one article in six naming
-the organisation charted (plus their sentences), which is what /trend reads. The
+the organisation charted, and a relevance score per theme for every article (as ingest
+stores them), which is what /trend reads. The
 baseline, measured in the same run, is the same chart over a 2,000-article store:
 the ratio shows what the store's size costs. Target: under 0.5 s at 100k.
 """
@@ -37,7 +38,8 @@ def _cached_corpus() -> Path | None:
 
 
 def synthesise(path: Path, count: int) -> None:
-    """A store of ``count`` articles with mention rows for "viettel" (about 1 in 6)."""
+    """A store of ``count`` articles with mention rows for "viettel" (about 1 in 6) and
+    every article's theme scores."""
     from bot.storage import open_bot_db
     from digests.textnorm import fold
 
@@ -47,7 +49,8 @@ def synthesise(path: Path, count: int) -> None:
     start = date(2016, 1, 1)
     conn = sqlite3.connect(path)
     with conn:
-        articles, mentions, sentences = [], [], []
+        articles, mentions, sentences, scores = [], [], [], []
+        themes = ("postal", "telecom", "ai", "cybersecurity", "press")
         for n in range(1, count + 1):
             day = start + timedelta(days=rng.randrange(3650))
             articles.append(
@@ -66,6 +69,8 @@ def synthesise(path: Path, count: int) -> None:
                     "2026-01-01",
                 )
             )
+            # As ingest stores them: a relevance score for every theme of every article.
+            scores.extend((n, key, round(rng.random() * 8, 2), 0) for key in themes)
             if rng.random() < 1 / 6:
                 text = rng.choice(SENTENCES)
                 mentions.append((n, "viettel", "Viettel", 0))
@@ -76,6 +81,7 @@ def synthesise(path: Path, count: int) -> None:
             articles,
         )
         conn.executemany("INSERT INTO mentions VALUES (?,?,?,?)", mentions)
+        conn.executemany("INSERT INTO article_themes VALUES (?,?,?,?)", scores)
         conn.executemany(
             "INSERT INTO sentences (article_id, idx, paragraph, text, folded) VALUES (?,?,?,?,?)",
             sentences,

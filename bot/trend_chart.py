@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
-MENTION_SAMPLE = 300  # newest mention sentences the theme mix is measured on
 WHO_KIND = Literal["org", "person"]
 
 
@@ -27,8 +26,8 @@ class Who:
 class TrendData:
     who: Who
     months: list[tuple[str, int]]  # ("2024-01", articles), every month of the store's span
-    themes: list[tuple[str, int]]  # (theme label, mention sentences), largest first
-    sample: int  # mention sentences the theme mix was measured on
+    themes: list[tuple[str, int]]  # (theme label, mentioning articles about it), largest first
+    sample: int  # mentioning articles the theme mix was measured on
     total: int  # articles mentioning ``who``
 
 
@@ -61,7 +60,8 @@ def _source(who: Who) -> tuple[str, str]:
 
 def trend_data(db: Any, who: Who, lang: str = "vi") -> TrendData:
     """Monthly articles mentioning ``who`` over the store's span, and the theme mix."""
-    from digests.analysis.themes import SENTENCE_THRESHOLD, load_themes
+    from digests.analysis.relevance import threshold
+    from digests.analysis.themes import load_themes
 
     table, where = _source(who)
     span = db.execute(
@@ -74,24 +74,20 @@ def trend_data(db: Any, who: Who, lang: str = "vi") -> TrendData:
         [who.key],
     ).fetchall()
     counts = {str(m): int(n) for m, n in rows}
-    sentences = db.execute(
-        f"SELECT s.text, s.folded FROM (SELECT DISTINCT article_id, sentence_idx FROM {table}"
-        f" WHERE {where} ORDER BY article_id DESC LIMIT ?) m"
-        " JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx",
-        [who.key, MENTION_SAMPLE],
+    # The theme mix: the themes each mentioning article is about, by its relevance scores
+    # (stored at ingest in article_themes, the same threshold as the digest's).
+    mix_rows = db.execute(
+        "SELECT t.theme, COUNT(*) FROM article_themes t WHERE t.score >= ?"
+        f" AND t.article_id IN (SELECT article_id FROM {table} WHERE {where}) GROUP BY t.theme",
+        [threshold(), who.key],
     ).fetchall()
-    theme_set = load_themes()
-    labels = {t.key: t.label(lang) for t in theme_set}
-    mix: Counter[str] = Counter()
-    for text, folded in sentences:
-        for key, score in theme_set.scores(text, folded).items():
-            if score >= SENTENCE_THRESHOLD:
-                mix[labels[key]] += 1
+    labels = {t.key: t.label(lang) for t in load_themes()}
+    mix = Counter({labels.get(key, key): int(n) for key, n in mix_rows})
     return TrendData(
         who=who,
         months=fill_months(counts, span[0], span[1]),
         themes=mix.most_common(),
-        sample=len(sentences),
+        sample=sum(counts.values()),
         total=sum(counts.values()),
     )
 
