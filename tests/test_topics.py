@@ -176,3 +176,22 @@ async def test_buttons_answer_in_the_topic_they_were_pressed_in(
     assert photo["message_thread_id"] == news and photo["visible_text"].startswith("📈 Viettel")
     assert emulator.sent_photos(FORUM)[0]["message_thread_id"] == news
     assert page["message_thread_id"] == news and page["visible_text"].startswith("Trang 2/")
+
+
+async def test_watch_alerts_go_to_the_here_topic(
+    unlimited_emulator: BotApiEmulator, db_path: Path, tmp_path: Path
+) -> None:
+    emulator = unlimited_emulator
+    forum(emulator)
+    news = emulator.create_topic(FORUM, "Cảnh báo")
+    app = make_app(emulator, db_path, **FAST)
+    app.bot_data["watch_poll_s"] = 0.2
+    async with running(app):
+        await ask(emulator, "/here@ictdigest_bot", ADMIN, news)
+        await ask(emulator, "/watch@ictdigest_bot VNPost", ADMIN, None)
+        await asyncio.sleep(0.5)  # the poller has set its watermark
+        mark = emulator.mark()
+        add_postal_article(db_path, tmp_path)
+        [alert] = await emulator.await_messages(FORUM, 1, after=mark, timeout=10)
+    assert alert["message_thread_id"] == news
+    assert alert["visible_text"].startswith("🔔 Tin mới bạn theo dõi\n• Bưu điện Việt Nam")
