@@ -278,6 +278,7 @@ async def send_batch(app: App, batch: watch_store.Batch) -> int:
 
 
 async def watch_job(context: Context) -> None:
+    """Every WATCH_POLL_S: queue and send the alerts new articles owe."""
     await poll_alerts(context.application)
 
 
