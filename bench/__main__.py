@@ -25,6 +25,7 @@ BENCHES = (
     "roundtrip",
     "relevance",
     "feeds",
+    "pages",
     "trend",
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"

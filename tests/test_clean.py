@@ -762,3 +762,100 @@ def test_own_name_beats_a_credit(header: list[str], dateline: str, source: str) 
     headline = "Năm cơ hội để ngành Thông tin và Truyền thông bứt phá"
     raw = "\n".join([*header, headline, "06/07/2020 20:45", dateline + LEAD, SECOND, "Theo TTXVN"])
     assert clean_document(text_doc(raw), today=TODAY).source == source
+
+
+# --- datelines and bylines at the top of a story --------------------------------------------
+STORY_LINES = (
+    "Số vụ lừa đảo trực tuyến nhắm vào người dùng ngân hàng tăng mạnh trong quý III năm 2024.\n"
+    "Cơ quan chức năng khuyến nghị người dân không cung cấp mã OTP cho bất kỳ ai qua điện thoại.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "source"),
+    [
+        # a dateline standing alone above the lead names the outlet and is no paragraph
+        (
+            "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n(VTC News) -\n" + STORY_LINES,
+            "VTC News",
+        ),
+        ("Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\nTBTCO -\n" + STORY_LINES, None),
+        # a dateline opening the lead: split off, the outlet named by its abbreviation
+        (
+            "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n(VTC News) - " + STORY_LINES,
+            "VTC News",
+        ),
+        (
+            "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\nTBTCO - " + STORY_LINES,
+            "Thời báo Tài chính Việt Nam",
+        ),
+        (
+            "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\nBĐT - " + STORY_LINES,
+            "Báo Đấu thầu",
+        ),
+    ],
+)
+def test_dateline_is_no_paragraph_and_names_the_outlet(raw: str, source: str | None) -> None:
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.paragraphs[0].startswith("Số vụ lừa đảo trực tuyến")
+    assert len(article.paragraphs) == 2
+    if source is not None:
+        assert article.source == source
+
+
+def test_byline_named_by_the_markup_is_no_paragraph() -> None:
+    html = (
+        "<html><head><title>Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh</title></head><body>"
+        "<h1>Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh</h1>"
+        "<div class='author-name'>Nhĩ Anh</div>"
+        "<div class='content'><p>Nhĩ Anh</p>"
+        + "".join(f"<p>{line}</p>" for line in STORY_LINES.splitlines())
+        + "</div></body></html>"
+    )
+    doc = RawDocument(origin="x.html", source="x.html", raw=html, kind="html")
+    article = clean_document(doc, today=TODAY)
+    assert "Nhĩ Anh" not in article.body
+    assert len(article.paragraphs) == 2
+
+
+def test_sapo_outside_the_article_is_the_first_paragraph() -> None:
+    html = (
+        "<html><head><title>Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh</title></head><body>"
+        "<h1 class='title-detail'>Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh</h1>"
+        "<p class='description'>Các ngân hàng ghi nhận số vụ lừa đảo trực tuyến tăng gấp đôi, "
+        "chủ yếu qua tin nhắn giả mạo thương hiệu.</p>"
+        "<article class='fck_detail'>"
+        + "".join(f"<p class='Normal'>{line}</p>" for line in STORY_LINES.splitlines())
+        + "</article></body></html>"
+    )
+    doc = RawDocument(origin="x.html", source="x.html", raw=html, kind="html")
+    article = clean_document(doc, today=TODAY)
+    assert article.paragraphs[0].startswith("Các ngân hàng ghi nhận số vụ lừa đảo")
+    assert len(article.paragraphs) == 3
+    assert article.headings == frozenset()
+
+
+@pytest.mark.parametrize("byline", ["Nhĩ Anh", "LÊ THANH", "Hoài Thu"])
+def test_byline_between_headline_and_lead_is_no_paragraph(byline: str) -> None:
+    raw = f"Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n{byline}\n{STORY_LINES}"
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh"
+    assert byline not in article.body
+    assert len(article.paragraphs) == 2
+
+
+def test_a_section_label_or_a_sub_heading_is_no_byline() -> None:
+    raw = (
+        "Ngân hàng cảnh báo lừa đảo trực tuyến tăng mạnh\n"
+        + STORY_LINES
+        + "Khuyến nghị cho người dùng\n"
+        + "Người dùng nên bật xác thực hai lớp cho mọi tài khoản ngân hàng trực tuyến của mình.\n"
+    )
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert "Khuyến nghị cho người dùng" in article.paragraphs
+
+
+def test_a_short_headline_after_a_section_label_is_no_byline() -> None:
+    raw = "Kinh tế số\nViettel Global Lãi Lớn\n" + STORY_LINES
+    article = clean_document(text_doc(raw), today=TODAY)
+    assert article.title == "Viettel Global Lãi Lớn"

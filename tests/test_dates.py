@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
+from digests.model import RawDocument
 from digests.sources.dates import (
     find_lead_date,
     find_publication_date,
@@ -14,6 +15,8 @@ from digests.sources.dates import (
     parse_vietnamese_date,
     year_mentions,
 )
+from digests.sources.page_dates import DateClues, publication_date, published
+from digests.sources.page_parts import PageParts
 
 
 @pytest.mark.parametrize(
@@ -172,3 +175,75 @@ def test_publication_date_falls_back_to_the_lead() -> None:
     lines = ["Tiêu đề bài viết", "Sáng 16/10/2022, tại Hà Nội, Bộ TT&TT đã tổ chức Hội nghị."]
     assert find_publication_date(lines) == (date(2022, 10, 16), None)
     assert find_publication_date(["Không có ngày nào ở đây."]) == (None, None)
+
+
+# --- which date wins: the page's own, the feed's, the text's, a library's guess ---------------
+OWN = datetime(2022, 10, 17, 15, 10)
+FEED = datetime(2024, 11, 29, 8, 0)
+LEAD = date(2024, 11, 28)
+HEADER_TODAY = date(2017, 7, 26)
+
+
+@pytest.mark.parametrize(
+    ("clues", "expected", "given_by"),
+    [
+        (DateClues(dateline=OWN, feed=FEED, lead=LEAD, guessed="2017-07-26"), OWN, "page"),
+        (DateClues(declared="2022-10-17T15:10:00+07:00", feed=FEED), OWN, "page"),
+        # a declared day takes the dateline's time on the same day
+        (DateClues(declared="2022-10-17", text_dateline=OWN), OWN, "page"),
+        (DateClues(feed=FEED, lead=LEAD, guessed="2017-07-26"), FEED, "feed"),
+        (DateClues(lead=LEAD, guessed="2017-07-26"), LEAD, "text"),
+        (DateClues(guessed="2024-11-27"), date(2024, 11, 27), "guess"),
+        # what the chrome shows is never the date: not as a line in the text, not as a guess
+        (
+            DateClues(
+                text_dateline=HEADER_TODAY, guessed="2017-07-26", chrome=frozenset({HEADER_TODAY})
+            ),
+            None,
+            None,
+        ),
+        (
+            DateClues(text_dateline=HEADER_TODAY, feed=FEED, chrome=frozenset({HEADER_TODAY})),
+            FEED,
+            "feed",
+        ),
+        (DateClues(), None, None),
+    ],
+)
+def test_publication_date_precedence(
+    clues: DateClues, expected: date | None, given_by: str | None
+) -> None:
+    assert publication_date(clues) == (expected, given_by)
+
+
+def test_a_timed_date_line_beats_the_header_today() -> None:
+    lines = [
+        "Thứ tư, 26/7/2017",
+        "Bộ trưởng gặp mặt doanh nghiệp công nghệ số tiêu biểu",
+        "Thứ hai, 17/10/2022 15:10",
+        "Sáng 17/10, Bộ TT&TT đã gặp mặt các doanh nghiệp công nghệ số tiêu biểu.",
+    ]
+    assert find_publication_date(lines) == (datetime(2022, 10, 17, 15, 10), 2)
+
+
+@pytest.mark.parametrize(
+    "licence",
+    [
+        "Giấy phép số 548/GP-BTTTT do Bộ Thông tin và Truyền thông cấp ngày 24/08/2021",
+        "© Bản quyền thuộc Bộ Thông tin và Truyền thông, cập nhật ngày 24/08/2021",
+    ],
+)
+def test_licence_and_copyright_lines_give_no_lead_date(licence: str) -> None:
+    lead = "Chiều 28/11/2024, tại Hà Nội, diễn đàn đổi mới sáng tạo đã khai mạc."
+    assert find_lead_date([licence, lead]) == date(2024, 11, 28)
+    assert find_lead_date([licence]) is None
+
+
+def test_a_feed_date_with_an_offset_is_read_as_vietnam_time() -> None:
+    feed = datetime(2024, 11, 28, 20, 0, tzinfo=UTC)  # "Thu, 28 Nov 2024 20:00:00 GMT"
+    doc = RawDocument(origin="u", source="u", raw="x", kind="html", date_hint=feed)
+    assert published(None, None, {}, PageParts(), doc, date(2025, 1, 1)) == (
+        date(2024, 11, 29),
+        datetime(2024, 11, 29, 3, 0),
+        True,
+    )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from digests.model import BadItem, RawDocument
 from digests.sources.clean import clean_document
-from digests.sources.extract import extract_blocks, extract_html
+from digests.sources.extract import extract_blocks, extract_html, extract_page
 
 HTML = Path(__file__).resolve().parent / "data" / "html"
 
@@ -48,6 +48,7 @@ def test_article_metadata() -> None:
     assert meta == {
         "title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên",
         "date": "2020-07-06T20:45:00+07:00",
+        "guessed_date": "2020-07-06",  # trafilatura's own guess, used last
         "url": "https://toquoc.vn/bo-truong-5-co-hoi-99200706204500001.htm",
         "sitename": "Báo điện tử Tổ Quốc",
         "page_title": "Bộ trưởng Nguyễn Mạnh Hùng: 5 cơ hội để ngành TT&TT bứt phá vươn lên"
@@ -93,7 +94,7 @@ def test_degenerate_input_gives_empty_text(html: str) -> None:
 def test_random_markup_never_raises(html: str) -> None:
     text, meta = extract_html(html)
     assert isinstance(text, str)
-    assert set(meta) == {"title", "date", "url", "sitename", "page_title"}
+    assert set(meta) == {"title", "date", "guessed_date", "url", "sitename", "page_title"}
 
 
 # --- clean_document on HTML -----------------------------------------------------------------
@@ -245,3 +246,168 @@ def test_closing_credit_of_a_page(head: str, url: str | None, source: str) -> No
         assert article.source == source
         assert "ICTnews" not in article.body and "ictnews" not in article.body
         assert article.paragraphs[-1].endswith("trong năm 2024.")
+
+
+# --- what the markup says around the headline: sapo, dateline, chrome dates, bylines ---------
+SAPO = "Các ngân hàng ghi nhận số vụ lừa đảo trực tuyến tăng gấp đôi trong quý III."
+
+
+@pytest.mark.parametrize(
+    "sapo_html",
+    [
+        f'<p class="description">{SAPO}</p>',  # VnExpress
+        f'<h2 class="content-detail-sapo sm-sapo-mb-0">{SAPO}</h2>',  # VietNamNet
+        f'<h2 class="detail-sapo" data-role="sapo">{SAPO}</h2>',  # Tuổi Trẻ
+        f'<h2 class="singular-sapo">{SAPO}</h2>',  # Dân trí
+        f'<div class="sapo_detail">{SAPO}</div>',  # Báo Đầu tư
+        f'<h2 class="sapo">{SAPO}</h2>',  # CafeF
+        f'<div class="sapo"><strong>{SAPO}</strong></div>',  # ministry portal
+        f'<div class="lead" data-role="sapo">{SAPO}</div>',
+    ],
+)
+def test_sapo_shapes(sapo_html: str) -> None:
+    html = f"<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>{sapo_html}{STORY}</body></html>"
+    _, _, parts = extract_page(html)
+    assert parts.sapo == SAPO
+    assert parts.headline == "Ngân hàng cảnh báo lừa đảo"
+
+
+def test_a_teaser_in_a_list_is_no_sapo() -> None:
+    html = (
+        "<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>"
+        f"<ul><li><a href='/a'>Tin khác</a><p class='description'>{SAPO}</p></li></ul>"
+        f"{STORY}</body></html>"
+    )
+    assert extract_page(html)[2].sapo is None
+
+
+def test_dateline_beside_the_headline_and_the_dates_of_the_chrome() -> None:
+    html = (
+        "<html><body><header><span>Thứ tư, 26/7/2017</span></header>"
+        "<div class='top'><span class='date'>Thứ hai, 17/10/2022, 15:10 (GMT+7)</span></div>"
+        f"<h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}"
+        "<div class='footer'>Giấy phép số 548/GP-BTTTT cấp ngày 24/08/2021</div>"
+        "<div class='copyright'>Cập nhật 01/01/2024</div></body></html>"
+    )
+    parts = extract_page(html)[2]
+    assert parts.dateline == datetime(2022, 10, 17, 15, 10)
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26), date(2024, 1, 1)})
+
+
+def test_a_header_date_alone_is_no_dateline() -> None:
+    html = (
+        "<html><body><div class='header-top'><span class='today'>Thứ tư, 26/7/2017</span></div>"
+        f"<h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}</body></html>"
+    )
+    parts = extract_page(html)[2]
+    assert parts.dateline is None
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26)})
+
+
+def test_bylines_are_read_from_author_elements() -> None:
+    html = (
+        f"<html><body><h1>Ngân hàng cảnh báo lừa đảo</h1>{STORY}"
+        "<div class='author-name'><b>Hoài Thu</b></div><p class='author'>Minh Đức</p>"
+        "</body></html>"
+    )
+    assert extract_page(html)[2].bylines == frozenset({"Hoài Thu", "Minh Đức"})
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        "<div class='article-relate'><h3><a href='/x'>{t}</a></h3><p>{p}</p></div>",
+        "<div class='box_tinlienquan'><article><h3><a href='/x'>{t}</a></h3>"
+        "<p>{p}</p></article></div>",
+        "<div type='RelatedNewsBox'><div class='item'><a href='/x'>{t}</a><p>{p}</p></div></div>",
+    ],
+)
+def test_related_lists_inside_the_story_are_pruned(related: str) -> None:
+    other = related.format(
+        t="OCB lãi quý III tăng 30%",
+        p="Ngân hàng OCB ghi nhận lợi nhuận trước thuế quý III đạt hơn 1.100 tỷ đồng.",
+    )
+    html = f"<html><body><h1>{HEADLINE}</h1>{STORY}{other}{STORY}</body></html>"
+    text, _ = extract_html(html)
+    assert "OCB" not in text
+
+
+def test_a_headline_set_in_a_div_still_keeps_teasers_above_it_out() -> None:
+    teasers = "".join(
+        f"<article><h3><a href='/{n}'>{t}</a></h3><p>{p}</p></article>"
+        for n, t, p in (
+            (
+                "a",
+                "OCB lãi quý III tăng 30%",
+                "Ngân hàng OCB ghi nhận lợi nhuận trước thuế quý III "
+                "đạt hơn 1.100 tỷ đồng, tăng 30% so với cùng kỳ năm trước nhờ thu nhập lãi thuần.",
+            ),
+            (
+                "b",
+                "Bitcoin lập đỉnh mới",
+                "Giá Bitcoin tiếp tục tăng trong phiên giao dịch châu Á, "
+                "lần đầu vượt mốc 90.000 USD mỗi đồng khi dòng tiền đổ vào các quỹ ETF.",
+            ),
+        )
+    )
+    html = (
+        f"<html><head><title>{HEADLINE} - Cổng thông tin</title></head><body>{teasers}"
+        f"<div class='title'>{HEADLINE}</div><div class='content'>{STORY}</div></body></html>"
+    )
+    text, _, parts = extract_page(html)
+    assert parts.headline == HEADLINE
+    body = " ".join(block.text for block in text)
+    assert "OCB" not in body and "Bitcoin" not in body
+
+
+def test_a_copyright_year_is_never_the_publication_date() -> None:
+    html = (
+        f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1>{STORY}"
+        "<div class='footer'><p>© 1997-2024 Bản quyền thuộc về Báo VietNamNet</p></div>"
+        "</body></html>"
+    )
+    _, meta, parts = extract_page(html)
+    assert meta["guessed_date"] == "2024-01-01"  # what the library makes of "© 1997-2024"
+    assert {date(1997, 1, 1), date(2024, 1, 1)} <= parts.chrome_dates
+    doc = RawDocument(origin="p.html", source="p.html", raw=html, kind="html")
+    article = clean_document(doc, today=date(2025, 1, 1))
+    assert not article.date_known
+    assert article.published == date(2025, 1, 1)  # the day it was loaded, shown as unknown
+
+
+def test_a_lead_class_around_the_whole_story_is_no_sapo() -> None:
+    html = f"<html><body><h1>{HEADLINE}</h1><div class='article-lead'>{STORY}</div></body></html>"
+    assert extract_page(html)[2].sapo is None
+
+
+def test_an_article_header_is_no_page_chrome() -> None:
+    html = (
+        f"<html><head><title>{HEADLINE} | Báo Tin tức</title></head><body>"
+        "<header class='site-header'><a href='/'><h1>Báo Tin tức</h1></a>"
+        "<span>Thứ tư, 26/7/2017</span></header>"
+        f"<article><header class='detail__header'><h1>{HEADLINE}</h1>"
+        "<time datetime='2024-01-30T09:15'>Thứ ba, 30/01/2024 09:15</time></header>"
+        f"{STORY}</article></body></html>"
+    )
+    _, _, parts = extract_page(html)
+    assert parts.headline == HEADLINE  # not the logo's <h1>
+    assert parts.dateline == datetime(2024, 1, 30, 9, 15)
+    assert parts.chrome_dates == frozenset({date(2017, 7, 26)})
+
+
+def test_a_story_about_cookies_keeps_its_paragraphs() -> None:
+    story = (
+        "<p>Google cho biết sẽ ngừng hỗ trợ cookie của bên thứ ba trên trình duyệt Chrome, "
+        "buộc các công ty quảng cáo tìm cách khác để theo dõi người dùng.</p>"
+        "<p>Nhiều doanh nghiệp quảng cáo số tại Việt Nam đang thử nghiệm các giải pháp thay "
+        "thế dựa trên dữ liệu do chính người dùng cung cấp.</p>"
+    )
+    banner = (
+        "<div class='cc-window' role='dialog'><p>Trang web sử dụng cookie để cải thiện trải "
+        "nghiệm của bạn.</p><a class='cc-btn'>Đồng ý</a></div>"
+    )
+    text, _ = extract_html(
+        f"<html><body>{banner}<h1>Google ngừng hỗ trợ cookie bên thứ ba</h1>{story}</body></html>"
+    )
+    assert "cookie của bên thứ ba trên trình duyệt Chrome" in text
+    assert "cải thiện trải nghiệm" not in text

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from digests.analysis.companies import load_registry, scan_sentence
 from digests.sources.outlets import (
+    declared_name,
     from_banner,
     from_contact,
     from_credit,
@@ -113,7 +115,8 @@ def test_from_banner(banner: str, outlet: str | None) -> None:
         ("Tuổi Trẻ Online", "Tuổi Trẻ"),
         ("vnexpress", "VnExpress"),
         ("Minh Anh/TTXVN", "TTXVN"),  # a writer and her newsroom
-        ("báo Người Lao Động", "Báo Người Lao Động"),  # unknown, but named like a newsroom
+        ("báo Người Lao Động", "Người Lao Động"),  # a known newsroom, by its usual name
+        ("báo Lao Động Thủ đô", "Báo Lao Động Thủ đô"),  # unknown, but named like a newsroom
         ("Cổng thông tin điện tử tỉnh Nghệ An", "Cổng thông tin điện tử tỉnh Nghệ An"),
         ("VTC News", "VTC News"),
         ("Reuters", None),  # not known here: never guessed
@@ -212,3 +215,70 @@ def test_is_credit_line(line: str, credit: bool) -> None:
 )
 def test_with_credit(own: str | None, credit: str | None, shown: str | None) -> None:
     assert with_credit(own, credit) == shown
+
+
+# --- dateline abbreviations, declared names, and outlets never invented -----------------------
+@pytest.mark.parametrize(
+    ("label", "outlet"),
+    [
+        ("TBTCO", "Thời báo Tài chính Việt Nam"),
+        ("BĐT", "Báo Đấu thầu"),
+        ("TTXVN", "TTXVN"),
+        ("VOV", "VOV"),
+        ("VTV", "VTV"),
+        ("ICTnews", "ICTnews"),
+        ("VTC News", "VTC News"),
+        ("MIC", "Bộ Thông tin và Truyền thông"),
+        ("PV", None),  # a reporter, not an outlet
+        ("CTV", None),
+    ],
+)
+def test_dateline_abbreviations_name_outlets(label: str, outlet: str | None) -> None:
+    assert from_dateline(label) == outlet
+
+
+@pytest.mark.parametrize(
+    ("credit", "outlet"),
+    [
+        ("Theo TBTCO", "Thời báo Tài chính Việt Nam"),
+        ("(Theo BĐT)", "Báo Đấu thầu"),
+        ("Nguồn: baodauthau.vn", "Báo Đấu thầu"),
+    ],
+)
+def test_credits_by_abbreviation(credit: str, outlet: str) -> None:
+    assert from_credit(credit) == outlet
+
+
+@pytest.mark.parametrize(
+    ("declared", "shown"),
+    [
+        ("TUOI TRE ONLINE", "Tuổi Trẻ"),  # written without accents: the usual name
+        ("VNEXPRESS", "VnExpress"),
+        ("Báo điện tử Dân Trí", "Báo điện tử Dân Trí"),  # written properly: as declared
+        ("Trang tin Công nghệ ABC", "Trang tin Công nghệ ABC"),
+    ],
+)
+def test_declared_name(declared: str, shown: str) -> None:
+    assert declared_name(declared) == shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "invented"),
+    [
+        ("Nhà báo Nguyễn Việt Phú cho biết thị trường quảng cáo số đang thay đổi.", "Phú"),
+        (
+            "Câu lạc bộ Nhà báo Công nghệ Thông tin Việt Nam tổ chức hội thảo về AI.",
+            "Công nghệ Thông tin Việt Nam",
+        ),
+    ],
+)
+def test_a_journalist_or_a_club_is_no_newspaper(sentence: str, invented: str) -> None:
+    registry = load_registry()
+    scan = scan_sentence(sentence, registry)
+    names = [hit.discovered.name for hit in scan.orgs if hit.discovered is not None]
+    assert not [name for name in names if invented in name]
+
+
+def test_a_newspaper_named_after_bao_is_still_found() -> None:
+    scan = scan_sentence("Theo báo Người Đưa Tin, dự án đã hoàn thành.", load_registry())
+    assert [hit.discovered.name for hit in scan.orgs if hit.discovered] == ["Báo Người Đưa Tin"]

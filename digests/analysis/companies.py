@@ -274,7 +274,7 @@ _LOWER_CASE_TRIGGERS = ("dai", "bao", "tap doan")
 _NOT_NEWSPAPER = frozenset(
     (
         "canh", "thong", "du", "tinh", "khai", "cap", "trinh", "loan", "dien", "hoi", "mach", "to",
-        "dang",
+        "dang", "nha",  # "nhà báo Nguyễn Việt Phú" is a journalist, not a newspaper
     )
 )  # fmt: skip
 _NAME_TOKEN = re.compile(rf"[{_UPPER}0-9][\w&+'’]*(?:[.\-][\w&+'’]+)*|[{_LOWER}]+|\S")

@@ -32,13 +32,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 
 from digests.model import BadItem, CleanArticle, RawDocument
-from digests.sources import dates, outlets
-from digests.sources.extract import Block, extract_blocks
+from digests.sources import dates, outlets, page_dates, sapo
+from digests.sources.extract import Block, extract_page
+from digests.sources.page_parts import PageParts
 from digests.textnorm import fold_nfc, nfc
 
 _fold = fold_nfc
@@ -248,8 +249,9 @@ _CONTACT_LEFTOVER = re.compile(
     re.I,
 )
 _DATELINE = re.compile(
-    r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|TTO|TTXVN|VOV|"
-    r"VTV|VNA|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
+    r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|"
+    + "|".join(outlets.dateline_abbreviations())
+    + r"|PV|ICTnews|ICTNews))\s*[-–—]\s+(?=\S)"
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")
@@ -682,28 +684,6 @@ def _body(
     return paragraphs, headings, dateline
 
 
-def _published(
-    text_date: datetime | date | None,
-    meta_date: str | None,
-    doc: RawDocument,
-    today: date,
-) -> tuple[date, datetime | None, bool]:
-    """Publication date, time if given, and whether the document gave them at all: with
-    no date in the page, its metadata or its feed, the day it was loaded stands in."""
-    value: datetime | date | None = None
-    if meta_date:
-        value = dates.parse_vietnamese_date(meta_date)
-    if value is None or (not isinstance(value, datetime) and isinstance(text_date, datetime)):
-        value = text_date or value
-    value = value or doc.date_hint
-    if value is None:
-        return (doc.fetched_at.date() if doc.fetched_at else today), None, False
-    if isinstance(value, datetime):
-        naive = value.replace(tzinfo=None)
-        return naive.date(), naive, True
-    return value, None, True
-
-
 def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArticle:
     """The article in ``doc`` with its headline, date and junk-free paragraphs.
 
@@ -716,13 +696,19 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         today = doc.fetched_at.date() if doc.fetched_at else date.today()
     meta: dict[str, str | None] = {}
     marked: set[int] = set()
+    parts = PageParts()
     if doc.kind == "html":
-        blocks, meta = extract_blocks(doc.raw, doc.url)
+        blocks, meta, parts = extract_page(doc.raw, doc.url)
         if not blocks:
             raise BadItem("no article text in page (navigation or empty)")
         lines, marked = _lines_from_blocks(blocks)
+        lines, marked = sapo.drop_bylines(lines, marked, parts.bylines)
+        lines, marked = sapo.with_headline(lines, marked, parts, header_lines=dates.HEADER_LINES)
+        lines, marked = sapo.with_sapo(lines, marked, parts, header_lines=dates.HEADER_LINES)
     else:
         lines = _split_lines(doc.raw)
+    lines, marked, lone_dateline = sapo.take_dateline_line(lines, marked)
+    lines, marked = sapo.drop_top_byline(lines, marked)
     if not lines:
         raise BadItem("empty document")
 
@@ -749,7 +735,9 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     _check_body(paragraphs, headings)
     if title is None:
         title = fallback_title([p for i, p in enumerate(paragraphs) if i not in headings])
-    published, published_at, date_known = _published(text_date, meta.get("date"), doc, today)
+    published, published_at, date_known = page_dates.published(
+        text_date, date_idx, meta, parts, doc, today
+    )
     return CleanArticle(
         title=_strip_image_suffix(title),
         published=published,
@@ -761,7 +749,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         source=find_outlet(
             lines[: head_idx if head_idx is not None else (date_idx or 0)],
             sitename,
-            dateline,
+            dateline or lone_dateline,
             title_site=title_site,
             credit=find_credit(lines),
         ),
@@ -789,11 +777,12 @@ def find_outlet(
     """
     declared = outlets.from_sitename(sitename)
     if declared and not outlets.looks_like_host(declared):
-        return outlets.with_credit(declared, credit)
+        return outlets.with_credit(outlets.declared_name(declared), credit)
     own = title_site or find_banner_name(header)
     own = own or outlets.from_contact([line for line in header if is_contact_line(line)])
     own = own or (outlets.from_dateline(dateline) if dateline else None)
-    return outlets.with_credit(own or declared, credit)
+    host_name = outlets.known_outlet(declared) if declared else None
+    return outlets.with_credit(own or host_name or declared, credit)
 
 
 def find_credit(lines: Sequence[str]) -> str | None:

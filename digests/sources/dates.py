@@ -266,6 +266,11 @@ _LEAD_DATE = re.compile(
 )
 _DAY_MONTH_LOOSE = re.compile(r"(?P<day>\d{1,2})(?:/|\s+tháng\s+)(?P<month>\d{1,2})", re.IGNORECASE)
 
+# Lines that carry the site's licence or copyright, whose dates are never the article's.
+_LICENCE_LINE = re.compile(
+    r"giấy phép|bản quyền|copyright|©|\(c\)\s*\d{4}|all rights reserved", re.IGNORECASE
+)
+PREFIX_CHARS = 80  # a licence line says so early
 HEADER_LINES = 12  # a date line further down than this is part of the body
 LEAD_LINES = 4  # how many body paragraphs may hold the "Ngày 30/1/2024, …" lead date
 MAX_CATEGORY_WORDS = 4  # "Thời sự", "Kinh tế số" … before a date line
@@ -308,6 +313,8 @@ def find_lead_date(
     """
     whole = "\n".join(paragraphs)
     for paragraph in paragraphs[:LEAD_LINES]:
+        if _LICENCE_LINE.search(paragraph[:PREFIX_CHARS]):
+            continue  # "Giấy phép số … cấp ngày 24/08/2021": the site's, not the article's
         m = _LEAD_DATE.search(paragraph)
         if not m:
             continue
@@ -349,12 +356,20 @@ def find_publication_date(
 ) -> tuple[datetime | date | None, int | None]:
     """The article's publication date and the index of the line that is only that date.
 
-    A date line among the first :data:`HEADER_LINES` lines wins (it is page metadata);
+    A date line among the first :data:`HEADER_LINES` lines wins (it is page metadata),
+    one with a time of day before one without (a header's "today" has none: "Thứ tư,
+    26/7/2017" above "Thứ hai, 17/10/2022 15:10" is the day the page was cached);
     otherwise the event date that opens the lead (see :func:`find_lead_date`), with no
     line to remove. ``(None, None)`` when the text gives no date.
     """
+    first: tuple[datetime | date, int] | None = None
     for idx, line in enumerate(lines[:HEADER_LINES]):
         found = is_date_line(line)
-        if found is not None:
+        if found is None:
+            continue
+        if isinstance(found.value, datetime):
             return found.value, idx
+        first = first or (found.value, idx)
+    if first is not None:
+        return first
     return find_lead_date([line for line in lines if line.strip()], today=today), None

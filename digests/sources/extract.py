@@ -14,8 +14,10 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from digests.sources import outlets
+from digests.sources.page_parts import PageParts, prune, read_parts
 from digests.textnorm import nfc, squash_spaces
 
 Meta = dict[str, str | None]
@@ -133,12 +135,36 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, Meta]:
 
 def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Meta]:
     """Like :func:`extract_html`, keeping which blocks the page marked as headings."""
-    empty: Meta = {"title": None, "date": None, "url": url, "sitename": None, "page_title": None}
+    blocks, meta, _ = extract_page(html, url)
+    return blocks, meta
+
+
+def extract_page(html: str, url: str | None = None) -> tuple[list[Block], Meta, PageParts]:
+    """Like :func:`extract_blocks`, with what the markup says around the headline.
+
+    ``meta["date"]`` is only what the page declares (``article:published_time``, JSON-LD
+    ``datePublished`` …); trafilatura's own guess, which may come from the page's header
+    or footer, is ``meta["guessed_date"]``, to be used last (see :mod:`digests.sources.page_dates`).
+    Related-headline lists and cookie banners are pruned before trafilatura reads the page.
+    """
+    empty: Meta = {
+        "title": None,
+        "date": None,
+        "guessed_date": None,
+        "url": url,
+        "sitename": None,
+        "page_title": None,
+    }
     if not html or not html.strip():
-        return [], empty
+        return [], empty, PageParts()
     try:
+        tree = load_html(html)
+        if tree is None:
+            return [], empty, PageParts()
+        parts, keep, headline = read_parts(tree)
+        prune(tree, keep, headline)
         doc = trafilatura.bare_extraction(
-            html,
+            tree,
             url=url,
             include_comments=False,
             include_tables=False,
@@ -148,11 +174,12 @@ def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Meta
             favor_precision=True,
         )
     except (ValueError, TypeError, etree.LxmlError):
-        return [], empty
+        return [], empty, PageParts()
     if doc is None:
-        return [], empty
+        return [], empty, parts
     body, meta = _document_fields(doc)
-    meta["date"] = _published_time(html) or meta["date"]
+    meta["guessed_date"] = meta["date"]
+    meta["date"] = _published_time(html)
     meta["url"] = meta["url"] or url
     meta["page_title"] = _page_title(html)
     _repair_title_halves(meta, meta["page_title"], html)
@@ -160,4 +187,4 @@ def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Meta
     if body is not None:
         for child in body:
             blocks.extend(_blocks(child))
-    return blocks, meta
+    return blocks, meta, parts

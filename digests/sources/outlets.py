@@ -65,6 +65,16 @@ KNOWN_HOSTS: dict[str, str] = {
     "kinhtedothi.vn": "Kinh tế & Đô thị",
     "congthuong.vn": "Công Thương",
     "vietnamnews.vn": "Việt Nam News",
+    "mst.gov.vn": "Bộ Khoa học và Công nghệ",
+    "most.gov.vn": "Bộ Khoa học và Công nghệ",
+    "thoibaotaichinhvietnam.vn": "Thời báo Tài chính Việt Nam",
+    "baodauthau.vn": "Báo Đấu thầu",
+    "vtcnews.vn": "VTC News",
+    "nld.com.vn": "Người Lao Động",
+    "antd.vn": "An ninh Thủ đô",
+    "giaoduc.net.vn": "Giáo dục Việt Nam",
+    "dangcongsan.vn": "Báo điện tử Đảng Cộng sản Việt Nam",
+    "vnreview.vn": "VnReview",
 }
 
 # Dateline abbreviations of well-known newsrooms: "TTO - …" is Tuổi Trẻ Online.
@@ -82,6 +92,28 @@ KNOWN_DATELINES: dict[str, str] = {
     "VNEXPRESS": "VnExpress",
     "DÂN TRÍ": "Dân trí",
     "TỔ QUỐC": "Tổ Quốc",
+    "TBTCO": "Thời báo Tài chính Việt Nam",
+    "BĐT": "Báo Đấu thầu",
+    "BAODAUTHAU": "Báo Đấu thầu",
+    "VTC NEWS": "VTC News",
+    "VTC": "VTC News",
+    "TNO": "Thanh Niên",
+    "NLĐO": "Người Lao Động",
+    "NLĐ": "Người Lao Động",
+    "CAND": "Công an nhân dân",
+    "QĐND": "Quân đội nhân dân",
+    "ANTĐ": "An ninh Thủ đô",
+    "KTĐT": "Kinh tế & Đô thị",
+    "HNM": "Hà Nội Mới",
+    "GDVN": "Giáo dục Việt Nam",
+    "TBNH": "Thời báo Ngân hàng",
+    "VNEXPRESS.NET": "VnExpress",
+    "VIETNAMNET": "VietNamNet",
+    "VNN": "VietNamNet",
+    "ICTNEWS.VN": "ICTnews",
+    "MIC": "Bộ Thông tin và Truyền thông",
+    "MST": "Bộ Khoa học và Công nghệ",
+    "BÁO ĐẦU TƯ": "Báo Đầu tư",
 }
 
 # Other names pages and credits give known outlets (compared without accents or case).
@@ -174,6 +206,20 @@ def from_sitename(sitename: str | None) -> str | None:
     if looks_like_host(name):
         return host_of(name)
     return name
+
+
+def dateline_abbreviations() -> list[str]:
+    """The one-word abbreviations that open a lead as a bare dateline ("TTO - …",
+    "TBTCO - …"), longest first, escaped for a regular expression."""
+    words = [key for key in KNOWN_DATELINES if " " not in key and key.isupper()]
+    return [re.escape(word) for word in sorted(words, key=len, reverse=True)]
+
+
+def declared_name(name: str) -> str:
+    """A page's declared site name, or a known outlet's usual name when the page wrote it
+    without its accents or in capitals ("TUOI TRE ONLINE" is Tuổi Trẻ)."""
+    plain = name.isascii() or not any(c.islower() for c in name)
+    return (known_name(name) or name) if plain else name
 
 
 def from_dateline(label: str) -> str | None:
