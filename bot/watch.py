@@ -297,7 +297,8 @@ async def _say(update: Update, context: Context, what: str, **values: Any) -> No
 
     chat = await current_chat(update, context)
     tdir = services_of(context).settings.template_dir
-    await reply(update, context, texts.html("watch", chat.language, tdir, what=what, **values))
+    text = texts.html("watch", chat.language, tdir, what=what, is_group=chat.is_group, **values)
+    await reply(update, context, text)
 
 
 async def _refuse(update: Update, context: Context) -> None:

@@ -130,9 +130,7 @@ async def test_watch_alerts_once_per_story_after_an_ingest_by_cron(
         assert added.startswith("🔔 Đã theo dõi tổ chức Viettel.")
         await ask(emulator, '/watch@ictdigest_bot "thắng trận"', GROUP, ADMIN)
         listed = await ask(emulator, "/watches@ictdigest_bot", GROUP, MEMBER)
-        assert listed == (
-            "Nhóm/cuộc trò chuyện này đang theo dõi:\n• tổ chức Viettel\n• cụm từ thắng trận"
-        )
+        assert listed == ("Nhóm này đang theo dõi:\n• tổ chức Viettel\n• cụm từ thắng trận")
         await asyncio.sleep(0.5)  # the watermark starts at the store as it is: no old alerts
         mark = emulator.mark()
         folder = tmp_path / "new"
