@@ -26,6 +26,7 @@ BENCHES = (
     "relevance",
     "feeds",
     "pages",
+    "trend",
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 

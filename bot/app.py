@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts
+from bot import handlers, inline, profile, texts, topics, trend, watch
 from bot.dbworker import DbWorker
 from bot.delivery import PartClaim, startup, sweep_outbox
 from bot.services import Clock, Services, services_of, system_clock
@@ -46,6 +46,7 @@ from digests.templating import LANGUAGES
 
 log = logging.getLogger(__name__)
 
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "inline_query"]
 MAX_RETRY_AFTER = 3  # RetryAfter answers the rate limiter absorbs before the policy sees one
 OUTBOX_SWEEP_S = 300
 CHAT_BURST = 3  # messages one chat may get at once before the 1/s pacing starts
@@ -194,6 +195,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     only_messages = filters.UpdateType.MESSAGE
     for name, callback in handlers.COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=only_messages))
+    for family in FAMILIES:
+        family.register(app)
     app.add_handler(CallbackQueryHandler(handlers.on_button))
     app.add_handler(ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
@@ -207,11 +210,28 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_error_handler(handlers.on_error)
 
 
+# Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
+FAMILIES = (watch, topics, inline, trend)
+
+
+def all_commands() -> dict[str, Any]:
+    """Every command name → handler, the core ones first."""
+    found: dict[str, Any] = dict(handlers.COMMANDS)
+    for family in FAMILIES:
+        found.update(family.COMMANDS)
+    return found
+
+
+def read_only_commands() -> set[str]:
+    """Commands every group member may use (the rest change the chat's settings)."""
+    return {*handlers.READ_ONLY, *(name for f in FAMILIES for name in f.READ_ONLY)}
+
+
 def menu(lang: str, scope: str, settings: Settings) -> list[BotCommand]:
     """The command menu for a scope: groups' members see the read-only commands."""
     specs = texts.command_specs(lang, settings.template_dir)
     if scope == "groups":
-        specs = [s for s in specs if s.name in handlers.READ_ONLY]
+        specs = [s for s in specs if s.name in read_only_commands()]
     return [BotCommand(s.name, s.description[:256]) for s in specs]
 
 
@@ -235,10 +255,12 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await set_command_menus(app)
     except TelegramError as exc:  # a menu is a convenience; never stop the bot for it
         log.warning("event=set_my_commands_failed error=%r", str(exc))
+    await profile.set_profile_quietly(app)
     queue = app.job_queue
     assert queue is not None
     settings = services_of(app).settings
     queue.run_once(_startup_job, when=0, name="startup")
+    watch.start_jobs(app)
     queue.run_repeating(_sweep_job, interval=OUTBOX_SWEEP_S, first=OUTBOX_SWEEP_S, name="outbox")
     queue.run_repeating(_heartbeat_job, interval=HEARTBEAT_INTERVAL_S, first=1, name="heartbeat")
     if settings.sources:
@@ -327,11 +349,11 @@ def run(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> N
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
             stop_signals=stop,
         )
     else:
         app.run_polling(
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
             stop_signals=stop,
         )

@@ -159,4 +159,8 @@ def migrate_chat(db: Database, old_id: int, new_id: int) -> Chat | None:
             [new_id, old_id],
         )
         db.execute("UPDATE deliveries SET chat_id = ? WHERE chat_id = ?", [new_id, old_id])
+        for table in ("watches", "watch_alerts"):  # what the group follows, and was told
+            db.execute(
+                f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
     return get_chat(db, new_id)

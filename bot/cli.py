@@ -45,31 +45,53 @@ def cmd_chats(args: argparse.Namespace) -> int:
 def cmd_send(args: argparse.Namespace) -> int:
     from bot.runner import send
 
-    return send(_settings(args), args.chat, args.theme)
+    return send(_settings(args), args.chat, args.theme, digests_cli.lang_of(args))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_doctor
 
-    return run_doctor(_settings(args), out=sys.stdout, quick=args.quick)
+    lang = digests_cli.lang_of(args)
+    return run_doctor(_settings(args), out=sys.stdout, quick=args.quick, lang=lang)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = digests_cli.build_parser()
+HELP = {
+    "en": {
+        "run": "run the bot (Telegram with a token, else the terminal console)",
+        "console": "chat with the bot in the terminal (local emulator)",
+        "chats": "list chats with their settings and last delivery",
+        "send": "send a chat its digest now, through the outbox",
+        "doctor": "check database, schema, token, scheduler, sources",
+        "quick": "only the checks needing no network",
+    },
+    "vi": {
+        "run": "chạy bot (Telegram nếu có token, không thì trò chuyện ngay trong terminal)",
+        "console": "trò chuyện với bot trong terminal (máy chủ Telegram giả lập tại chỗ)",
+        "chats": "liệt kê các cuộc trò chuyện, cài đặt và lần gửi gần nhất",
+        "send": "gửi ngay bản tin cho một cuộc trò chuyện, qua hàng đợi gửi",
+        "doctor": "kiểm tra cơ sở dữ liệu, lược đồ, token, lịch gửi, nguồn tin",
+        "quick": "chỉ những bước kiểm tra không cần mạng",
+    },
+}
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    parser = digests_cli.build_parser(lang)
+    say = HELP.get(digests_cli.Parser.lang, HELP["en"])  # the language --help speaks
     add = digests_cli.add_command
-    add(parser, "run", "run the bot (Telegram with a token, else the terminal console)", cmd_run)
-    add(parser, "console", "chat with the bot in the terminal (local emulator)", cmd_console)
-    add(parser, "chats", "list chats with their settings and last delivery", cmd_chats)
-    send = add(parser, "send", "send a chat its digest now, through the outbox", cmd_send)
+    add(parser, "run", say["run"], cmd_run)
+    add(parser, "console", say["console"], cmd_console)
+    add(parser, "chats", say["chats"], cmd_chats)
+    send = add(parser, "send", say["send"], cmd_send)
     send.add_argument("--chat", type=int, required=True, metavar="ID")
     send.add_argument("--theme", metavar="THEME", default=None)
-    doctor = add(parser, "doctor", "check database, schema, token, scheduler, sources", cmd_doctor)
-    doctor.add_argument("--quick", action="store_true", help="only the checks needing no network")
+    doctor = add(parser, "doctor", say["doctor"], cmd_doctor)
+    doctor.add_argument("--quick", action="store_true", help=say["quick"])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(digests_cli._peek_lang(argv) if argv is not None else None)
     args = parser.parse_args(argv)
     try:
         return digests_cli.dispatch(args, parser)

@@ -27,6 +27,14 @@ from typing import IO, Any
 from telegram.ext import Application
 
 from bot import texts
+from bot.console_modes import (
+    CONSOLE_GROUP_ID,
+    CONSOLE_GROUP_TITLE,
+    MODE_WORDS,
+    Mode,
+    enter,
+    next_mode,
+)
 from bot.emulator import BotApiEmulator, RateLimits
 from bot.settings import Settings
 
@@ -125,10 +133,16 @@ def format_event(event: dict[str, Any]) -> str:
     """One bot action (message, edit or button answer) as terminal text."""
     if event["kind"] == "answer":
         return f"ⓘ {event['text']}"
+    buttons = keyboard_buttons(event.get("reply_markup"))
+    if event["kind"] == "edit" and "text" in event and event["text"] is None:
+        # Only the keyboard changed (e.g. "Xem thêm" removed once pressed): the text is
+        # already on screen, so show the new buttons, or nothing.
+        return f"✎ {format_buttons(buttons)}" if buttons else ""
     body = to_plain_text(event["visible_text"] or "", event.get("entities") or [])
+    if event.get("photo"):  # a terminal shows no picture: say one was sent, with its caption
+        body = f"🖼 [PNG] {body}".rstrip()
     if event["kind"] == "edit":
         body = f"✎ {body}"
-    buttons = keyboard_buttons(event.get("reply_markup"))
     return f"{body}\n{format_buttons(buttons)}" if buttons else body
 
 
@@ -153,6 +167,7 @@ class ConsoleSession:
         self._bot_busy = bot_busy  # the bot is still working on an update
         self._seen_seq = 0
         self._keyboard: tuple[int, list[dict[str, Any]]] | None = None
+        self.mode = Mode()  # :group / :admin / :member / :private (bot/console_modes.py)
         self.busy = False  # waiting for an answer: the background printer holds off
 
     def handle_line(self, line: str) -> str:
@@ -174,8 +189,21 @@ class ConsoleSession:
             return "quit"
         if text.startswith(":") and text[1:].isdigit():
             return "sent" if self._press(int(text[1:])) else "local"
+        if text.lower() in MODE_WORDS:
+            self.mode = next_mode(self.mode, text.lower())
+            joining = self.mode.in_group and self.emulator.chat(CONSOLE_GROUP_ID) is None
+            self.chat_id = enter(self.emulator, self.mode, CONSOLE_USER_ID)
+            self._keyboard = None
+            what = "private_mode" if not self.mode.in_group else "group_mode"
+            self._say(console_text(what, self.lang, admin=self.mode.admin))
+            return "sent" if joining else "local"  # joining: wait for the bot's welcome
         self.emulator.user_sends(
-            text, user_id=CONSOLE_USER_ID, first_name=CONSOLE_USER_NAME, language_code="vi"
+            text,
+            user_id=CONSOLE_USER_ID,
+            chat_id=self.chat_id,
+            first_name=CONSOLE_USER_NAME,
+            language_code="vi",
+            title=CONSOLE_GROUP_TITLE if self.mode.in_group else None,
         )
         return "sent"
 
@@ -204,7 +232,11 @@ class ConsoleSession:
     def new_events(self) -> list[dict[str, Any]]:
         """The bot's messages, edits and button answers in this chat since the last call."""
         emu = self.emulator
-        events = [{"kind": "message", **m} for m in emu.sent_messages(self.chat_id)]
+        photos = {p["message_id"] for p in emu.sent_photos(self.chat_id)}
+        events = [
+            {"kind": "message", "photo": m["message_id"] in photos, **m}
+            for m in emu.sent_messages(self.chat_id)
+        ]
         events += [{"kind": "edit", **e} for e in emu.edits(self.chat_id)]
         events += [
             {"kind": "answer", **a}
@@ -223,7 +255,9 @@ class ConsoleSession:
             buttons = keyboard_buttons(event.get("reply_markup"))
             if buttons and event["kind"] != "answer":
                 self._keyboard = (event["message_id"], buttons)
-            self._say(format_event(event))
+            shown = format_event(event)
+            if shown:
+                self._say(shown)
         return len(events)
 
     def _say(self, text: str) -> None:
@@ -489,7 +523,11 @@ async def _interactive(
             line = await reader.next_line(PROMPT)
             mark = session.emulator.mark()
             session.lang = await language_of()
-            action = session.handle_line(line) if line else "quit"
+            if not line:  # Ctrl-D: the prompt's line is left open; end it
+                stdout.write("\n")
+                stdout.flush()
+                return
+            action = session.handle_line(line)
             if action == "quit":
                 return
             if action == "sent":

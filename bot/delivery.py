@@ -15,10 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
-from telegram import Bot
 from telegram.ext import Application
 
-from bot import chats, outbox
+from bot import chats, outbox, topics, topics_store
 from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
@@ -39,6 +38,7 @@ class Prepared:
     messages: list[str]
     max_article_id: int | None
     article_count: int
+    themes: list[str | None] | None = None  # per part, when sections go to their own topics
 
 
 def _newest_article_id(db: Database) -> int:
@@ -55,18 +55,25 @@ def prepare_digest(
     send_when_empty: bool,
     template_dir: Any,
     cache: dict[tuple[Any, ...], Any] | None = None,
+    per_theme: bool = False,
 ) -> Prepared:
-    """The rendered digest a chat is owed now (possibly no messages: nothing new)."""
+    """The rendered digest a chat is owed now (possibly no messages: nothing new).
+
+    ``per_theme``: each theme's section rendered apart, for its own forum topic."""
     window = window_for_chat(db, chat.last_article_id, now=now)
-    key = (window, tuple(themes or ()), chat.language, now.date(), _newest_article_id(db))
+    key: tuple[Any, ...] = (window, tuple(themes or ()), chat.language, now.date())
+    key += (_newest_article_id(db), per_theme, chat.digest_length)
     if cache is not None and key in cache:
         found: Prepared = cache[key]
         return found
     digest = build_digest(
         db, window, themes=themes, today=now.date(), per_section=chats.per_theme(chat)
     )
+    routes: list[str | None] | None = None
     if digest.is_empty and not send_when_empty:
         messages: list[str] = []
+    elif per_theme and not digest.is_empty:
+        messages, routes = topics.render_sections(digest, chat.language, template_dir)
     else:
         short = short_digest(
             digest,
@@ -76,7 +83,7 @@ def prepare_digest(
             override_dir=template_dir,
         )
         messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
-    prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids))
+    prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids), routes)
     if cache is not None:
         if len(cache) > 256:
             cache.clear()
@@ -107,6 +114,7 @@ async def deliver(
         send_when_empty=svc.settings.send_when_empty,
         template_dir=svc.settings.template_dir,
         cache=svc.digest_cache,
+        per_theme=await svc.db.read(topics_store.per_theme, chat_id),
     )
     row, created = await svc.db.write(
         outbox.enqueue,
@@ -116,6 +124,8 @@ async def deliver(
         max_article_id=prepared.max_article_id,
         article_count=prepared.article_count,
     )
+    if created and prepared.themes:
+        await svc.db.write(topics_store.save_routes, row.id, prepared.themes)
     if created:
         log.info(
             "event=digest_enqueued chat_id=%s digest_key=%s parts=%d articles=%d",
@@ -196,17 +206,20 @@ async def _send_part(
     claim: PartClaim,
 ) -> str:
     """Send one part, claimed as it leaves; returns "next" or "stop". Records the outcome."""
-    bot: Bot = app.bot
     chat_id, text = row.chat_id, row.messages[part]
+
+    async def send(to: int, body: str, **kwargs: Any) -> Any:  # into the part's forum topic
+        return await topics.send_digest_part(app, row.id, part, to, body, **kwargs)
+
     limited = app.bot.rate_limiter is not None
     waits = reconnects = 0
     migrated = False
     while True:
         try:
             if limited:
-                await bot.send_message(chat_id, text, rate_limit_args=claim)  # type: ignore[call-arg]
+                await send(chat_id, text, rate_limit_args=claim)
             else:
-                await bot.send_message(chat_id, text)
+                await send(chat_id, text)
         except ClaimLost:
             raise
         except Exception as exc:
@@ -237,11 +250,9 @@ async def _send_part(
                 plain = html_to_plain(text)
                 try:
                     if limited:
-                        await bot.send_message(  # type: ignore[call-arg]
-                            chat_id, plain, parse_mode=None, rate_limit_args=claim
-                        )
+                        await send(chat_id, plain, parse_mode=None, rate_limit_args=claim)
                     else:
-                        await bot.send_message(chat_id, plain, parse_mode=None)
+                        await send(chat_id, plain, parse_mode=None)
                 except Exception as again:
                     await _give_up(app, svc, row, part, again)
                     return "stop"

@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +29,7 @@ from typing import Any, TextIO
 import httpx
 from sqlite_utils import Database
 
+from bot import texts
 from bot.logs import redact
 from bot.schedule import job_name
 from bot.settings import ENV_VARS, Settings
@@ -64,10 +65,27 @@ __all__ = [
 class Check:
     name: str
     ok: bool
-    detail: str  # for ok: what was seen; otherwise: what to do
+    detail: str  # for ok: what was seen; otherwise: what to do (English)
+    applies: bool = True  # False: nothing to check here (e.g. no bot ever ran on this store)
+    # The template code and values behind ``detail``, to tell it in another language.
+    code: str = field(default="", compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    def line(self) -> str:
-        return f"{self.name:<10} {'ok' if self.ok else 'fix:'} {self.detail}".rstrip()
+    def line(self, lang: str = "en") -> str:
+        status = "na" if not self.applies else "ok" if self.ok else "fix"
+        detail = (
+            self.detail if lang == "en" or not self.code else say(lang, self.code, **self.params)
+        )
+        return f"{self.name:<10} {say(lang, 'status', status=status)} {detail}".rstrip()
+
+
+def say(lang: str, code: str, **params: Any) -> str:
+    """One doctor phrase from bot/templates/<lang>/doctor.txt.j2."""
+    return texts.plain("doctor", lang, None, code=code, **params)
+
+
+def _check(name: str, ok: bool, code: str, *, applies: bool = True, **params: Any) -> Check:
+    return Check(name, ok, say("en", code, **params), applies, code, params)
 
 
 # --- heartbeat, written by the running bot ---------------------------------------------------
@@ -128,63 +146,51 @@ def parse_heartbeat(value: str | None) -> Heartbeat | None:
 
 
 def check_schema(versions: Mapping[str, int], latest: Mapping[str, int]) -> Check:
-    behind = [
-        f"{ns} at {versions.get(ns, 0)} of {v}"
-        for ns, v in latest.items()
-        if versions.get(ns, 0) < v
-    ]
-    ahead = [
-        f"{ns} at {versions[ns]}, this ictdigest knows {v}"
-        for ns, v in latest.items()
-        if versions.get(ns, 0) > v
-    ]
+    behind = [(ns, versions.get(ns, 0), v) for ns, v in latest.items() if versions.get(ns, 0) < v]
+    ahead = [(ns, versions[ns], v) for ns, v in latest.items() if versions.get(ns, 0) > v]
     if ahead:
-        return Check(
-            "schema", False, f"written by a newer ictdigest ({', '.join(ahead)}); upgrade ictdigest"
-        )
+        return _check("schema", False, "schema_ahead", items=ahead)
     if behind:
-        return Check(
-            "schema",
-            False,
-            f"not up to date ({', '.join(behind)}); start the bot once, migrations apply on start",
-        )
-    shown = ", ".join(f"{ns} v{v}" for ns, v in latest.items())
-    return Check("schema", True, f"({shown})")
+        return _check("schema", False, "schema_behind", items=behind)
+    return _check("schema", True, "schema_ok", items=list(latest.items()))
+
+
+def check_store_schema(versions: Mapping[str, int], latest: Mapping[str, int]) -> Check:
+    """As check_schema, but a store no bot has started on (CLI only) is healthy: the bot's
+    tables are created by its first start, so they are not "behind"."""
+    if versions.get(BOT_NAMESPACE, 0) == 0 and versions.get(CORPUS_NAMESPACE, 0) > 0:
+        corpus = {CORPUS_NAMESPACE: latest[CORPUS_NAMESPACE]}
+        found = check_schema(versions, corpus)
+        if found.ok:
+            return _check("schema", True, "schema_cli_only", version=latest[CORPUS_NAMESPACE])
+        return found
+    return check_schema(versions, latest)
 
 
 def check_scheduler(
-    active_chats: Sequence[int], heartbeat: Heartbeat | None, now: datetime
+    active_chats: Sequence[int],
+    heartbeat: Heartbeat | None,
+    now: datetime,
+    *,
+    bot_used: bool = True,
 ) -> Check:
-    """Compare the running bot's digest jobs (from its heartbeat) with the active chats."""
+    """Compare the running bot's digest jobs (from its heartbeat) with the active chats.
+
+    ``bot_used`` False: no bot ever started on this store (it is used by the CLI only), so
+    there is no schedule to check."""
+    if not bot_used and heartbeat is None:
+        return _check("scheduler", True, "cli_only", applies=False)
     if heartbeat is None:
-        return Check("scheduler", False, "the bot is not running (no heartbeat); start it")
+        return _check("scheduler", False, "no_heartbeat")
     age = (now - heartbeat.at).total_seconds()
     if age > HEARTBEAT_STALE_AFTER_S:
-        return Check(
-            "scheduler",
-            False,
-            f"the bot is not running or is stuck (last heartbeat {_ago(age)} ago); restart it",
-        )
+        return _check("scheduler", False, "stale", ago=_ago(age))
     expected = {job_name(chat_id) for chat_id in active_chats}
     running = {name for name in heartbeat.jobs if name.startswith(DIGEST_JOB_PREFIX)}
     missing, extra = sorted(expected - running), sorted(running - expected)
     if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} active chat(s) without a daily job ({_few(missing)})")
-        if extra:
-            parts.append(f"{len(extra)} job(s) for inactive chats ({_few(extra)})")
-        return Check("scheduler", False, "; ".join(parts) + "; restart the bot and report a bug")
-    return Check(
-        "scheduler",
-        True,
-        f"({len(expected)} active chat(s), a daily job for each; bot alive {_ago(age)} ago)",
-    )
-
-
-def _few(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+        return _check("scheduler", False, "jobs_mismatch", missing=missing, extra=extra)
+    return _check("scheduler", True, "scheduler_ok", count=len(expected), ago=_ago(age))
 
 
 def _ago(seconds: float) -> str:
@@ -202,31 +208,34 @@ def _size(path: Path) -> str:
 
 
 def _database_checks(path: Path, *, quick: bool, now: datetime) -> list[Check]:
-    skipped = "not checked: the database does not open"
     names = ("integrity", "schema", "scheduler")
     if not path.exists():
         return [
-            Check(
-                "database",
-                False,
-                f"no database at {path} yet; run `ictdigest ingest` or"
-                " start the bot, or set ICTDIGEST_DB to the right file",
-            ),
-            *(Check(name, False, skipped) for name in names),
+            _check("database", False, "no_database", path=str(path)),
+            *(_check(name, False, "not_checked") for name in names),
         ]
     try:
         conn = open_existing(path)
     except BackupError as exc:
-        return [Check("database", False, f"{exc}"), *(Check(n, False, skipped) for n in names)]
-    try:
         return [
-            Check("database", True, f"({path}, {_size(path)})"),
+            _check("database", False, "open_failed", error=str(exc)),
+            *(_check(n, False, "not_checked") for n in names),
+        ]
+    try:
+        versions = schema_versions(conn)
+        return [
+            _check("database", True, "database_ok", path=str(path), size=_size(path)),
             _integrity(conn, quick=quick),
-            check_schema(
-                schema_versions(conn),
+            check_store_schema(
+                versions,
                 {CORPUS_NAMESPACE: len(CORPUS_MIGRATIONS), BOT_NAMESPACE: len(BOT_MIGRATIONS)},
             ),
-            check_scheduler(_active_chats(conn), _read_heartbeat(conn), now),
+            check_scheduler(
+                _active_chats(conn),
+                _read_heartbeat(conn),
+                now,
+                bot_used=versions.get(BOT_NAMESPACE, 0) > 0,
+            ),
         ]
     finally:
         conn.close()
@@ -239,12 +248,8 @@ def _integrity(conn: sqlite3.Connection, *, quick: bool) -> Check:
     except sqlite3.DatabaseError as exc:
         rows = [str(exc)]
     if rows == ["ok"]:
-        return Check("integrity", True, f"({pragma})")
-    return Check(
-        "integrity",
-        False,
-        f"{pragma} reports {rows[0]!r}; restore the latest backup (`ictdigest restore FILE`)",
-    )
+        return _check("integrity", True, "integrity_ok", pragma=pragma)
+    return _check("integrity", False, "integrity_bad", pragma=pragma, row=repr(rows[0]))
 
 
 def _active_chats(conn: sqlite3.Connection) -> list[int]:
@@ -265,21 +270,18 @@ def _read_heartbeat(conn: sqlite3.Connection) -> Heartbeat | None:
 async def check_token(settings: Settings, client: httpx.AsyncClient) -> Check:
     var = ENV_VARS["token"]
     if settings.token is None:
-        return Check(
-            "token",
-            False,
-            f"{var} is not set; get a token from @BotFather"
-            " (without one the bot only talks to the local emulator)",
-        )
+        return _check("token", False, "token_unset", var=var)
     try:
         response = await client.get(settings.api_url("getMe"), timeout=TOKEN_TIMEOUT_S)
     except httpx.HTTPError as exc:
         where = redact(settings.api_base_url, settings.secrets)
-        return Check(
+        return _check(
             "token",
             False,
-            f"cannot reach {where} ({type(exc).__name__}); check the"
-            f" network or {ENV_VARS['api_base_url']}",
+            "token_unreachable",
+            where=where,
+            error=type(exc).__name__,
+            api_var=ENV_VARS["api_base_url"],
         )
     return token_verdict(response.status_code, _json(response))
 
@@ -297,28 +299,24 @@ def token_verdict(status: int, payload: Mapping[str, Any]) -> Check:
     var = ENV_VARS["token"]
     me = payload.get("result") if payload.get("ok") else None
     if status == 200 and isinstance(me, dict):
-        return Check("token", True, f"(@{me.get('username', '?')}, id {me.get('id', '?')})")
-    if status in (401, 404):
-        return Check(
-            "token",
-            False,
-            f"Telegram rejected the token ({status}); copy it again from @BotFather into {var}",
+        return _check(
+            "token", True, "token_ok", username=me.get("username", "?"), id=me.get("id", "?")
         )
+    if status in (401, 404):
+        return _check("token", False, "token_rejected", status=status, var=var)
     description = str(payload.get("description") or f"HTTP {status}")
-    return Check(
-        "token",
-        False,
-        f"getMe failed: {description}; check {ENV_VARS['api_base_url']} and try again later",
+    return _check(
+        "token", False, "token_failed", description=description, api_var=ENV_VARS["api_base_url"]
     )
 
 
-async def check_source(source: str, client: httpx.AsyncClient) -> str | None:
-    """None if ``source`` answers (or, for a path, is readable); else why not."""
+async def check_source(source: str, client: httpx.AsyncClient) -> dict[str, Any] | None:
+    """None if ``source`` answers (or, for a path, is readable); else why not (code, values)."""
     if not source.startswith(("http://", "https://")):
         path = Path(source).expanduser()
         if not path.exists():
-            return f"{source} does not exist"
-        return None if os.access(path, os.R_OK) else f"{source} is not readable"
+            return {"source": source, "code": "missing"}
+        return None if os.access(path, os.R_OK) else {"source": source, "code": "unreadable"}
     try:
         response = await client.head(source, timeout=SOURCE_TIMEOUT_S, follow_redirects=True)
         if response.status_code in (403, 405, 501):  # some servers refuse HEAD only
@@ -327,33 +325,34 @@ async def check_source(source: str, client: httpx.AsyncClient) -> str | None:
             ) as streamed:
                 response = streamed
     except httpx.TimeoutException:
-        return f"{source} does not answer within {SOURCE_TIMEOUT_S:g} s"
+        return {"source": source, "code": "timeout", "seconds": f"{SOURCE_TIMEOUT_S:g}"}
     except httpx.HTTPError as exc:
-        return f"{source} does not answer ({type(exc).__name__})"
+        return {"source": source, "code": "error", "error": type(exc).__name__}
     if response.status_code >= 400:
-        return f"{source} answers HTTP {response.status_code}"
+        return {"source": source, "code": "status", "status": response.status_code}
     return None
 
 
 async def check_sources(sources: Sequence[str], client: httpx.AsyncClient) -> Check:
+    var = ENV_VARS["sources"]
     if not sources:
-        return Check(
-            "sources",
-            False,
-            f"none configured; list feeds or pages in"
-            f" {ENV_VARS['sources']} so the bot has news to ingest",
-        )
+        return _check("sources", False, "sources_none", var=var)
     problems = [p for p in await asyncio.gather(*(check_source(s, client) for s in sources)) if p]
     if problems:
-        return Check("sources", False, "; ".join(problems) + f" — check {ENV_VARS['sources']}")
-    return Check("sources", True, f"({len(sources)} answer)")
+        return _check("sources", False, "sources_bad", problems=problems, var=var)
+    return _check("sources", True, "sources_ok", count=len(sources))
 
 
 # --- running them -----------------------------------------------------------------------------
 
 
 async def run_doctor_async(
-    settings: Settings, *, out: TextIO, quick: bool = False, now: datetime | None = None
+    settings: Settings,
+    *,
+    out: TextIO,
+    quick: bool = False,
+    now: datetime | None = None,
+    lang: str = "en",
 ) -> int:
     """Run the checks, print one line each to ``out``, return the exit code (0 ok, 1 fix)."""
     now = now or datetime.now(UTC)
@@ -363,20 +362,34 @@ async def run_doctor_async(
         async with httpx.AsyncClient(headers={"User-Agent": "ictdigest-doctor"}) as client:
             checks.append(await check_token(settings, client))
             checks.append(await check_sources(settings.sources, client))
-    return report(checks, out, secrets=settings.secrets)
+    return report(checks, out, secrets=settings.secrets, lang=lang)
 
 
-def report(checks: Iterable[Check], out: TextIO, *, secrets: Sequence[str] = ()) -> int:
+def report(
+    checks: Iterable[Check], out: TextIO, *, secrets: Sequence[str] = (), lang: str = "en"
+) -> int:
     checks = list(checks)
     for check in checks:
-        print(redact(check.line(), secrets), file=out)
+        print(redact(check.line(lang), secrets), file=out)
+    print(summary(checks, lang), file=out)
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def summary(checks: Sequence[Check], lang: str = "en") -> str:
+    """The last line: what needs a fix, else that all is healthy and what did not apply."""
     failing = sum(not c.ok for c in checks)
-    print("all checks ok" if not failing else f"{failing} check(s) need a fix", file=out)
-    return 0 if not failing else 1
+    if failing:
+        return say(lang, "summary_fix", count=failing)
+    return say(lang, "summary_ok", idle=[c.name for c in checks if not c.applies])
 
 
 def run_doctor(
-    settings: Settings, *, out: TextIO, quick: bool = False, now: datetime | None = None
+    settings: Settings,
+    *,
+    out: TextIO,
+    quick: bool = False,
+    now: datetime | None = None,
+    lang: str = "en",
 ) -> int:
     """``run_doctor_async`` for synchronous callers (the CLI)."""
-    return asyncio.run(run_doctor_async(settings, out=out, quick=quick, now=now))
+    return asyncio.run(run_doctor_async(settings, out=out, quick=quick, now=now, lang=lang))

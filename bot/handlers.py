@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,10 @@ def parse_theme_keys(args: Sequence[str], themes: Sequence[Theme]) -> tuple[list
     Names may be keys or labels in either language, with or without diacritics, several
     words long: "Bưu chính, AI" → ["postal", "ai"]. "all"/"tất cả" chooses every theme."""
     names = theme_names(themes)
-    words = [word for word in split_words(args) if fold_name(word)]  # "&", "–" name nothing
+    emoji = {theme.emoji.replace("\ufe0f", ""): theme.key for theme in themes if theme.emoji}
+    # /help shows each theme's emoji: "📮" names the postal theme; "&", "–" name nothing.
+    words = [emoji.get(w.replace("\ufe0f", ""), w) for w in split_words(args)]
+    words = [word for word in words if fold_name(word) or _has_symbol(word)]
     folded = [fold_name(word) for word in words]
     chosen: list[str] = []
     unknown: list[str] = []
@@ -97,6 +101,11 @@ def parse_theme_keys(args: Sequence[str], themes: Sequence[Theme]) -> tuple[list
     if stray:
         unknown.append(" ".join(stray))
     return chosen, unknown
+
+
+def _has_symbol(word: str) -> bool:
+    """An emoji or other symbol: it names something (maybe no theme), unlike "&" or "–"."""
+    return any(unicodedata.category(char) == "So" for char in word)
 
 
 def parse_language(args: Sequence[str]) -> str | None:
@@ -197,8 +206,10 @@ async def reply(
     chat = update.effective_chat
     if message is not None and update.callback_query is None:
         await message.reply_text(text, reply_markup=markup)
-    elif chat is not None:
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
+    elif chat is not None:  # a button's answer goes to the topic the button is in
+        query_message = update.callback_query.message if update.callback_query else None
+        thread = getattr(query_message, "message_thread_id", None)
+        await context.bot.send_message(chat.id, text, reply_markup=markup, message_thread_id=thread)
 
 
 async def say(update: Update, context: Context, template: str, **values: Any) -> None:
@@ -303,13 +314,17 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
     if page >= len(pages):
         page = len(pages) - 1
     lang, tdir = chat.language, _tdir(context)
-    markup = None
+    rows: list[list[InlineKeyboardButton]] = []
     if page + 1 < len(pages):
         query_id = await services.db.write(storage.remember_query, kind, arg)
         label = texts.plain("buttons", lang, tdir, button="more", page=page + 2, pages=len(pages))
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))]]
-        )
+        rows.append([InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))])
+    if page == 0:  # under /company: "📈 Xu hướng" draws its monthly mentions (bot/trend.py)
+        from bot.trend import trend_button
+
+        extra = await trend_button(context, kind, arg, lang)
+        rows += [[extra]] if extra else []
+    markup = InlineKeyboardMarkup(rows) if rows else None
     text = pages[page]
     if page > 0:  # a later page says where it belongs: "Trang 2/3"
         header = texts.html("page_header", lang, tdir, page=page + 1, pages=len(pages)).strip()
@@ -337,15 +352,20 @@ async def cmd_start(update: Update, context: Context) -> None:
         revived = await services.db.write(chats.set_active, chat.chat_id, True, services.now())
         chat = revived or chat
         schedule(context.application, chat)
+    from bot.profile import start_markup
+
     user = update.effective_user
-    await say(
-        update,
-        context,
+    text = texts.html(
         "start",
+        chat.language,
+        _tdir(context),
         user_name=greeting_name(user.first_name) if user and chat.type == "private" else "",
         time=f"{chat.time:%H:%M}",
         active=chat.active,
     )
+    private = chat.type == "private"  # there: a button adding the bot to a group
+    markup = start_markup(context.bot.username, chat.language, _tdir(context)) if private else None
+    await reply(update, context, text, markup)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
@@ -360,6 +380,7 @@ async def cmd_help(update: Update, context: Context) -> None:
         commands=texts.command_specs(lang, tdir),
         themes=themes,
         is_group=chat.is_group,
+        chosen=theme_labels(chat.themes, lang),  # what a bare /digest or /subscribe uses
     )
 
 

@@ -168,6 +168,7 @@ async def send_now(
     *,
     base_url: str | None = None,
     day: date | None = None,
+    lang: str = "en",
 ) -> tuple[int, str]:
     """Send today's digest to one chat through the outbox; (exit code, one-line outcome)."""
     from bot.app import build_application
@@ -175,34 +176,39 @@ async def send_now(
     from bot.schedule import digest_day
     from bot.services import services_of
 
+    def say(what: str, **values: object) -> str:
+        return texts.plain(
+            "send", lang, settings.template_dir, what=what, chat_id=chat_id, **values
+        )
+
     app = build_application(settings, base_url=base_url)
     async with app:
         svc = services_of(app)
         chat = await svc.db.read(chats.get_chat, chat_id)
         if chat is None:
-            return 1, f"unknown chat {chat_id}; see `ictdigest chats`"
+            return 1, say("unknown_chat")
         if not chat.active:
-            return 1, f"chat {chat_id} is not subscribed (inactive); nothing sent"
+            return 1, say("inactive")
         the_day = day or digest_day(svc.now(), svc.tz)
         row = await deliver(app, chat_id, the_day, themes=[theme] if theme else None)
     if row is None:
-        return 1, f"chat {chat_id}: nothing sent"
-    detail = f"{row.parts_sent}/{len(row.messages)} parts"
-    if row.error:
-        detail += f" ({row.error})"
-    return (0 if row.state in ("sent", "uncertain") else 1), (
-        f"chat {chat_id} digest {row.digest_day}: {row.state}, {detail}"
+        return 1, say("nothing")
+    line = say(
+        "outcome",
+        day=row.digest_day,
+        state=row.state,
+        sent=row.parts_sent,
+        parts=len(row.messages),
+        error=row.error,
     )
+    return (0 if row.state in ("sent", "uncertain") else 1), line
 
 
-def send(settings: Settings, chat_id: int, theme: str | None) -> int:
+def send(settings: Settings, chat_id: int, theme: str | None, lang: str = "en") -> int:
     if not settings.token:
-        print(
-            "ictdigest send: set TELEGRAM_BOT_TOKEN (the console has no real chats)",
-            file=sys.stderr,
-        )
+        print(texts.plain("send", lang, settings.template_dir, what="no_token"), file=sys.stderr)
         return 2
-    code, line = asyncio.run(send_now(settings, chat_id, theme))
+    code, line = asyncio.run(send_now(settings, chat_id, theme, lang=lang))
     print(line)
     return code
 

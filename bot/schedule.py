@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_HHMM = re.compile(r"^\s*(\d{1,2})[:hH.](\d{2})\s*$")
+_HHMM = re.compile(r"^\s*(\d{1,2})(?:[:hHgG.](\d{2})|\s*(?:[hHgG]|giờ|gio))\s*$", re.IGNORECASE)
 
 
 def parse_hhmm(text: str) -> time | None:
-    """``"7:30"``, ``"07:30"``, ``"7h30"`` → 07:30; anything else → None."""
+    """``"7:30"``, ``"07:30"``, ``"7h30"`` → 07:30; ``"7h"``, ``"7 giờ"``, ``"7g"`` → 07:00;
+    anything else (a bare "7" is ambiguous) → None."""
     match = _HHMM.match(text or "")
     if not match:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2))
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)

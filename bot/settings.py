@@ -57,9 +57,11 @@ ENV_VARS: dict[str, str] = {
     "webhook_listen": "ICTDIGEST_WEBHOOK_LISTEN",
     "webhook_port": "ICTDIGEST_WEBHOOK_PORT",
     "template_dir": "ICTDIGEST_TEMPLATE_DIR",
-    "language": "ICTDIGEST_LANGUAGE",
+    "language": "ICTDIGEST_LANG",  # one name for the bot and the CLI
     "fetch_allow_private": "ICTDIGEST_FETCH_ALLOW_PRIVATE",
 }
+# Older names still read when the new one is unset.
+LEGACY_ENV_VARS: dict[str, str] = {"language": "ICTDIGEST_LANGUAGE"}
 SECRET_FIELDS = frozenset({"token", "webhook_secret"})
 
 
@@ -90,7 +92,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"  # ICTDIGEST_WEBHOOK_LISTEN
     webhook_port: int = 8443  # ICTDIGEST_WEBHOOK_PORT
     template_dir: Path | None = None  # ICTDIGEST_TEMPLATE_DIR, operator overrides
-    language: str = "vi"  # ICTDIGEST_LANGUAGE, default UI language of new chats
+    language: str = "vi"  # ICTDIGEST_LANG (formerly ICTDIGEST_LANGUAGE), new chats' language
     # ICTDIGEST_FETCH_ALLOW_PRIVATE: let ingest fetch loopback, private and link-local addresses
     fetch_allow_private: bool = False
 
@@ -409,6 +411,9 @@ def _raw_values(
     token_from_file = _read_token_file(env)
     if token_from_file is not None:
         raw["token"] = (token_from_file, TOKEN_FILE_ENV)
+    for name, var in LEGACY_ENV_VARS.items():
+        if var in env and ENV_VARS[name] not in env:
+            raw[name] = (env[var], var)
     for name, var in ENV_VARS.items():
         if var in env:
             raw[name] = (env[var], var)

@@ -3,6 +3,8 @@
 chats        one row per chat the bot is in: settings, watermark, active flag
 deliveries   the outbox: one row per (chat, digest day), its rendered parts and state
 page_queries the argument behind a "More" button whose query did not fit callback data
+watches, watch_alerts, watch_batches, watch_state   see bot/watch_store.py
+chat_destinations, theme_topics, delivery_routes    see bot/topics_store.py
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.topics_store import bot_topics
+from bot.watch_store import bot_watches
 from digests.store.store import Migration, apply_migrations, open_db, write_transaction
 
 NAMESPACE = "bot"
@@ -70,7 +74,7 @@ def _bot_chat_digest_length(db: Database) -> None:
         db.execute("ALTER TABLE chats ADD COLUMN digest_length TEXT NOT NULL DEFAULT 'short'")
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1, _bot_chat_digest_length]
+BOT_MIGRATIONS: list[Migration] = [_v1, _bot_chat_digest_length, bot_watches, bot_topics]
 
 
 def apply_bot_migrations(db: Database) -> int:

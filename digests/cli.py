@@ -480,9 +480,21 @@ def lang_of(args: argparse.Namespace) -> str:
     return _language(getattr(args, "lang", None))
 
 
+LANG_ENV, LEGACY_LANG_ENV = "ICTDIGEST_LANG", "ICTDIGEST_LANGUAGE"  # one name, bot and CLI
+_warned_languages: set[str] = set()
+
+
 def _language(explicit: str | None) -> str:
-    lang = explicit or os.environ.get("ICTDIGEST_LANG", "vi")
-    return lang if lang in ("vi", "en") else "vi"
+    if explicit:
+        return explicit if explicit in ("vi", "en") else "vi"
+    var = LANG_ENV if LANG_ENV in os.environ else LEGACY_LANG_ENV
+    lang = os.environ.get(var, "vi").strip().lower() or "vi"
+    if lang not in ("vi", "en"):
+        if lang not in _warned_languages:  # said once, in English: the reader's language is unknown
+            _warned_languages.add(lang)
+            print(f"{PROG}: {var}={lang!r} is not vi or en; using vi.", file=sys.stderr)
+        return "vi"
+    return lang
 
 
 def _peek_lang(argv: Sequence[str]) -> str | None:

@@ -175,7 +175,8 @@ async def test_every_command_answers_in_a_group_addressed_to_this_bot(
         assert "Bưu chính" in await admin_says(f"/subscribe{bot} postal")
         assert "Đã tắt" in await admin_says(f"/unsubscribe{bot}")
         assert "06:30" in await admin_says(f"/time{bot} 6:30")
-        assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6h")
+        assert "06:00" in await admin_says(f"/time{bot} 6h")  # "7h" is how people write it
+        assert "Ví dụ: /time" in await admin_says(f"/time{bot} 6")
         assert "Viettel" in await admin_says(f"/company{bot} Viettel")
         assert "Ví dụ: /company Viettel" in await admin_says(f"/company{bot}")
         assert "Viettel" in await admin_says(f"/companies{bot}")
@@ -199,8 +200,9 @@ async def test_long_answer_pages_with_a_more_button(
     async with running(make_app(emulator, db_path, **FAST)):
         sent = emulator.user_sends("/company Viettel", user_id=USER)
         [first] = await emulator.await_messages(USER, 1, after=sent)
-        [[button]] = first["reply_markup"]["inline_keyboard"]
+        [[button], [trend]] = first["reply_markup"]["inline_keyboard"]
         assert button["text"] == "Xem thêm ▸ trang 2/3"
+        assert trend["text"] == "📈 Xu hướng"  # bot/trend.py
         # page 1 is filled: the header and the first statements with their sources
         assert "Số bài nhắc đến: 4\n\nThông tin đáng chú ý:\n• " in first["visible_text"]
         assert first["visible_text"].count("• ") == first["visible_text"].count("\n  (")

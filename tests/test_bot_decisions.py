@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot import handlers, texts
 from bot.answers import paginate
-from bot.app import menu
+from bot.app import all_commands, menu
 from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
 from bot.settings import Settings
 from digests.analysis.themes import load_themes
@@ -74,12 +74,18 @@ def test_theme_keys_case_insensitive_in_order_without_repeats() -> None:
         (["bao", "chi"], ["press"]),
         (["Cybersecurity"], ["cybersecurity"]),
         (["tất", "cả"], THEMES),
+        (["📮"], ["postal"]),  # the emoji /help shows beside each theme
+        (["📮,", "ai"], ["postal", "ai"]),
     ],
 )
 def test_themes_are_named_by_key_or_label_in_either_language(
     args: list[str], expected: list[str]
 ) -> None:
     assert handlers.parse_theme_keys(args, CATALOGUE) == (expected, [])
+
+
+def test_an_emoji_of_no_theme_is_told_not_ignored() -> None:
+    assert handlers.parse_theme_keys(["🍜"], CATALOGUE) == ([], ["🍜"])
 
 
 def test_words_that_name_no_theme_are_told_as_typed_together() -> None:
@@ -319,7 +325,7 @@ def test_button_press_is_judged_by_the_named_user() -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_command_has_help_text_and_an_example(lang: str) -> None:
     specs = {spec.name: spec for spec in texts.command_specs(lang)}
-    assert set(specs) == set(handlers.COMMANDS)
+    assert set(specs) == set(all_commands())
     for name, spec in specs.items():
         assert spec.description, name
         assert spec.example.startswith(f"/{name}"), spec
@@ -328,9 +334,9 @@ def test_every_command_has_help_text_and_an_example(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_help_lists_every_command(lang: str) -> None:
     help_text = texts.html(
-        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False
+        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False, chosen=[]
     )
-    for name in handlers.COMMANDS:
+    for name in all_commands():
         assert re.search(rf"^/{name}\b", help_text, re.M), name
 
 
@@ -349,11 +355,13 @@ def test_group_menu_shows_only_what_members_may_use() -> None:
         "themes",
         "company",
         "companies",
+        "trend",
         "target",
         "search",
+        "watches",
         "about",
     ]
-    assert [c.command for c in menu("en", "admins", Settings())] == list(handlers.COMMANDS)
+    assert {c.command for c in menu("en", "admins", Settings())} == set(all_commands())
 
 
 # --------------------------------------------------------------------------- /about dates

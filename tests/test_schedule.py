@@ -16,13 +16,27 @@ LONG_AGO = datetime(2024, 1, 1, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("07:00", time(7, 0)), ("7:30", time(7, 30)), ("7h05", time(7, 5)), ("23:59", time(23, 59))],
+    [
+        ("07:00", time(7, 0)),
+        ("7:00", time(7, 0)),
+        ("7:30", time(7, 30)),
+        ("7h05", time(7, 5)),
+        ("23:59", time(23, 59)),
+        ("7h", time(7, 0)),
+        ("7H", time(7, 0)),
+        ("19 h", time(19, 0)),
+        ("7 giờ", time(7, 0)),
+        ("7g", time(7, 0)),
+        ("7g30", time(7, 30)),
+    ],
 )
 def test_parse_hhmm_accepts_common_forms(text: str, expected: time) -> None:
     assert parse_hhmm(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "7", "24:00", "07:60", "bảy giờ", "07:00:00", "-1:00"])
+@pytest.mark.parametrize(
+    "text", ["", "7", "24:00", "24h", "07:60", "bảy giờ", "07:00:00", "-1:00", "7hh"]
+)
 def test_parse_hhmm_rejects_everything_else(text: str) -> None:
     assert parse_hhmm(text) is None
 

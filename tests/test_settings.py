@@ -55,7 +55,7 @@ def test_every_setting_from_the_environment(tmp_path: Path) -> None:
         "ICTDIGEST_WEBHOOK_LISTEN": "127.0.0.1",
         "ICTDIGEST_WEBHOOK_PORT": "88",
         "ICTDIGEST_TEMPLATE_DIR": str(templates),
-        "ICTDIGEST_LANGUAGE": "EN",
+        "ICTDIGEST_LANG": "EN",
         "ICTDIGEST_FETCH_ALLOW_PRIVATE": "yes",
     }
     assert set(ENV_VARS.values()) == set(env), "the test sets every documented variable"
@@ -129,6 +129,7 @@ def test_explicit_toml_path_beats_the_variable(tmp_path: Path) -> None:
         ("ICTDIGEST_WEBHOOK_SECRET", "has space", "ICTDIGEST_WEBHOOK_SECRET: must be 1-256"),
         ("ICTDIGEST_WEBHOOK_PORT", "70000", "ICTDIGEST_WEBHOOK_PORT: '70000' is not a port"),
         ("ICTDIGEST_TEMPLATE_DIR", "/no/such/dir", "ICTDIGEST_TEMPLATE_DIR: /no/such/dir is not"),
+        ("ICTDIGEST_LANG", "fr", "ICTDIGEST_LANG: 'fr' is not one of vi, en"),
         ("ICTDIGEST_LANGUAGE", "fr", "ICTDIGEST_LANGUAGE: 'fr' is not one of vi, en"),
         ("ICTDIGEST_SEND_WHEN_EMPTY", "maybe", "'maybe' is not yes/no"),
     ],

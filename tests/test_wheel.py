@@ -203,7 +203,8 @@ def test_ingest_digest_console_and_backup_from_the_installed_wheel(installed: In
 
 def test_doctor_quick_from_the_installed_wheel(installed: Installed) -> None:
     installed.run("ictdigest", "ingest", str(installed.site / "digests" / "seeds"))
-    result = installed.run("ictdigest", "doctor", "--quick")
+    # The store here was used by the bot in earlier tests (console), so it needs a heartbeat.
+    result = installed.run("ictdigest", "--lang", "en", "doctor", "--quick")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "integrity  ok (quick_check)" in result.stdout
     assert "scheduler  fix: the bot is not running (no heartbeat); start it" in result.stdout

@@ -16,7 +16,11 @@ setWebhook/deleteWebhook/getWebhookInfo (updates are pushed, with the secret tok
 webhook on 127.0.0.1; other URLs are only recorded), set/get/deleteMyCommands (per scope and
 language), sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
 sendChatAction, getChat, getChatMember, getChatAdministrators, getChatMemberCount,
-leaveChat, close, logOut. Anything else: 404 "Not Found".
+leaveChat, close, logOut; and, in their own modules, forum topics (createForumTopic,
+edit/close/reopen/deleteForumTopic; ``message_thread_id`` checked: bot/emulator/forum.py),
+inline mode (answerInlineQuery: bot/emulator/inline.py), sendPhoto and
+set/getMyDescription, set/getMyShortDescription (bot/emulator/media.py). Anything else:
+404 "Not Found".
 
 Rules enforced: HTML parse mode (``entities.parse_html``), 4096 UTF-16 units of visible
 text, inline keyboards (callback_data 1-64 bytes), replies to existing messages, flood
@@ -44,6 +48,14 @@ Control API (thread-safe; call from tests or the console):
   language_code)``, ``message(chat_id, message_id)``, ``chat(chat_id)``, ``stats()`` /
   ``reset_stats()`` (sent_count, rejected_429, rejected_other, first/last_send_at,
   send_times, send_rate), ``pending_updates()``;
+- forums: ``make_forum(chat_id, title, *, bot_can_manage_topics=True)``,
+  ``create_topic(chat_id, name) -> thread id``, ``close_topic``, ``reopen_topic``,
+  ``delete_topic``, ``topics(chat_id)``, ``set_bot_can_manage_topics(chat_id, allowed)``;
+- inline: ``enable_inline()``, ``user_inline_query(query, *, user_id, language_code)
+  -> id``, ``await await_inline_answer(id)``, ``inline_answers()``,
+  ``choose_inline_result(query_id, result_id, chat_id)``;
+- photos and profile: ``sent_photos(chat_id=None)``, ``my_description(lang)``,
+  ``my_short_description(lang)``;
 - waiting: ``mark()``, ``wait_for_messages(chat_id, count, timeout=5.0, *, after=None)``,
   ``await await_messages(...)`` (async, same arguments),
   ``wait_until_quiet(quiet=0.3, timeout=10.0)``.

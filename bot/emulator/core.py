@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from bot.emulator.limits import RateLimiter, RateLimits
@@ -101,6 +101,9 @@ class _Update:
 class EmulatorCore:
     """Bot API state and semantics, without the HTTP transport (see ``BotApiEmulator``)."""
 
+    # Methods of the extension modules (forum, inline, media, profile), by lowercase name.
+    extra_methods: ClassVar[dict[str, Callable[[Any, dict[str, Any]], Any]]] = {}
+
     def __init__(
         self,
         *,
@@ -153,7 +156,7 @@ class EmulatorCore:
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
         """Run one Bot API method: (HTTP status, JSON body, seconds to hold the response)."""
         name = method.lower()
-        handler = _METHODS.get(name)
+        handler = _METHODS.get(name) or self.extra_methods.get(name)
         if handler is None:
             return 404, ApiError(404, "Not Found").payload(), 0.0
         with self._lock:
@@ -264,7 +267,7 @@ class EmulatorCore:
         me.update(
             can_join_groups=True,
             can_read_all_group_messages=False,
-            supports_inline_queries=False,
+            supports_inline_queries=self._inline_enabled(),
             can_connect_to_business=False,
             has_main_web_app=False,
         )
@@ -419,6 +422,7 @@ class EmulatorCore:
         text = get_str(params, "text")
         with self._lock:
             chat = self._chat_for_bot(params)
+            self._check_thread(chat, params)
             parsed = parse_message_text(text, parse_mode, get_json(params, "entities"))
             markup = check_reply_markup(get_json(params, "reply_markup"))
             reply_to = self._reply_target(chat, params)
@@ -433,6 +437,8 @@ class EmulatorCore:
             thread_id = get_int(params, "message_thread_id")
             if thread_id is not None:
                 message["message_thread_id"] = thread_id
+                if chat.is_forum:  # a message in a forum topic says so, as in Telegram
+                    message["is_topic_message"] = True
             previews = get_json(params, "link_preview_options")
             if get_bool(params, "disable_web_page_preview"):
                 previews = {"is_disabled": True}
@@ -441,6 +447,17 @@ class EmulatorCore:
             seq = self._store_message(chat, message)
             self._record_send(chat, message, text or "", parse_mode, markup, seq, previews)
             return message
+
+    def _inline_enabled(self) -> bool:
+        """Hook: the inline extension answers whether BotFather's /setinline was done."""
+        return False
+
+    def _check_thread(self, chat: ChatState, params: dict[str, Any]) -> None:
+        """Hook: the forum extension rejects messages for deleted or closed topics."""
+
+    def _bot_admin_rights(self, chat: ChatState) -> dict[str, Any]:
+        """Hook: rights the extensions add to the bot's ChatMember (e.g. can_manage_topics)."""
+        return {}
 
     def _bot_message(
         self,
@@ -615,7 +632,10 @@ class EmulatorCore:
 
     def _member_of(self, chat: ChatState, user_id: int) -> dict[str, Any]:
         if user_id == self.bot_user.id:
-            return chat_member(self.bot_user.to_api(), chat.bot_status)
+            member = chat_member(self.bot_user.to_api(), chat.bot_status)
+            if chat.bot_status == "administrator":
+                member.update(self._bot_admin_rights(chat))
+            return member
         user = self._users.get(user_id)
         if user is None and user_id != ANONYMOUS_ADMIN_BOT["id"]:
             raise bad_request("user not found")

@@ -10,10 +10,13 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from bot.emulator.core import EmulatorCore
+from bot.emulator.forum import FORUM_METHODS, ForumMixin
+from bot.emulator.inline import INLINE_METHODS, InlineMixin
+from bot.emulator.media import MEDIA_METHODS, MediaMixin
 from bot.emulator.params import ApiError, parse_body
 
 LOOPBACK = "127.0.0.1"
@@ -111,12 +114,14 @@ def post_update(url: str, secret: str | None, update: dict[str, Any]) -> str | N
         return f"Connection failed: {error}"
 
 
-class BotApiEmulator(EmulatorCore):
+class BotApiEmulator(ForumMixin, InlineMixin, MediaMixin, EmulatorCore):
     """A local Telegram Bot API server for PTB's ``base_url``.
 
     ``with BotApiEmulator() as emu:`` starts it on 127.0.0.1 (port 0: any free port);
     ``ApplicationBuilder().token(emu.token).base_url(emu.base_url)`` points a bot at it.
     """
+
+    extra_methods: ClassVar[dict[str, Any]] = {**FORUM_METHODS, **INLINE_METHODS, **MEDIA_METHODS}
 
     def __init__(self, *, port: int = 0, **options: Any) -> None:
         super().__init__(**options)

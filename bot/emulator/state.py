@@ -66,6 +66,7 @@ class ChatState:
     members: set[int] = field(default_factory=set)
     next_message_id: int = 1
     deactivated: bool = False  # a private chat whose user deleted their account
+    is_forum: bool = False  # a supergroup with topics (bot/emulator/forum.py)
 
     def to_api(self) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -79,6 +80,8 @@ class ChatState:
                 chat["all_members_are_administrators"] = False
         if self.username:
             chat["username"] = self.username
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
 
     def full_info(self) -> dict[str, Any]:
