@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.analysis.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
+from digests.analysis.relevance_scan import PassageScanner, ScannedArticle
+from digests.analysis.themes import Theme, ThemeSet, load_themes, make_theme
 from digests.model import Analysis, CleanArticle
 from digests.textnorm import fold_nfc, nfc
 
@@ -121,14 +122,30 @@ def threshold() -> float:
 
 @dataclass(frozen=True)
 class Zoned:
-    """An article cut for scoring: its passages with their zones and scan hits."""
+    """An article cut for scoring: its passages with their zones and every matcher's terms."""
 
-    texts: tuple[str, ...]  # the headline, then every sentence
-    folded: tuple[str, ...]
+    scanned: ScannedArticle  # the headline, then every sentence, and what each matcher found
     zones: tuple[str, ...]  # the zone of each passage
-    hits: tuple[Mapping[str, float], ...]  # per passage: matcher key -> score there
-    order: tuple[int, ...]  # passage indexes, best zone first
-    body: tuple[int, ...]  # indexes of body sentences (not the title, not sub-headings)
+    place: tuple[int, ...]  # per passage, its rank when passages are ordered best zone first
+    body: frozenset[int]  # indexes of body sentences (not the title, not sub-headings)
+    index: Mapping[int, int]  # id(matcher) -> its index in ``scanned.found``
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.scanned.texts
+
+    def found(self, matcher: Theme) -> Mapping[int, Mapping[str, float]]:
+        """Per passage where the matcher scores: its terms there, as Theme.matches gives."""
+        index = self.index.get(id(matcher))
+        if index is not None:
+            return self.scanned.found[index]
+        scanned = self.scanned  # a matcher the scan was not built with: its regex
+        return {
+            i: terms
+            for i in range(len(scanned.texts))
+            if sum((terms := matcher.matches(scanned.texts[i], scanned.folded_passage(i))).values())
+            > 0
+        }
 
 
 def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
@@ -136,22 +153,32 @@ def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
     return [*themes, *extras, *rules.against.values()]
 
 
-_PREPARED: dict[tuple[int, int], tuple[ThemeSet, Rules, ThemeSet, ThemeMatcher]] = {}
+@dataclass(frozen=True)
+class _Prepared:
+    themes: ThemeSet  # as given
+    rules: Rules
+    weighted: ThemeSet  # with the relevance term weights
+    scanner: PassageScanner  # every matcher: the weighted themes, extras, against
+    index: Mapping[int, int]  # id(matcher) -> its index in the scanner
 
 
-def _prepared(themes: ThemeSet, rules: Rules) -> tuple[ThemeSet, ThemeMatcher]:
-    """The themes with the relevance term weights applied, and one fast scan over every
-    matcher (themes.ThemeMatcher) telling which have a hit in a zone: only those are run
-    for their phrases. Kept per (themes, rules) loaded."""
+_PREPARED: dict[tuple[int, int], _Prepared] = {}
+
+
+def _prepared(themes: ThemeSet, rules: Rules) -> _Prepared:
+    """The themes with the relevance term weights applied, and one scanner over every
+    matcher (relevance_scan.PassageScanner). Kept per (themes, rules) loaded."""
     key = (id(themes), id(rules))
     cached = _PREPARED.get(key)
-    if cached is None or cached[0] is not themes or cached[1] is not rules:
+    if cached is None or cached.themes is not themes or cached.rules is not rules:
         if len(_PREPARED) > 8:
             _PREPARED.clear()
         weighted = ThemeSet(tuple(_reweighted(t, rules.term_weights.get(t.key)) for t in themes))
-        matcher = ThemeMatcher(_all_matchers(weighted, rules))
-        cached = _PREPARED[key] = (themes, rules, weighted, matcher)
-    return cached[2], cached[3]
+        matchers = _all_matchers(weighted, rules)
+        index = {id(matcher): i for i, matcher in enumerate(matchers)}
+        cached = _Prepared(themes, rules, weighted, PassageScanner(matchers), index)
+        _PREPARED[key] = cached
+    return cached
 
 
 def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
@@ -164,16 +191,26 @@ def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
     return make_theme(theme.key, theme.label_vi, theme.label_en, theme.emoji, terms, theme.exclude)
 
 
-def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: ThemeMatcher) -> Zoned:
+_RANK = {zone: n for n, zone in enumerate(ZONES)}
+
+
+def zoned(
+    title: str,
+    sentences: Sequence[tuple[str, int, bool]],
+    prepared: _Prepared,
+    folded_sentences: str | None = None,
+) -> Zoned:
     """The headline and the sentences (text, paragraph, is_heading) by zone.
 
     The lead is the first paragraph (up to four sentences), or the first two
     sentences when the text has no breaks; the next five sentences are early;
-    sub-headings count as early. One fast scan (themes.ThemeMatcher) over every
-    passage tells which matchers have a hit where: only those are run for phrases.
+    sub-headings count as early. One scan (relevance_scan.PassageScanner) finds
+    every matcher's terms in every passage; ``folded_sentences`` (analyse's fold of
+    the sentences) spares folding them again.
     """
     texts, zones = [nfc(title)], ["title"]
     body: list[int] = []
+    as_given = True  # every sentence was NFC already: analyse's fold is of these texts
     first_paragraph = next((p for _, p, heading in sentences if not heading), None)
     for text, paragraph, is_heading in sentences:
         index = len(body)
@@ -189,13 +226,16 @@ def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: Theme
             zone = "deep"
         if not is_heading:
             body.append(len(texts))
-        texts.append(nfc(text))
+        normal = nfc(text)
+        as_given = as_given and (normal is text or normal == text)
+        texts.append(normal)
         zones.append(zone)
-    folded = [fold_nfc(text) for text in texts]
-    hits, _ = matcher.scan_sentences(texts, folded)
-    rank = {zone: n for n, zone in enumerate(ZONES)}
-    order = sorted(range(len(texts)), key=lambda i: (rank[zones[i]], i))
-    return Zoned(tuple(texts), tuple(folded), tuple(zones), tuple(hits), tuple(order), tuple(body))
+    order = sorted(range(len(texts)), key=lambda i: (_RANK[zones[i]], i))
+    place = [0] * len(texts)
+    for rank, i in enumerate(order):
+        place[i] = rank
+    scanned = prepared.scanner.scan(texts, folded_sentences if as_given else None)
+    return Zoned(scanned, tuple(zones), tuple(place), frozenset(body), prepared.index)
 
 
 def _best(
@@ -203,22 +243,22 @@ def _best(
 ) -> dict[str, tuple[float, str, str]]:
     """Per distinct phrase: (weight × best zone weight, zone, phrase as written)."""
     found: dict[str, tuple[float, str, str]] = {}
-    key = matcher.key
-    for i in article.order:  # best zone first: a phrase keeps its first (best) place
-        if key not in article.hits[i]:
-            continue
-        text, folded, zone = article.texts[i], article.folded[i], article.zones[i]
-        for term, weight in matcher.matches(text, folded).items():
+    per_passage = article.found(matcher)
+    # best zone first: a phrase keeps its first (best) place
+    for i in sorted(per_passage, key=article.place.__getitem__):
+        zone = article.zones[i]
+        for term, weight in per_passage[i].items():
             if term not in found:
-                found[term] = (weight * zones[zone], zone, _as_written(text, folded, term))
+                found[term] = (weight * zones[zone], zone, _as_written(article.scanned, i, term))
     return found
 
 
-def _as_written(text: str, folded: str, term: str) -> str:
-    start = folded.find(term)
-    if start < 0:
-        start = text.find(term)
-    return text[start : start + len(term)] if start >= 0 else term
+def _as_written(scanned: ScannedArticle, passage: int, term: str) -> str:
+    start, end = scanned.span(passage)
+    at = scanned.folded.find(term, start, end)
+    if at < 0:
+        at = scanned.text.find(term, start, end)
+    return scanned.text[at : at + len(term)] if at >= 0 else term
 
 
 def against_evidence(article: Zoned, rules: Rules) -> tuple[Evidence, ...]:
@@ -254,7 +294,9 @@ def score_theme(
                 extra += points
         support += min(extra, EVENT_CAP)
         speaking = sum(
-            1 for i in article.body if article.hits[i].get(theme.key, 0) >= SPREAD_MIN_SCORE
+            1
+            for i, found in article.found(theme).items()
+            if i in article.body and sum(found.values()) >= SPREAD_MIN_SCORE
         )
         if speaking:
             share = speaking / max(1, len(article.body))
@@ -280,11 +322,17 @@ def score_article(
     sector_outlet: bool = False,
     themes: ThemeSet | None = None,
     rules: Rules | None = None,
+    folded_sentences: str | None = None,
 ) -> dict[str, ThemeRelevance]:
-    """Every theme's relevance for an article given as its title and sentences."""
+    """Every theme's relevance for an article given as its title and sentences.
+
+    ``folded_sentences``: the sentences' texts joined by sentences.SEPARATOR and
+    folded, when the caller has them (``Analysis.folded``).
+    """
     rules = rules or load_rules()
-    themes, matcher = _prepared(themes or load_themes(), rules)
-    article = zoned(title, sentences, matcher)
+    prepared = _prepared(themes or load_themes(), rules)
+    themes = prepared.weighted
+    article = zoned(title, sentences, prepared, folded_sentences)
     against = against_evidence(article, rules)
     result = {}
     for theme in themes:
@@ -307,7 +355,9 @@ def theme_scores(
 ) -> dict[str, float]:
     """The scores stored at ingest: every theme, zero included."""
     sentences = [(s.text, s.paragraph, s.is_heading) for s in analysis.sentences]
-    scored = score_article(article.title, sentences, sector_outlet=sector_outlet)
+    scored = score_article(
+        article.title, sentences, sector_outlet=sector_outlet, folded_sentences=analysis.folded
+    )
     return {key: relevance.score for key, relevance in scored.items()}
 
 
