@@ -341,4 +341,10 @@ def test_every_score_and_piece_of_evidence_is_as_with_each_regex(
     for n, (name, title, sentences, _) in enumerate(_corpus()):
         slow = relevance.score_article(title, sentences, sector_outlet=n % 2 == 0)
         assert fast[name] == slow, name
+        unexplained = relevance.score_article(
+            title, sentences, sector_outlet=n % 2 == 0, explain=False
+        )
+        assert {k: (r.score, r.support, r.against) for k, r in unexplained.items()} == {
+            k: (r.score, r.support, r.against) for k, r in slow.items()
+        }, name
     assert len(fast) > 15 or DEV_SET is None

@@ -1,4 +1,4 @@
-"""Every relevance matcher's terms in every passage of an article, found in one pass.
+"""Relevance's view of an article: its passages by zone, every matcher's terms in each.
 
 Relevance (digests/analysis/relevance.py) needs, per matcher (a theme's terms, its
 organisations, its events, each kind of subject speaking against) and per passage
@@ -27,7 +27,11 @@ from typing import Any
 
 from digests.analysis.sentences import SEPARATOR  # as analyse joins them: folded text reused
 from digests.analysis.themes import Theme, is_exact_term
-from digests.textnorm import fold, fold_nfc
+from digests.textnorm import fold, fold_nfc, nfc
+
+ZONES = ("title", "lead", "early", "deep")
+LEAD_SENTENCES = 2  # without a paragraph break, the lead is the first two sentences
+EARLY_SENTENCES = 5  # …and the next five are still "early"
 
 # What a phrase is to the matchers having it: (matcher index, is an excluded phrase, weight).
 _Entry = tuple[int, bool, float]
@@ -227,3 +231,91 @@ def _by_regex(
         if terms:
             found[passage] = terms
     return found
+
+
+# --------------------------------------------------------------------------- zones
+
+
+@dataclass(frozen=True)
+class Zoned:
+    """An article cut for scoring: its passages with their zones and every matcher's terms."""
+
+    scanned: ScannedArticle  # the headline, then every sentence, and what each matcher found
+    zones: tuple[str, ...]  # the zone of each passage
+    place: tuple[int, ...]  # per passage, its rank when passages are ordered best zone first
+    body: frozenset[int]  # indexes of body sentences (not the title, not sub-headings)
+    index: Mapping[int, int]  # id(matcher) -> its index in ``scanned.found``
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.scanned.texts
+
+    def found(self, matcher: Theme) -> Mapping[int, Mapping[str, float]]:
+        """Per passage where the matcher scores: its terms there, as Theme.matches gives."""
+        index = self.index.get(id(matcher))
+        if index is not None:
+            return self.scanned.found[index]
+        scanned = self.scanned  # a matcher the scan was not built with: its regex
+        return {
+            i: terms
+            for i in range(len(scanned.texts))
+            if sum((terms := matcher.matches(scanned.texts[i], scanned.folded_passage(i))).values())
+            > 0
+        }
+
+    def as_written(self, passage: int, term: str) -> str:
+        """The phrase as written in the passage (its first occurrence, as folded)."""
+        scanned = self.scanned
+        start, end = scanned.span(passage)
+        at = scanned.folded.find(term, start, end)
+        if at < 0:
+            at = scanned.text.find(term, start, end)
+        return scanned.text[at : at + len(term)] if at >= 0 else term
+
+
+_RANK = {zone: n for n, zone in enumerate(ZONES)}
+
+
+def zoned(
+    title: str,
+    sentences: Sequence[tuple[str, int, bool]],
+    scanner: PassageScanner,
+    index: Mapping[int, int],
+    folded_sentences: str | None = None,
+) -> Zoned:
+    """The headline and the sentences (text, paragraph, is_heading) by zone.
+
+    The lead is the first paragraph (up to four sentences), or the first two
+    sentences when the text has no breaks; the next five sentences are early;
+    sub-headings count as early. One scan (PassageScanner) finds every matcher's
+    terms in every passage (``index``: id(matcher) -> its place in the scanner);
+    ``folded_sentences`` (analyse's fold of the sentences) spares folding them again.
+    """
+    texts, zones = [nfc(title)], ["title"]
+    body: list[int] = []
+    as_given = True  # every sentence was NFC already: analyse's fold is of these texts
+    first_paragraph = next((p for _, p, heading in sentences if not heading), None)
+    for text, paragraph, is_heading in sentences:
+        position = len(body)  # among body sentences
+        if is_heading:
+            zone = "early" if position < LEAD_SENTENCES + EARLY_SENTENCES else "deep"
+        elif position < LEAD_SENTENCES or (
+            paragraph == first_paragraph and position < 2 * LEAD_SENTENCES
+        ):
+            zone = "lead"
+        elif position < LEAD_SENTENCES + EARLY_SENTENCES:
+            zone = "early"
+        else:
+            zone = "deep"
+        if not is_heading:
+            body.append(len(texts))
+        normal = nfc(text)
+        as_given = as_given and (normal is text or normal == text)
+        texts.append(normal)
+        zones.append(zone)
+    order = sorted(range(len(texts)), key=lambda i: (_RANK[zones[i]], i))
+    place = [0] * len(texts)
+    for rank, i in enumerate(order):
+        place[i] = rank
+    scanned = scanner.scan(texts, folded_sentences if as_given else None)
+    return Zoned(scanned, tuple(zones), tuple(place), frozenset(body), index)
