@@ -4,8 +4,8 @@ Relevance (digests/analysis/relevance.py) needs, per matcher (a theme's terms, i
 organisations, its events, each kind of subject speaking against) and per passage
 (the headline, each sentence), exactly what ``Theme.matches`` returns there: the
 distinct terms its regex keeps (leftmost, longest, not overlapping, whole words)
-with their weights. Running ~20 matchers' regexes on every passage cost 1.5-2.5 ms
-per article, most of ingest's ~3 ms budget.
+with their weights. Scanning each sentence, then running the regex of each matcher
+found there, cost 1.5-2.5 ms per article: most of ingest's ~3 ms budget.
 
 So the passages are joined by sentences.SEPARATOR (in no term, not a word
 character: no match spans two passages, and a passage edge stays a word edge) and
