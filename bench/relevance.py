@@ -9,12 +9,16 @@ held out and reported on its own.
 
 Baseline, same run: the keyword decision the digest used before relevance (an article is in
 a theme when one of its body sentences speaks to it: themes.classify_article via
-select._theme_candidates).
+select._theme_candidates). Speed: ingest with relevance against ingest without it, and
+scoring alone (relevance.theme_scores on articles cleaned and analysed beforehand) against
+scoring as it was before the one-pass scan (bench.relevance.PreviousScanner).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -79,7 +83,7 @@ def _document(row: dict[str, Any]) -> Any:
 
 
 def ingest_all(db: Any, rows: list[dict[str, Any]]) -> tuple[dict[str, int], float]:
-    """Store every row through the real pipeline; (dev id -> article id, seconds)."""
+    """Store every row through the real pipeline; (dev id -> article id, CPU seconds)."""
     from digests.ingest import ingest_document
 
     ids: dict[str, int] = {}
@@ -87,10 +91,10 @@ def ingest_all(db: Any, rows: list[dict[str, Any]]) -> tuple[dict[str, int], flo
         from digests.store.store import open_db
 
         ingest_document(open_db(Path(folder) / "warm.db"), _document(rows[0]))
-    start = time.perf_counter()
+    start = time.process_time()  # a shared machine: time waiting for a core left out
     for row in rows:
         ingest_document(db, _document(row))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     for origin, article_id in db.execute("SELECT origin, id FROM articles"):
         ids[Path(origin).stem] = int(article_id)
     return ids, elapsed
@@ -182,6 +186,82 @@ def digest_off_topic(
     return bad, total, examples
 
 
+class PreviousScanner:
+    """Relevance's scan as it was before the one-pass scan, for the baseline: each
+    passage folded, themes.ThemeMatcher on every passage, then the regex of each
+    matcher it found there."""
+
+    def __init__(self, matchers: Any) -> None:
+        from digests.analysis.themes import ThemeMatcher
+
+        self.matchers = matchers
+        self.matcher = ThemeMatcher(matchers)
+
+    def scan(self, texts: Any, folded_tail: Any = None) -> Any:
+        from digests.analysis.relevance_scan import SEPARATOR, ScannedArticle
+        from digests.textnorm import fold_nfc
+
+        folded = [fold_nfc(text) for text in texts]
+        hits, _ = self.matcher.scan_sentences(texts, folded)
+        found: list[dict[int, Any]] = [{} for _ in self.matchers]
+        for i, hit in enumerate(hits):
+            for index, matcher in enumerate(self.matchers):
+                if matcher.key in hit:
+                    found[index][i] = matcher.matches(texts[i], folded[i])
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        joined = SEPARATOR.join(texts)
+        return ScannedArticle(tuple(texts), joined, SEPARATOR.join(folded), tuple(starts), found)
+
+
+def scoring_speed(rows: list[dict[str, Any]], runs: int) -> tuple[list[float], list[float]]:
+    """ms per article of relevance scoring alone, as at ingest now and as before (the
+    previous scan, every piece of evidence spelled out); runs alternate. CPU time of
+    this process: on a shared machine, time spent waiting for a core is left out."""
+    from digests.analysis import relevance
+    from digests.analysis.analyse import analyse
+    from digests.sources.clean import clean_document
+
+    analysed = []
+    for row in rows:
+        article = clean_document(_document(row))
+        analysis = analyse(article)
+        sentences = [(s.text, s.paragraph, s.is_heading) for s in analysis.sentences]
+        analysed.append((article, analysis, sentences))
+
+    def now() -> float:
+        start = time.process_time()
+        for article, analysis, _ in analysed:
+            relevance.theme_scores(article, analysis)
+        return (time.process_time() - start) / max(1, len(analysed)) * 1000
+
+    def before() -> float:
+        start = time.process_time()
+        for article, _, sentences in analysed:
+            scored = relevance.score_article(article.title, sentences)
+            {key: r.score for key, r in scored.items()}
+        return (time.process_time() - start) / max(1, len(analysed)) * 1000
+
+    prepared = relevance._prepared
+    previous: dict[int, Any] = {}
+
+    def previous_scan(themes: Any, rules: Any) -> Any:
+        current = prepared(themes, rules)
+        if id(current) not in previous:
+            previous[id(current)] = PreviousScanner(current.scanner.matchers)
+        return dataclasses.replace(current, scanner=previous[id(current)])
+
+    now()  # warm up: rules, themes, regexes
+    fast, slow = [], []
+    for _ in range(runs):
+        fast.append(now())
+        with mock.patch.object(relevance, "_prepared", previous_scan):
+            slow.append(before())
+    return fast, slow
+
+
 def run(quick: bool = False) -> str:
     from digests.analysis import relevance
     from digests.store.store import open_db
@@ -204,18 +284,21 @@ def run(quick: bool = False) -> str:
         ours = {key: set(about[aid]) for key, aid in ids.items()}
         ours_digest = digest_off_topic(db, by_article, labels)
         old = {key: keyword_themes(db, aid) for key, aid in ids.items()}
-        start = time.perf_counter()
+        start = time.process_time()
         rescored = relevance.rescore(db)  # scoring alone, from stored sentences
-        seconds_scoring = time.perf_counter() - start
+        seconds_scoring = time.process_time() - start
         with relevance_off():
             old_digest = digest_off_topic(db, by_article, labels)
-        # Ingest cost: the faster of two runs each, alternating, on a shared machine.
-        seconds_on = min(seconds_on, ingest_all(open_db(Path(folder) / "on2.db"), rows)[1])
-        seconds_off = float("inf")
-        for run_number in range(2):
+        # Ingest cost: runs without and with relevance alternate; medians.
+        runs_on, runs_off = [seconds_on], []
+        for run_number in range(1 if quick else 3):
             with relevance_off():
                 off_db = open_db(Path(folder) / f"off{run_number}.db")
-                seconds_off = min(seconds_off, ingest_all(off_db, rows)[1])
+                runs_off.append(ingest_all(off_db, rows)[1])
+            on_db = open_db(Path(folder) / f"on{run_number}.db")
+            runs_on.append(ingest_all(on_db, rows)[1])
+        seconds_on, seconds_off = statistics.median(runs_on), statistics.median(runs_off)
+    fast, slow = scoring_speed(rows, 2 if quick else 5)
     real = sorted(k for k in ids if not k.startswith("x"))
     halves = {
         "A (tuned on)": real[0::2],
@@ -271,11 +354,18 @@ def run(quick: bool = False) -> str:
     per_off = seconds_off / max(1, len(rows)) * 1000
     lines += [
         "",
-        "Ingest cost per article (clean, analyse, relevance, store): "
-        f"{per_on:.2f} ms with relevance, "
+        "Ingest cost per article (clean, analyse, relevance, store; CPU time, median of "
+        f"{len(runs_on)} and {len(runs_off)} alternating runs): {per_on:.2f} ms with relevance, "
         f"{per_off:.2f} ms without ({per_on / per_off:.2f}x; +{per_on - per_off:.2f} ms). "
         f"Scoring alone (`rescore`, from stored sentences, with its writes): "
-        f"{seconds_scoring / max(1, rescored) * 1000:.2f} ms per article. "
+        f"{seconds_scoring / max(1, rescored) * 1000:.2f} ms per article.",
+        "",
+        "Relevance scoring alone (`theme_scores` on the analysed articles, CPU time, "
+        f"median of {len(fast)} runs): {statistics.median(fast):.3f} ms per article "
+        f"(fastest run {min(fast):.3f} ms); as before (each sentence folded and scanned by "
+        "themes.ThemeMatcher, then each matcher found there by its regex, evidence spelled "
+        f"out) {statistics.median(slow):.3f} ms (fastest {min(slow):.3f} ms) "
+        f"({statistics.median(slow) / statistics.median(fast):.1f}x slower). "
         "Machine shared with other jobs while measured.",
     ]
     return "\n".join(lines) + "\n"

@@ -101,6 +101,8 @@ class Analysis:
     # transaction; None: the store computes it when saving.
     theme_scores: dict[str, float] | None = None
     sector_outlet: bool = False  # the scores include the sector-outlet factor
+    # fold of the sentences joined by sentences.SEPARATOR (analyse has it; relevance reuses it)
+    folded: str | None = None
 
 
 class BadItem(Exception):

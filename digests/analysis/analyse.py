@@ -51,7 +51,8 @@ def analyse(article: CleanArticle, registry: Registry | None = None) -> Analysis
     registry = registry or load_registry()
     sentences = article_sentences(article)
     joined = JoinedText([sentence.text for sentence in sentences])
-    scan = _scanner(registry).scan(joined.text, fold_nfc(joined.text))
+    folded = fold_nfc(joined.text)
+    scan = _scanner(registry).scan(joined.text, folded)
 
     hits_by_sentence: dict[int, list[OrgHit]] = defaultdict(list)
     for hit in scan.orgs:
@@ -76,4 +77,5 @@ def analyse(article: CleanArticle, registry: Registry | None = None) -> Analysis
         organisations=discovered_organisations(scan.orgs),
         people=people,
         targets=targets,
+        folded=folded,
     )

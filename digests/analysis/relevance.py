@@ -25,13 +25,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.analysis.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
+from digests.analysis.relevance_scan import ZONES, PassageScanner, Zoned, zoned
+from digests.analysis.themes import Theme, ThemeSet, load_themes, make_theme
 from digests.model import Analysis, CleanArticle
 from digests.textnorm import fold_nfc, nfc
 
-ZONES = ("title", "lead", "early", "deep")
-LEAD_SENTENCES = 2  # without a paragraph break, the lead is the first two sentences
-EARLY_SENTENCES = 5  # …and the next five are still "early"
 SPREAD_POINTS = 3.0  # points for a theme spoken to by many body sentences…
 SPREAD_FULL_SHARE = 0.25  # …reached when this share of sentences speak to it
 SPREAD_MIN_SCORE = 2.0  # a sentence speaks to a theme at this term weight (as in themes)
@@ -119,39 +117,37 @@ def threshold() -> float:
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass(frozen=True)
-class Zoned:
-    """An article cut for scoring: its passages with their zones and scan hits."""
-
-    texts: tuple[str, ...]  # the headline, then every sentence
-    folded: tuple[str, ...]
-    zones: tuple[str, ...]  # the zone of each passage
-    hits: tuple[Mapping[str, float], ...]  # per passage: matcher key -> score there
-    order: tuple[int, ...]  # passage indexes, best zone first
-    body: tuple[int, ...]  # indexes of body sentences (not the title, not sub-headings)
-
-
 def _all_matchers(themes: ThemeSet, rules: Rules) -> list[Theme]:
     extras = [m for pair in rules.extras.values() for m in pair]
     return [*themes, *extras, *rules.against.values()]
 
 
-_PREPARED: dict[tuple[int, int], tuple[ThemeSet, Rules, ThemeSet, ThemeMatcher]] = {}
+@dataclass(frozen=True)
+class _Prepared:
+    themes: ThemeSet  # as given
+    rules: Rules
+    weighted: ThemeSet  # with the relevance term weights
+    scanner: PassageScanner  # every matcher: the weighted themes, extras, against
+    index: Mapping[int, int]  # id(matcher) -> its index in the scanner
 
 
-def _prepared(themes: ThemeSet, rules: Rules) -> tuple[ThemeSet, ThemeMatcher]:
-    """The themes with the relevance term weights applied, and one fast scan over every
-    matcher (themes.ThemeMatcher) telling which have a hit in a zone: only those are run
-    for their phrases. Kept per (themes, rules) loaded."""
+_PREPARED: dict[tuple[int, int], _Prepared] = {}
+
+
+def _prepared(themes: ThemeSet, rules: Rules) -> _Prepared:
+    """The themes with the relevance term weights applied, and one scanner over every
+    matcher (relevance_scan.PassageScanner). Kept per (themes, rules) loaded."""
     key = (id(themes), id(rules))
     cached = _PREPARED.get(key)
-    if cached is None or cached[0] is not themes or cached[1] is not rules:
+    if cached is None or cached.themes is not themes or cached.rules is not rules:
         if len(_PREPARED) > 8:
             _PREPARED.clear()
         weighted = ThemeSet(tuple(_reweighted(t, rules.term_weights.get(t.key)) for t in themes))
-        matcher = ThemeMatcher(_all_matchers(weighted, rules))
-        cached = _PREPARED[key] = (themes, rules, weighted, matcher)
-    return cached[2], cached[3]
+        matchers = _all_matchers(weighted, rules)
+        index = {id(matcher): i for i, matcher in enumerate(matchers)}
+        cached = _Prepared(themes, rules, weighted, PassageScanner(matchers), index)
+        _PREPARED[key] = cached
+    return cached
 
 
 def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
@@ -164,69 +160,27 @@ def _reweighted(theme: Theme, weights: Mapping[str, float] | None) -> Theme:
     return make_theme(theme.key, theme.label_vi, theme.label_en, theme.emoji, terms, theme.exclude)
 
 
-def zoned(title: str, sentences: Sequence[tuple[str, int, bool]], matcher: ThemeMatcher) -> Zoned:
-    """The headline and the sentences (text, paragraph, is_heading) by zone.
-
-    The lead is the first paragraph (up to four sentences), or the first two
-    sentences when the text has no breaks; the next five sentences are early;
-    sub-headings count as early. One fast scan (themes.ThemeMatcher) over every
-    passage tells which matchers have a hit where: only those are run for phrases.
-    """
-    texts, zones = [nfc(title)], ["title"]
-    body: list[int] = []
-    first_paragraph = next((p for _, p, heading in sentences if not heading), None)
-    for text, paragraph, is_heading in sentences:
-        index = len(body)
-        if is_heading:
-            zone = "early" if index < LEAD_SENTENCES + EARLY_SENTENCES else "deep"
-        elif index < LEAD_SENTENCES or (
-            paragraph == first_paragraph and index < 2 * LEAD_SENTENCES
-        ):
-            zone = "lead"
-        elif index < LEAD_SENTENCES + EARLY_SENTENCES:
-            zone = "early"
-        else:
-            zone = "deep"
-        if not is_heading:
-            body.append(len(texts))
-        texts.append(nfc(text))
-        zones.append(zone)
-    folded = [fold_nfc(text) for text in texts]
-    hits, _ = matcher.scan_sentences(texts, folded)
-    rank = {zone: n for n, zone in enumerate(ZONES)}
-    order = sorted(range(len(texts)), key=lambda i: (rank[zones[i]], i))
-    return Zoned(tuple(texts), tuple(folded), tuple(zones), tuple(hits), tuple(order), tuple(body))
-
-
 def _best(
     matcher: Theme, article: Zoned, zones: Mapping[str, float]
-) -> dict[str, tuple[float, str, str]]:
-    """Per distinct phrase: (weight × best zone weight, zone, phrase as written)."""
-    found: dict[str, tuple[float, str, str]] = {}
-    key = matcher.key
-    for i in article.order:  # best zone first: a phrase keeps its first (best) place
-        if key not in article.hits[i]:
-            continue
-        text, folded, zone = article.texts[i], article.folded[i], article.zones[i]
-        for term, weight in matcher.matches(text, folded).items():
+) -> dict[str, tuple[float, str, int]]:
+    """Per distinct phrase: (weight × best zone weight, zone, passage it stands in)."""
+    found: dict[str, tuple[float, str, int]] = {}
+    per_passage = article.found(matcher)
+    # best zone first: a phrase keeps its first (best) place
+    for i in sorted(per_passage, key=article.place.__getitem__):
+        zone = article.zones[i]
+        for term, weight in per_passage[i].items():
             if term not in found:
-                found[term] = (weight * zones[zone], zone, _as_written(text, folded, term))
+                found[term] = (weight * zones[zone], zone, i)
     return found
-
-
-def _as_written(text: str, folded: str, term: str) -> str:
-    start = folded.find(term)
-    if start < 0:
-        start = text.find(term)
-    return text[start : start + len(term)] if start >= 0 else term
 
 
 def against_evidence(article: Zoned, rules: Rules) -> tuple[Evidence, ...]:
     """What speaks against any theme being the subject (a celebrity, a match…)."""
     return tuple(
-        Evidence(f"against:{kind}", text, zone, -points)
+        Evidence(f"against:{kind}", article.as_written(passage, term), zone, -points)
         for kind, matcher in rules.against.items()
-        for points, zone, text in _best(matcher, article, rules.zones).values()
+        for term, (points, zone, passage) in _best(matcher, article, rules.zones).items()
     )
 
 
@@ -235,11 +189,24 @@ def score_theme(
     article: Zoned,
     rules: Rules,
     against_found: Sequence[Evidence] = (),
+    *,
+    explain: bool = True,
 ) -> ThemeRelevance:
-    """One theme's relevance, given what speaks against any theme in the article."""
+    """One theme's relevance, given what speaks against any theme in the article.
+
+    Without ``explain`` (ingest stores scores only) the evidence for the theme is not
+    spelled out: the same figures, none of the phrases.
+    """
     zones = rules.zones
     terms = _best(theme, article, zones)
-    evidence = [Evidence("term", text, zone, points) for points, zone, text in terms.values()]
+    evidence = (
+        [
+            Evidence("term", article.as_written(passage, term), zone, points)
+            for term, (points, zone, passage) in terms.items()
+        ]
+        if explain
+        else []
+    )
     support = sum(points for points, _, _ in terms.values())
     if terms:
         extra = 0.0
@@ -247,23 +214,28 @@ def score_theme(
         for kind, matcher in (("organisation", organisations), ("event", events)):
             if matcher is None:
                 continue
-            for key, (points, zone, text) in _best(matcher, article, zones).items():
+            for key, (points, zone, passage) in _best(matcher, article, zones).items():
                 if key in terms:
                     continue  # already counted as a theme term
-                evidence.append(Evidence(kind, text, zone, points))
+                if explain:
+                    evidence.append(Evidence(kind, article.as_written(passage, key), zone, points))
                 extra += points
         support += min(extra, EVENT_CAP)
         speaking = sum(
-            1 for i in article.body if article.hits[i].get(theme.key, 0) >= SPREAD_MIN_SCORE
+            1
+            for i, found in article.found(theme).items()
+            if i in article.body and sum(found.values()) >= SPREAD_MIN_SCORE
         )
         if speaking:
             share = speaking / max(1, len(article.body))
             spread = SPREAD_POINTS * min(1.0, share / SPREAD_FULL_SHARE)
-            evidence.append(Evidence("spread", f"{speaking}/{len(article.body)}", "", spread))
+            if explain:
+                evidence.append(Evidence("spread", f"{speaking}/{len(article.body)}", "", spread))
             support += spread
     against = 0.0
     if support > 0:
-        evidence += against_found
+        if explain:
+            evidence += against_found
         against = -sum(e.points for e in against_found)
     # The headline names the theme by one strong term: the network, the platform or the
     # press is the subject, and what speaks against weighs less.
@@ -280,15 +252,23 @@ def score_article(
     sector_outlet: bool = False,
     themes: ThemeSet | None = None,
     rules: Rules | None = None,
+    folded_sentences: str | None = None,
+    explain: bool = True,
 ) -> dict[str, ThemeRelevance]:
-    """Every theme's relevance for an article given as its title and sentences."""
+    """Every theme's relevance for an article given as its title and sentences.
+
+    ``folded_sentences``: the sentences' texts joined by sentences.SEPARATOR and
+    folded, when the caller has them (``Analysis.folded``). Without ``explain``, the
+    same scores with no evidence (what ingest stores).
+    """
     rules = rules or load_rules()
-    themes, matcher = _prepared(themes or load_themes(), rules)
-    article = zoned(title, sentences, matcher)
+    prepared = _prepared(themes or load_themes(), rules)
+    themes = prepared.weighted
+    article = zoned(title, sentences, prepared.scanner, prepared.index, folded_sentences)
     against = against_evidence(article, rules)
     result = {}
     for theme in themes:
-        relevance = score_theme(theme, article, rules, against)
+        relevance = score_theme(theme, article, rules, against, explain=explain)
         if sector_outlet and relevance.score > 0:
             factor = rules.sector_outlet_factor
             relevance = ThemeRelevance(
@@ -296,7 +276,9 @@ def score_article(
                 round(relevance.score * factor, 3),
                 relevance.support,
                 relevance.against,
-                (*relevance.evidence, Evidence("outlet", f"×{factor:g}", "", 0.0)),
+                (*relevance.evidence, Evidence("outlet", f"×{factor:g}", "", 0.0))
+                if explain
+                else (),
             )
         result[theme.key] = relevance
     return result
@@ -307,7 +289,13 @@ def theme_scores(
 ) -> dict[str, float]:
     """The scores stored at ingest: every theme, zero included."""
     sentences = [(s.text, s.paragraph, s.is_heading) for s in analysis.sentences]
-    scored = score_article(article.title, sentences, sector_outlet=sector_outlet)
+    scored = score_article(
+        article.title,
+        sentences,
+        sector_outlet=sector_outlet,
+        folded_sentences=analysis.folded,
+        explain=False,
+    )
     return {key: relevance.score for key, relevance in scored.items()}
 
 
@@ -382,7 +370,9 @@ def _score_missing(db: Database, scores: dict[int, dict[str, float]], themes: Th
     rules = load_rules()
     for article_id, (title, sentences, sector) in _stored_articles(db, sorted(missing)).items():
         wanted = ThemeSet(tuple(t for t in themes if t.key not in scores[article_id]))
-        scored = score_article(title, sentences, sector_outlet=sector, themes=wanted, rules=rules)
+        scored = score_article(
+            title, sentences, sector_outlet=sector, themes=wanted, rules=rules, explain=False
+        )
         scores[article_id].update({k: r.score for k, r in scored.items()})
 
 
@@ -435,7 +425,9 @@ def rescore(db: Database, article_ids: Iterable[int] | None = None) -> int:
         ids = sorted(set(article_ids))
     themes, rules = load_themes(), load_rules()
     for article_id, (title, sentences, sector) in _stored_articles(db, ids).items():
-        scored = score_article(title, sentences, sector_outlet=sector, themes=themes, rules=rules)
+        scored = score_article(
+            title, sentences, sector_outlet=sector, themes=themes, rules=rules, explain=False
+        )
         db.execute("DELETE FROM article_themes WHERE article_id = ?", [article_id])
         write_scores(db, article_id, {k: r.score for k, r in scored.items()}, sector)
     return len(ids)
