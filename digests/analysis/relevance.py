@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.analysis.themes import Theme, ThemeMatcher, ThemeSet, load_themes, make_theme
+from digests.analysis.theme_matcher import ThemeMatcher
+from digests.analysis.themes import Theme, ThemeSet, load_themes, make_theme
 from digests.model import Analysis, CleanArticle
 from digests.textnorm import fold_nfc, nfc
 
