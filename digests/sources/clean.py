@@ -21,17 +21,23 @@ general rules, each a small pure function, with the junk phrases kept as data be
   such as ``Hồng Hà (t/h)``, portal blocks, ``NỔI BẬT TRANG CHỦ``);
 * credit lines of a republished story, with or without a final period: ``Theo
   VnExpress.``, ``(Theo ICTnews).``, ``Hải Yến (theo TTXVN)`` (the outlet they name is
-  kept as the article's source, see :func:`find_credit`);
+  kept as the article's source, see :func:`~digests.sources.page_outlet.find_credit`);
 * the dateline prefix ``(Tổ Quốc) - `` of the lead paragraph.
 
 A line that ends a sentence and matches none of these stays, verbatim.
+
+This module is the step itself (:func:`clean_document`); its rules live beside it:
+:mod:`~digests.sources.line_shape` (what a line looks like), :mod:`~digests.sources.junk_lines`
+(junk, captions, pull quotes, bylines), :mod:`~digests.sources.person_names` (names and
+titles in captions), :mod:`~digests.sources.headline` (banners and the headline),
+:mod:`~digests.sources.page_outlet` (the outlet the page names), and before them
+:mod:`~digests.sources.sapo` and :mod:`~digests.sources.page_dates`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from digests.model import BadItem, CleanArticle, RawDocument
@@ -39,22 +45,22 @@ from digests.sources import dates, outlets, page_dates, sapo
 from digests.sources.extract import Block, extract_page
 from digests.sources.headline import (
     BANNER_MAX_CHARS,
-    _same_headline,
-    _strip_image_suffix,
     clean_meta_title,
     fallback_title,
     find_banners,
     find_headline,
+    same_headline,
+    strip_image_suffix,
 )
 from digests.sources.junk_lines import (
-    _trim_tail,
     is_caption_after_image,
     is_image_marker,
     is_pull_quote,
     junk_reason,
     strip_glued_byline,
+    trim_tail,
 )
-from digests.sources.line_shape import _key, is_heading_like, word_count
+from digests.sources.line_shape import is_heading_like, line_key, word_count
 from digests.sources.page_outlet import find_credit, find_outlet, split_dateline
 from digests.sources.page_parts import PageParts
 from digests.textnorm import nfc
@@ -66,12 +72,6 @@ MIN_SENTENCE_WORDS = 8
 
 
 # --- the pipeline ---------------------------------------------------------------------------
-@dataclass
-class _Draft:
-    lines: list[str]
-    headings: set[int] = field(default_factory=set)  # indexes into lines (HTML <h*>)
-
-
 def _split_lines(text: str) -> list[str]:
     out: list[str] = []
     for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -102,13 +102,13 @@ def _body(
     marked_headings: set[int],
 ) -> tuple[list[str], set[int], str | None]:
     """Body paragraphs, which of them are headings, and the lead dateline's label."""
-    title_key = _key(title) if title else None
+    title_key = line_key(title) if title else None
     kept: list[tuple[str, bool]] = []
     after_image = False
     for idx, line in enumerate(lines):
         if idx in skip:
             continue
-        key = _key(line) if len(line) <= BANNER_MAX_CHARS else ""
+        key = line_key(line) if len(line) <= BANNER_MAX_CHARS else ""
         if key and (key in banners or key == title_key):
             after_image = False
             continue
@@ -124,7 +124,7 @@ def _body(
         kept.append((line, idx in marked_headings))
     texts = [text for text, _ in kept]
     kept = [(t, h) for t, h in kept if not is_pull_quote(t, texts)]
-    trimmed = _trim_tail([t for t, _ in kept])
+    trimmed = trim_tail([t for t, _ in kept])
     kept = kept[: len(trimmed)]
     if kept and not kept[-1][1]:
         kept[-1] = (strip_glued_byline(kept[-1][0]), False)
@@ -179,7 +179,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     if head_idx is not None:
         title = lines[head_idx]
         skip.update(range(head_idx + 1))
-    if meta_title and _key(meta_title) not in banners and not _same_headline(title, meta_title):
+    if meta_title and line_key(meta_title) not in banners and not same_headline(title, meta_title):
         # The page's declared title beats a guess from the text, unless the guess is the
         # same headline (then the text's copy is dropped and its wording kept).
         title = meta_title
@@ -195,7 +195,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         text_date, date_idx, meta, parts, doc, today
     )
     return CleanArticle(
-        title=_strip_image_suffix(title),
+        title=strip_image_suffix(title),
         published=published,
         published_at=published_at,
         date_known=date_known,

@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 
 from digests.sources import dates, outlets
-from digests.sources.junk_lines import _IMAGE_PLACEHOLDER, junk_reason
-from digests.sources.line_shape import _key, ends_sentence, word_count
+from digests.sources.junk_lines import IMAGE_PLACEHOLDER, junk_reason
+from digests.sources.line_shape import ends_sentence, line_key, word_count
 from digests.textnorm import nfc
 
 SITE_BANNER_PHRASES = ("trang thong tin dien tu", "cong thong tin dien tu", "bao dien tu")
@@ -26,7 +26,7 @@ BANNER_MAX_CHARS = 250  # banners and headlines are shorter; longer lines skip t
 TITLE_FALLBACK_CHARS = 160
 
 
-def _doubled_half(line: str) -> str | None:
+def doubled_half(line: str) -> str | None:
     """``AB`` where A == B (a banner glued to itself) → A."""
     n = len(line)
     if n >= 8 and n % 2 == 0 and line[: n // 2] == line[n // 2 :]:
@@ -42,17 +42,17 @@ def find_banners(lines: Sequence[str], sitename: str | None = None) -> set[str]:
     for line in lines[: dates.HEADER_LINES]:
         if len(line) > BANNER_MAX_CHARS:
             continue  # a paragraph, not a banner: keying it was a third of the clean step
-        half = _doubled_half(line)
+        half = doubled_half(line)
         if half:
-            banners.add(_key(half))
-            banners.add(_key(line))
-        key = _key(line)
+            banners.add(line_key(half))
+            banners.add(line_key(line))
+        key = line_key(line)
         counts[key] = counts.get(key, 0) + 1
         if any(key == phrase for phrase in SITE_BANNER_PHRASES):
             banners.add(key)
     banners.update(key for key, n in counts.items() if n > 1 and key)
     if sitename:
-        banners.add(_key(sitename))
+        banners.add(line_key(sitename))
     return banners
 
 
@@ -68,7 +68,7 @@ def is_headline_like(line: str) -> bool:
 
 
 def _is_banner(line: str, banners: set[str]) -> bool:
-    return len(line) <= BANNER_MAX_CHARS and _key(line) in banners
+    return len(line) <= BANNER_MAX_CHARS and line_key(line) in banners
 
 
 def _is_headline_candidate(line: str, banners: set[str]) -> bool:
@@ -115,23 +115,23 @@ def clean_meta_title(title: str | None, sitename: str | None) -> str | None:
         head, suffix = parts
         # Only a suffix that names a site goes: "Việt Nam - Hoa Kỳ thúc đẩy hợp tác công
         # nghệ" keeps its second half although "công" looks like "Cổng".
-        if (sitename and _key(suffix) == _key(sitename)) or outlets.from_title(title):
+        if (sitename and line_key(suffix) == line_key(sitename)) or outlets.from_title(title):
             title = head
     written_date = dates.first_date_span(title)
     if written_date is not None:
         # an unclosed <h1> swallowed the date line: "Headline Thứ tư - 22/03/2023 16:08 6620"
         title = _TITLE_TAIL_DATE.sub("", title[: written_date[0]]).strip()
-    if sitename and _key(title) == _key(sitename):
+    if sitename and line_key(title) == line_key(sitename):
         return None
     if word_count(title) < 2:
         return None
     return title or None
 
 
-def _same_headline(text_title: str | None, meta_title: str) -> bool:
+def same_headline(text_title: str | None, meta_title: str) -> bool:
     if text_title is None:
         return False
-    a, b = _key(text_title), _key(meta_title)
+    a, b = line_key(text_title), line_key(meta_title)
     return a == b or a.startswith(b) or b.startswith(a)
 
 
@@ -149,5 +149,5 @@ def fallback_title(paragraphs: Sequence[str]) -> str:
     return cut + "…"
 
 
-def _strip_image_suffix(title: str) -> str:
-    return _IMAGE_PLACEHOLDER.sub("", title).strip()
+def strip_image_suffix(title: str) -> str:
+    return IMAGE_PLACEHOLDER.sub("", title).strip()

@@ -11,17 +11,17 @@ from itertools import pairwise
 
 from digests.sources import dates, outlets
 from digests.sources.line_shape import (
-    _fold,
-    _key,
-    _starts_with_any,
     ends_sentence,
     ends_statement,
+    line_key,
+    starts_with_any,
     word_count,
 )
 from digests.sources.person_names import PERSON_TITLES, is_title_and_name, mentions_person
+from digests.textnorm import fold_nfc
 
 # --- junk data ------------------------------------------------------------------------------
-# Whole lines that are page chrome (compared with _key: no accents, case or punctuation).
+# Whole lines that are page chrome (compared with line_key: no accents, case or punctuation).
 JUNK_LINES = frozenset(
     {
         "banner",
@@ -111,7 +111,7 @@ CAPTION_PREFIXES = ("toan canh", "quang canh", "anh minh hoa", "anh:", "anh :")
 
 # --- patterns -------------------------------------------------------------------------------
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?)(?:\?\S*)?$", re.I)
-_IMAGE_PLACEHOLDER = re.compile(r"\s[-–—]\s*(?:Ảnh|Hình|Photo)\s*\d+\s*\.?$", re.I)
+IMAGE_PLACEHOLDER = re.compile(r"\s[-–—]\s*(?:Ảnh|Hình|Photo)\s*\d+\s*\.?$", re.I)
 _PHOTO_CREDIT = re.compile(
     r"\(\s*(?:ảnh|ản|anh|hình|hình ảnh|photo|nguồn ảnh|ảnh minh họa|ảnh minh hoạ)\b"
     r"[^()]{0,60}\)\s*[.;]?$"
@@ -162,12 +162,12 @@ def is_caption_after_image(line: str) -> bool:
     """The line right after an image: a caption unless it is a sentence or a sub-heading."""
     if ends_sentence(line) or word_count(line) > CAPTION_MAX_WORDS:
         return False
-    key = _key(line)
-    return mentions_person(line) or _starts_with_any(key, CAPTION_PREFIXES)
+    key = line_key(line)
+    return mentions_person(line) or starts_with_any(key, CAPTION_PREFIXES)
 
 
 def is_image_marker(line: str) -> bool:
-    return bool(_IMAGE_FILE.match(line) or _IMAGE_PLACEHOLDER.search(line[-40:]))
+    return bool(_IMAGE_FILE.match(line) or IMAGE_PLACEHOLDER.search(line[-40:]))
 
 
 def junk_reason(line: str) -> str | None:
@@ -178,17 +178,17 @@ def junk_reason(line: str) -> str | None:
     stay cheap.
     """
     words = word_count(line)
-    key = _key(line if words <= CAPTION_MAX_WORDS else line[:PREFIX_CHARS])
+    key = line_key(line if words <= CAPTION_MAX_WORDS else line[:PREFIX_CHARS])
     if not key:
         return "no words"
     if key in JUNK_LINES:
         return "chrome phrase"
     if JUNK_LEADS.match(line):
         return "related link"
-    if not ends_sentence(line) and _starts_with_any(key, JUNK_PREFIXES):
+    if not ends_sentence(line) and starts_with_any(key, JUNK_PREFIXES):
         return "chrome prefix"
     end = line[-100:]
-    if (words == 1 and _IMAGE_FILE.match(line)) or _IMAGE_PLACEHOLDER.search(end):
+    if (words == 1 and _IMAGE_FILE.match(line)) or IMAGE_PLACEHOLDER.search(end):
         return "image"
     if _PHOTO_CREDIT.search(end):
         return "photo caption"
@@ -202,7 +202,7 @@ def junk_reason(line: str) -> str | None:
         return "credit line"
     if dates.is_date_line(line) is not None:
         return "date line"
-    if words <= CAPTION_MAX_WORDS and _starts_with_any(key, CAPTION_PREFIXES[:3]):
+    if words <= CAPTION_MAX_WORDS and starts_with_any(key, CAPTION_PREFIXES[:3]):
         return "photo caption"
     if is_title_and_name(line):
         return "photo caption"
@@ -212,7 +212,7 @@ def junk_reason(line: str) -> str | None:
 # --- pull quotes ----------------------------------------------------------------------------
 @lru_cache(maxsize=1024)
 def _bigrams(text: str) -> frozenset[tuple[str, str]]:
-    words = _key(text).split()
+    words = line_key(text).split()
     return frozenset(pairwise(words))
 
 
@@ -224,7 +224,7 @@ def is_pull_quote(line: str, others: Sequence[str]) -> bool:
     if m is None or word_count(m["who"]) > 15 or word_count(m["what"]) < 4:
         return False
     who = m["who"]
-    who_key = _fold(who).lower()
+    who_key = fold_nfc(who).lower()
     if not (mentions_person(who) or any(who_key.startswith(t + " ") for t in PERSON_TITLES)):
         return False
     quote = _bigrams(m["what"])
@@ -238,7 +238,7 @@ def is_pull_quote(line: str, others: Sequence[str]) -> bool:
     return False
 
 
-def _trim_tail(lines: list[str]) -> list[str]:
+def trim_tail(lines: list[str]) -> list[str]:
     """Drop bylines and portal blocks after the last real sentence."""
     end = len(lines)
     while end > 0:

@@ -14,7 +14,7 @@ _fold = fold_nfc
 
 
 @lru_cache(maxsize=512)
-def _key(text: str) -> str:
+def line_key(text: str) -> str:
     """Accent-, case- and punctuation-insensitive form used to compare lines and phrases.
 
     Cached: the header's lines are keyed by the banner, headline and junk rules alike.
@@ -25,7 +25,7 @@ def _key(text: str) -> str:
 _KEY_WORD = re.compile(r"[\w&]+")
 _TERMINAL = re.compile(r"(?:[.!?…;:]|\./\.)[\"”’»)\]]*$")
 _ENDS_QUOTE = re.compile(r"[\"”»]$")
-_CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘'(«]")
+CAPITALISED = re.compile(r"^[A-ZÀ-ỸĐ0-9\"“‘'(«]")
 
 HEADING_MAX_WORDS = 25
 
@@ -56,9 +56,9 @@ def is_heading_like(line: str) -> bool:
         2 <= words <= HEADING_MAX_WORDS
         and not ends_sentence(line)
         and not line.endswith(",")
-        and bool(_CAPITALISED.match(line))
+        and bool(CAPITALISED.match(line))
     )
 
 
-def _starts_with_any(key: str, prefixes: Iterable[str]) -> bool:
+def starts_with_any(key: str, prefixes: Iterable[str]) -> bool:
     return any(key == p or key.startswith(p + " ") for p in prefixes)

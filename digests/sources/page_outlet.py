@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 
 from digests.sources import outlets
-from digests.sources.headline import SITE_BANNER_PHRASES, _doubled_half
+from digests.sources.headline import SITE_BANNER_PHRASES, doubled_half
 from digests.sources.junk_lines import CREDIT_MAX_WORDS, is_contact_line, junk_reason
-from digests.sources.line_shape import _CAPITALISED, _key, ends_sentence, word_count
+from digests.sources.line_shape import CAPITALISED, ends_sentence, line_key, word_count
 
 _DATELINE = re.compile(
     r"^(?:\((?P<paren>[^()]{2,40})\)|(?P<bare>[A-ZĐ][\w.]*\.(?:vn|VN|com|net)|"
@@ -28,7 +28,7 @@ def split_dateline(paragraph: str) -> tuple[str, str | None]:
     if m is None:
         return paragraph, None
     name = m["paren"]
-    if name is not None and not _CAPITALISED.match(name):
+    if name is not None and not CAPITALISED.match(name):
         return paragraph, None  # "(tức là) - …" is text, not an outlet
     return paragraph[m.end() :], name if name is not None else m["bare"]
 
@@ -84,10 +84,10 @@ def find_banner_name(header: Sequence[str]) -> str | None:
     """A site banner above the headline, written twice (glued or on two lines): the name."""
     seen: set[str] = set()
     for line in header:
-        half = _doubled_half(line)
-        candidate = half or (line if _key(line) in seen else None)
-        seen.add(_key(line))
-        if candidate and _key(candidate) not in SITE_BANNER_PHRASES:
+        half = doubled_half(line)
+        candidate = half or (line if line_key(line) in seen else None)
+        seen.add(line_key(line))
+        if candidate and line_key(candidate) not in SITE_BANNER_PHRASES:
             name = outlets.from_banner(candidate)
             if name and not is_contact_line(name) and junk_reason(name) is None:
                 return name

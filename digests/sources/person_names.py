@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from digests.sources.line_shape import _fold
+from digests.textnorm import fold_nfc
 
 # Titles that open a caption naming a person (compared folded).
 PERSON_TITLES = (
@@ -125,7 +125,7 @@ def is_title_and_name(line: str) -> bool:
     name_len = person_name_length(words)
     if not 2 <= len(words) <= 12 or name_len == 0:
         return False
-    key = _fold(" ".join(words)).lower()
+    key = fold_nfc(" ".join(words)).lower()
     title = next((t for t in PERSON_TITLES if key.startswith(t + " ")), None)
     if title is None:
         return False
