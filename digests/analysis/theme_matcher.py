@@ -23,7 +23,7 @@ def is_exact_term(term: str) -> bool:
     return bool(_EXACT_TERM.match(term)) and any(c.isalpha() for c in term)
 
 
-def _mask(text: str, folded: str, pattern: re.Pattern[str]) -> tuple[str, str]:
+def mask_spans(text: str, folded: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     """Blank out excluded spans in both texts (offsets agree: fold keeps lengths)."""
     spans = [m.span() for m in pattern.finditer(folded)]
     if not spans:
@@ -35,7 +35,7 @@ def _mask(text: str, folded: str, pattern: re.Pattern[str]) -> tuple[str, str]:
     return "".join(chars), "".join(fchars)
 
 
-def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+def word_alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
     """One regex for all ``terms`` as whole words, shaped as a character trie.
 
     A trie lets the engine reject a position on its first character instead of

@@ -1,10 +1,13 @@
-"""Digest themes: loaded from a TOML data file, matched against folded text.
+"""Digest themes: the Theme and ThemeSet values, loaded from a TOML data file.
 
 A theme is a weighted vocabulary. A sentence's score for a theme is the sum of
 the weights of the distinct terms it contains; an article is *about* a theme
 when its title or a sub-heading names it or when enough of its sentences do,
 and only *mentions* it otherwise. Everything is recomputed from stored
 sentences when a digest is built, so editing the data file takes effect at once.
+
+Terms are found by :mod:`~digests.analysis.theme_matcher`; an article's relation to a
+theme is decided by :mod:`~digests.analysis.article_theme`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from digests.analysis.theme_matcher import ThemeMatcher, _alternation, _mask, is_exact_term
+from digests.analysis.theme_matcher import ThemeMatcher, is_exact_term, mask_spans, word_alternation
 from digests.textnorm import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -53,7 +56,7 @@ class Theme:
         text = nfc(text)
         folded = fold(text) if folded is None or len(folded) != len(text) else folded
         if self._excluded is not None:
-            text, folded = _mask(text, folded, self._excluded)
+            text, folded = mask_spans(text, folded, self._excluded)
         found: dict[str, float] = {}
         if self._folded is not None:
             for match in self._folded.finditer(folded):
@@ -73,7 +76,7 @@ class Theme:
         text = nfc(text)
         folded = fold(text) if folded is None or len(folded) != len(text) else folded
         if self._excluded is not None:
-            text, folded = _mask(text, folded, self._excluded)
+            text, folded = mask_spans(text, folded, self._excluded)
         starts = [
             match.start()
             for pattern, subject in ((self._folded, folded), (self._exact, text))
@@ -114,9 +117,9 @@ def make_theme(
         emoji=emoji,
         terms=dict(terms),
         exclude=tuple(exclude),
-        _folded=_alternation(folded_terms),
-        _exact=_alternation(exact_terms),
-        _excluded=_alternation(fold(e) for e in exclude if e.strip()),
+        _folded=word_alternation(folded_terms),
+        _exact=word_alternation(exact_terms),
+        _excluded=word_alternation(fold(e) for e in exclude if e.strip()),
         _weights=weights,
     )
 
