@@ -67,9 +67,9 @@ def bullet_penalty(text: str) -> float:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class BulletPlan:
     """An article's on-theme sentences, ranked: a bullet not yet chosen. Only the
-    story's best theme gets its bullet worked out (``_candidate``)."""
+    story's best theme gets its bullet worked out (``bullet_candidate``)."""
 
     article: _Article
     relation: ArticleTheme
@@ -79,7 +79,7 @@ class _Plan:
 
 
 @dataclass
-class _Candidate:
+class BulletCandidate:
     """An article's bullet for one theme, chosen lazily.
 
     Ranking a section needs only the score; the second sentence of a bullet,
@@ -167,18 +167,18 @@ def _complete_bullet(
     return lead
 
 
-def _candidate(
+def bullet_candidate(
     article: _Article,
     relation: ArticleTheme,
     ranked: tuple[int, ...],
     values: dict[int, float],
     tokens: _RedundancyTokens,
-) -> _Candidate | None:
+) -> BulletCandidate | None:
     lead = _bullet_lead(article, ranked)
     if lead is None:
         return None
     best = max(values[i] for i in lead)
-    return _Candidate(
+    return BulletCandidate(
         article=article,
         relation=relation,
         ranked=ranked,
@@ -196,7 +196,7 @@ def _theme_candidates(
     firsts: list[dict[str, int]],
     title_scores: dict[str, float],
     geometry: ArticleVectors,
-) -> dict[str, _Plan]:
+) -> dict[str, BulletPlan]:
     """This article's bullet for each theme it relates to."""
     headings = article.headings
     speaking: dict[str, list[int]] = {}  # per theme, the body sentences speaking to it
@@ -239,7 +239,7 @@ def _theme_candidates(
     needed = {i for _, _, on_theme in plans for i in on_theme}
     base = {i: geometry.base_score(i, texts[i]) - bullet_penalty(texts[i]) for i in needed}
     tokens = _RedundancyTokens(article)
-    result: dict[str, _Plan] = {}
+    result: dict[str, BulletPlan] = {}
     for key, relation, on_theme in plans:
         value = {
             i: base[i]
@@ -248,7 +248,7 @@ def _theme_candidates(
             for i in on_theme
         }
         ranked = tuple(sorted(on_theme, key=lambda i: (-value[i], i)))
-        result[key] = _Plan(article, relation, ranked, value, tokens)
+        result[key] = BulletPlan(article, relation, ranked, value, tokens)
     return result
 
 
@@ -283,7 +283,7 @@ def _sentence_scores(
     return scores, firsts
 
 
-def _article_candidates(article: _Article, theme_set: ThemeSet) -> dict[str, _Plan]:
+def article_bullet_plans(article: _Article, theme_set: ThemeSet) -> dict[str, BulletPlan]:
     """The article's bullet for each theme it relates to (empty: none)."""
     matcher = theme_set.matcher
     title = nfc(article.title)

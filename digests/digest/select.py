@@ -7,7 +7,8 @@ it touches strongly as tags. Its bullet is one headline and one or two sentences
 that make sense alone, chosen across all its outlets' articles (what they agree
 on scores higher), crediting the other outlets in ``also``. Fresh dated stories
 lead their section; stories *about* a theme come before those that mention it.
-The decisions on plain values live in digests/story_rank.py.
+The decisions on plain values live in digests/digest/story_rank.py; an article's
+bullets are chosen in bullets.py, and stories grouped and placed in story_group.py.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from sqlite_utils import Database
 from digests.analysis import relevance
 from digests.analysis.themes import ThemeSet, load_themes
 from digests.digest import story_rank
-from digests.digest.bullets import _article_candidates, _Plan
-from digests.digest.story_group import _Placed, _stories, _story_item
+from digests.digest.bullets import BulletPlan, article_bullet_plans
+from digests.digest.story_group import PlacedStory, group_stories, place_story
 from digests.digest.window import (
     FIRST_DAYS,
     FIRST_FALLBACK,
@@ -75,12 +76,12 @@ def build_digest(
     candidates = _candidates_about(db, articles, theme_set)
     order = list(theme_set.keys)
     tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
-    ranked: dict[str, list[_Placed]] = {k: [] for k in order}
-    for story in _stories(articles, candidates):
+    ranked: dict[str, list[PlacedStory]] = {k: [] for k in order}
+    for story in group_stories(articles, candidates):
         scores = dict(story.scores)
         while (key := story_rank.best_theme(scores, order)) is not None:
             tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, key, order))
-            placed = _story_item(story, key, tags, today)
+            placed = place_story(story, key, tags, today)
             if placed is not None:
                 ranked[key].append(placed)
                 break
@@ -122,7 +123,7 @@ def stories_by_theme(
     articles = _window_articles(db, window)
     plans = _candidates_about(db, articles, theme_set)
     counts = dict.fromkeys(theme_set.keys, 0)
-    for story in _stories(articles, plans):
+    for story in group_stories(articles, plans):
         for key, score in story.scores.items():
             counts[key] += score > 0
     return counts
@@ -130,7 +131,7 @@ def stories_by_theme(
 
 def _candidates_about(
     db: Database, articles: list[_Article], theme_set: ThemeSet
-) -> dict[int, dict[str, _Plan]]:
+) -> dict[int, dict[str, BulletPlan]]:
     """Each article's bullets for the themes it is about (empty articles left out).
 
     "About" is the stored relevance score at or above the threshold
@@ -138,12 +139,12 @@ def _candidates_about(
     theme's count.
     """
     about = relevance.themes_of(db, [article.id for article in articles], themes=theme_set)
-    found: dict[int, dict[str, _Plan]] = {}
+    found: dict[int, dict[str, BulletPlan]] = {}
     for article in articles:
         keys = about.get(article.id)
         if not keys:
             continue
-        plans = _article_candidates(article, theme_set)
+        plans = article_bullet_plans(article, theme_set)
         if own := {key: plan for key, plan in plans.items() if key in keys}:
             found[article.id] = own
     return found

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from digests.digest import story_rank
-from digests.digest.bullets import _Candidate, _candidate, _Plan
+from digests.digest.bullets import BulletCandidate, BulletPlan, bullet_candidate
 from digests.digest.summarize import features
 from digests.digest.window import DigestItem, Tag
 from digests.digest.window import StoredArticle as _Article
@@ -16,7 +16,7 @@ from digests.digest.window import StoredArticle as _Article
 MENTION_FACTOR = 0.5  # an article that only mentions a theme counts half toward it
 
 
-def article_themes(candidates: dict[str, _Plan]) -> dict[str, float]:
+def article_themes(candidates: dict[str, BulletPlan]) -> dict[str, float]:
     """How strongly one article is about each theme it has a bullet for.
 
     The one place an article's themes are decided (a stored relevance score per
@@ -30,18 +30,20 @@ def article_themes(candidates: dict[str, _Plan]) -> dict[str, float]:
 
 
 @dataclass
-class _Story:
+class GroupedStory:
     articles: list[_Article]  # oldest id first
-    candidates: dict[int, dict[str, _Plan]]  # per article, its ranked sentences per theme
+    candidates: dict[int, dict[str, BulletPlan]]  # per article, its ranked sentences per theme
     scores: dict[str, float]  # per theme, the sum of its articles' article_themes
 
 
-def _stories(articles: list[_Article], candidates: dict[int, dict[str, _Plan]]) -> list[_Story]:
+def group_stories(
+    articles: list[_Article], candidates: dict[int, dict[str, BulletPlan]]
+) -> list[GroupedStory]:
     """The window's articles with a bullet, grouped by story, in order of first article."""
-    grouped: dict[int, _Story] = {}
+    grouped: dict[int, GroupedStory] = {}
     for article in sorted(articles, key=lambda a: a.id):
         own = candidates.get(article.id)
-        story = grouped.setdefault(article.story_id, _Story([], {}, {}))
+        story = grouped.setdefault(article.story_id, GroupedStory([], {}, {}))
         story.articles.append(article)
         if own:
             story.candidates[article.id] = own
@@ -62,18 +64,20 @@ def _vocabulary(article: _Article) -> frozenset[str]:
     )
 
 
-def _agreed(candidate: _Candidate, others: list[frozenset[str]]) -> _Candidate:
+def _agreed(candidate: BulletCandidate, others: list[frozenset[str]]) -> BulletCandidate:
     """The candidate re-ranked with the words the other outlets share counting up."""
     values = {
         i: value + story_rank.AGREEMENT_WEIGHT * story_rank.agreement(candidate.tokens[i], others)
         for i, value in candidate.values.items()
     }
     ranked = tuple(sorted(values, key=lambda i: (-values[i], i)))
-    agreed = _candidate(candidate.article, candidate.relation, ranked, values, candidate.tokens)
+    agreed = bullet_candidate(
+        candidate.article, candidate.relation, ranked, values, candidate.tokens
+    )
     return agreed or candidate
 
 
-def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
+def _story_bullet(story: GroupedStory, theme: str) -> BulletCandidate | None:
     """The story's best bullet on ``theme`` among its outlets' articles.
 
     With several articles, each sentence gains for the words the other articles
@@ -83,7 +87,11 @@ def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
     pool = [
         found
         for plan in plans
-        if (found := _candidate(plan.article, plan.relation, plan.ranked, plan.values, plan.tokens))
+        if (
+            found := bullet_candidate(
+                plan.article, plan.relation, plan.ranked, plan.values, plan.tokens
+            )
+        )
     ]
     if not pool:
         return None
@@ -96,13 +104,13 @@ def _story_bullet(story: _Story, theme: str) -> _Candidate | None:
 
 
 @dataclass(frozen=True)
-class _Placed:
+class PlacedStory:
     """A story's place in its section, and its bullet once it is worked out."""
 
     rank: tuple[int, int, float]
     article_id: int
-    bullet: _Candidate
-    story: _Story
+    bullet: BulletCandidate
+    story: GroupedStory
     theme: str
     tags: tuple[Tag, ...]
 
@@ -126,7 +134,9 @@ class _Placed:
         )
 
 
-def _story_item(story: _Story, theme: str, tags: tuple[Tag, ...], today: date) -> _Placed | None:
+def place_story(
+    story: GroupedStory, theme: str, tags: tuple[Tag, ...], today: date
+) -> PlacedStory | None:
     """The story's place under ``theme`` (None: no sentence of the story can open a
     bullet on the theme)."""
     bullet = _story_bullet(story, theme)
@@ -135,4 +145,4 @@ def _story_item(story: _Story, theme: str, tags: tuple[Tag, ...], today: date) -
     newest = max((a.published for a in story.articles if a.published), default=None)
     about = any(own[theme].relation.about for own in story.candidates.values() if theme in own)
     rank = story_rank.story_rank(newest, about, bullet.score, today)
-    return _Placed(rank, bullet.article.id, bullet, story, theme, tags)
+    return PlacedStory(rank, bullet.article.id, bullet, story, theme, tags)
