@@ -121,12 +121,8 @@ def relevance_off() -> Iterator[None]:
 def keyword_themes(db: Any, article_id: int) -> set[str]:
     """The themes the old digest put an article in (a body sentence speaks to it)."""
     from digests.analysis.themes import load_themes
-    from digests.digest.select import (
-        DigestWindow,
-        _sentence_scores,
-        _theme_candidates,
-        _window_articles,
-    )
+    from digests.digest.bullets import _sentence_scores, _theme_candidates
+    from digests.digest.select import DigestWindow, _window_articles
     from digests.digest.summarize import ArticleVectors, syllables
     from digests.textnorm import fold_nfc, nfc
 

@@ -22,14 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.analysis.themes import (
-    SENTENCE_THRESHOLD,
-    ArticleTheme,
-    ThemeMatcher,
-    ThemeSet,
-    classify_article,
-    load_themes,
-)
+from digests.analysis.article_theme import SENTENCE_THRESHOLD, ArticleTheme, classify_article
+from digests.analysis.theme_matcher import ThemeMatcher
+from digests.analysis.themes import ThemeSet, load_themes
 from digests.digest.summarize import (
     THEME_WEIGHT,
     ArticleVectors,

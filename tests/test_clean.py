@@ -12,17 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digests.model import BadItem, CleanArticle, RawDocument
-from digests.sources.clean import (
-    clean_document,
-    clean_meta_title,
-    fallback_title,
-    find_banners,
+from digests.sources.clean import clean_document
+from digests.sources.headline import clean_meta_title, fallback_title, find_banners
+from digests.sources.junk_lines import (
     is_contact_line,
     is_pull_quote,
-    is_title_and_name,
     junk_reason,
     strip_glued_byline,
 )
+from digests.sources.person_names import is_title_and_name
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TODAY = date(2025, 6, 1)

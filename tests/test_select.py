@@ -11,11 +11,11 @@ import pytest
 from digest_helpers import load_labels, save_seed, store_labelled_seeds
 from sqlite_utils import Database
 
+from digests.digest.bullets import is_enumeration
 from digests.digest.select import (
     Digest,
     DigestWindow,
     build_digest,
-    is_enumeration,
     stories_by_theme,
     window_for_chat,
 )

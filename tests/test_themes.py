@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from digest_helpers import load_labels, store_labelled_seeds
 
+from digests.analysis.article_theme import classify_article
 from digests.analysis.themes import (
     THEMES_ENV,
     ThemeFileError,
     ThemeSet,
-    classify_article,
     load_themes,
     parse_themes,
 )

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from digests.analysis.sentences import SEPARATOR  # as analyse joins them: folded text reused
-from digests.analysis.themes import Theme, is_exact_term
+from digests.analysis.theme_matcher import is_exact_term
+from digests.analysis.themes import Theme
 from digests.textnorm import fold, fold_nfc, nfc
 
 ZONES = ("title", "lead", "early", "deep")
