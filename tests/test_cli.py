@@ -349,3 +349,19 @@ def test_a_closed_pipe_ends_quietly(filled_db: Path) -> None:
     reader.stdout.close()  # like `| head -0`
     _, err = reader.communicate()
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_a_page_with_no_article_is_refused_in_the_readers_language(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    menu = tmp_path / "menu.html"
+    menu.write_text(
+        "<html><body><nav><a href='/a'>Thời sự</a> <a href='/b'>Kinh tế</a>"
+        " <a href='/c'>Số hóa</a></nav></body></html>",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--db", str(db_path), "ingest", str(menu))
+    assert code == 1
+    assert out.splitlines()[0] == (f"✗ {menu}: trang không có bài viết (chỉ có menu hoặc trống)")
+    code, out, _ = run(capsys, "--db", str(db_path), "--lang", "en", "ingest", str(menu))
+    assert out.splitlines()[0] == f"✗ {menu}: no article text in page (navigation or empty)"

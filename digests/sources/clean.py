@@ -40,7 +40,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from digests.model import BadItem, CleanArticle, RawDocument
+from digests.model import CleanArticle, RawDocument
 from digests.sources import dates, outlets, page_dates, sapo
 from digests.sources.extract import Block, extract_page
 from digests.sources.headline import (
@@ -63,6 +63,7 @@ from digests.sources.junk_lines import (
 from digests.sources.line_shape import is_heading_like, line_key, word_count
 from digests.sources.page_outlet import find_credit, find_outlet, split_dateline
 from digests.sources.page_parts import PageParts
+from digests.sources.problems import SourceProblem
 from digests.textnorm import nfc
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -84,13 +85,13 @@ def _split_lines(text: str) -> list[str]:
 
 def _check_usable(raw: str) -> None:
     if not raw or not raw.strip():
-        raise BadItem("empty document")
+        raise SourceProblem("empty_text")
     sample = raw[:4096]
     controls = len(_CONTROL_CHARS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.01:
-        raise BadItem("binary data, not text")
+        raise SourceProblem("binary_text")
     if sample.count("\ufffd") > max(3, len(sample) * 0.01):
-        raise BadItem("undecodable text (many replacement characters)")
+        raise SourceProblem("undecodable")
 
 
 def _body(
@@ -156,7 +157,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     if doc.kind == "html":
         blocks, meta, parts = extract_page(doc.raw, doc.url)
         if not blocks:
-            raise BadItem("no article text in page (navigation or empty)")
+            raise SourceProblem("navigation")
         lines, marked = _lines_from_blocks(blocks)
         lines, marked = sapo.drop_bylines(lines, marked, parts.bylines)
         lines, marked = sapo.with_headline(lines, marked, parts, header_lines=dates.HEADER_LINES)
@@ -166,7 +167,7 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
     lines, marked, lone_dateline = sapo.take_dateline_line(lines, marked)
     lines, marked = sapo.drop_top_byline(lines, marked)
     if not lines:
-        raise BadItem("empty document")
+        raise SourceProblem("empty_text")
 
     sitename = meta.get("sitename")
     title_site = outlets.from_title(meta.get("page_title")) or outlets.from_title(meta.get("title"))
@@ -230,6 +231,6 @@ def _check_body(paragraphs: Sequence[str], headings: set[int]) -> None:
         word_count(p) >= MIN_SENTENCE_WORDS and _HAS_SENTENCE_END.search(p) for p in body
     )
     if not body:
-        raise BadItem("no article body (only navigation, links or captions)")
+        raise SourceProblem("no_body")
     if words < MIN_BODY_WORDS or not has_sentence:
-        raise BadItem(f"no article body ({words} words of text, no full sentence)")
+        raise SourceProblem("too_short", words=str(words))

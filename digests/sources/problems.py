@@ -38,6 +38,13 @@ class SourceProblem(BadItem):
         "no_files": "the folder holds no .txt, .html, .xml, .rss or .atom files",
         "not_article": "not an article (only Vietnamese text, HTML pages and RSS/Atom feeds)",
         "sources_file": "not a usable sources file: {detail}",
+        # found while cleaning the text
+        "empty_text": "empty document",
+        "binary_text": "binary data, not text",
+        "undecodable": "undecodable text (many replacement characters)",
+        "navigation": "no article text in page (navigation or empty)",
+        "no_body": "no article body (only navigation, links or captions)",
+        "too_short": "no article body ({words} words of text, no full sentence)",
     }
 
     def __init__(self, code: str, **params: str) -> None:
