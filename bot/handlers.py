@@ -27,6 +27,7 @@ from bot.services import Services, services_of
 from digests.analysis.themes import Theme, load_themes
 from digests.answers.lookup import BadArgument
 from digests.digest.select import build_digest, window_for_chat
+from digests.digest.window import FIRST_DAYS
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 
@@ -397,7 +398,8 @@ async def cmd_digest(update: Update, context: Context) -> None:
     query = await services.db.read(digest_query_for, chat, themes, now, bool(chosen))
     if query is None:
         labels = theme_labels(chosen, chat.language)
-        await say(update, context, "nothing_new", themes=labels)
+        first = chat.last_article_id is None  # no digest yet: "since the last one" is untrue
+        await say(update, context, "nothing_new", themes=labels, first=first, days=FIRST_DAYS)
         return
     await send_page(update, context, "digest", query)
 

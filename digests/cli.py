@@ -246,8 +246,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         default="",
         metavar=say("TÊN_BÁO", "NAME"),
         help=say(
-            "tên cơ quan báo chí của các tệp trên máy (bạn đọc thấy tên này)",
-            "the outlet of local files, shown to readers",
+            "tên báo bạn đọc thấy khi trang hay tệp không tự ghi tên báo",
+            "the outlet readers see when a page or file does not name its own",
         ),
     )
     cmd.add_argument(
@@ -734,8 +734,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
     unknown = [t for t in args.theme or [] if t not in known]
     if unknown:
         raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
-    if args.per_section is not None and args.per_section < 1:
-        raise lookup.BadArgument("bad_limit", value=args.per_section, high=lookup.MAX_LIMIT)
+    if args.per_section is not None and not 1 <= args.per_section <= lookup.MAX_LIMIT:
+        raise lookup.BadArgument(
+            "out_of_range",
+            option="--per-section",
+            value=args.per_section,
+            low=1,
+            high=lookup.MAX_LIMIT,
+        )
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
     try:

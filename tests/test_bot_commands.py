@@ -214,3 +214,16 @@ async def test_long_answer_pages_with_a_more_button(
     # the pressed button is gone, so the same page is not sent twice
     message = emulator.message(USER, first["message_id"])
     assert message is not None and not message.get("reply_markup")
+
+
+async def test_a_chat_with_no_digest_yet_is_not_told_since_the_last_one(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    from digests.store.store import open_db
+
+    empty = tmp_path / "empty.db"
+    open_db(empty).close()
+    async with running(make_app(emulator, empty, **FAST)):
+        reply = (await ask(emulator, "/digest"))[0]
+    assert reply.startswith("Chưa có bài mới trong 7 ngày qua.")
+    assert "kể từ bản tin trước" not in reply

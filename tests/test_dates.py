@@ -247,3 +247,19 @@ def test_a_feed_date_with_an_offset_is_read_as_vietnam_time() -> None:
         datetime(2024, 11, 29, 3, 0),
         True,
     )
+
+
+def test_a_feed_date_in_the_future_gives_way_to_the_text() -> None:
+    feed = datetime(2027, 12, 1, 8, 0)  # the feed's clock a year off
+    doc = RawDocument(origin="u", source="u", raw="x", kind="html", date_hint=feed)
+    lead = date(2026, 12, 1)  # "Chiều 1/12/2026, …" in the lead
+    assert published(lead, None, {}, PageParts(), doc, date(2026, 12, 2)) == (
+        date(2026, 12, 1),
+        None,
+        True,
+    )
+    # Tomorrow is still believed: feeds run ahead of a reader's clock by hours.
+    soon = RawDocument(
+        origin="u", source="u", raw="x", kind="html", date_hint=datetime(2026, 12, 3, 6, 0)
+    )
+    assert published(lead, None, {}, PageParts(), soon, date(2026, 12, 2))[0] == date(2026, 12, 3)

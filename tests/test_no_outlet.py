@@ -46,3 +46,30 @@ def test_the_operator_names_the_outlet(tmp_path: Path, capsys: pytest.CaptureFix
     )
     digest = run(capsys, "--db", db, "digest", "--since", "2000-01-01")
     assert "    Báo Thử · 30/01/2024\n" in digest
+
+
+def test_an_operator_named_outlet_beats_a_bare_host() -> None:
+    from digests.model import RawDocument
+    from digests.sources.clean import clean_document
+
+    body = "".join(
+        f"<p>Câu thứ {n} của bài viết về mạng 5G của Viettel, đủ dài để là một đoạn văn.</p>"
+        for n in range(1, 6)
+    )
+    page = (
+        "<html><head><title>Viettel mở rộng mạng 5G</title></head><body><article>"
+        f"<h1>Viettel mở rộng mạng 5G</h1>{body}</article></body></html>"
+    )
+
+    def outlet(source: str) -> str | None:
+        doc = RawDocument(
+            origin="https://example.vn/a",
+            source=source,
+            raw=page,
+            kind="html",
+            url="https://example.vn/a",
+        )
+        return clean_document(doc).source
+
+    assert outlet("Báo Mẫu") == "Báo Mẫu"  # a sources-file entry or --outlet
+    assert outlet("") in (None, "example.vn")  # nothing named: the host, never a file name

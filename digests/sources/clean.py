@@ -203,14 +203,26 @@ def clean_document(doc: RawDocument, *, today: date | None = None) -> CleanArtic
         paragraphs=tuple(paragraphs),
         headings=frozenset(headings),
         url=meta.get("url") or doc.url,
-        source=find_outlet(
-            lines[: head_idx if head_idx is not None else (date_idx or 0)],
-            sitename,
-            dateline or lone_dateline,
-            title_site=title_site,
-            credit=find_credit(lines),
+        source=_named_outlet(
+            find_outlet(
+                lines[: head_idx if head_idx is not None else (date_idx or 0)],
+                sitename,
+                dateline or lone_dateline,
+                title_site=title_site,
+                credit=find_credit(lines),
+            ),
+            doc,
         ),
     )
+
+
+def _named_outlet(found: str | None, doc: RawDocument) -> str | None:
+    """The page's own outlet name, unless it only gave its host while the operator named
+    the outlet (a sources-file entry, ``ingest --outlet``): a name beats a host."""
+    named = doc.source and not outlets.looks_like_host(doc.source)
+    if found and named and outlets.looks_like_host(found):
+        return doc.source
+    return found
 
 
 def _lines_from_blocks(blocks: Sequence[Block]) -> tuple[list[str], set[int]]:

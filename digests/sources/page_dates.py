@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from digests.model import RawDocument
 from digests.sources import dates
@@ -92,6 +92,8 @@ def published(
     feed = doc.date_hint
     if feed is not None and feed.tzinfo is not None:
         feed = feed.astimezone(dates.VIETNAM_TZ).replace(tzinfo=None)
+    if feed is not None and feed.date() > today + timedelta(days=1):
+        feed = None  # a feed dating its item in the future is wrong: the page's clues decide
     clues = DateClues(
         declared=meta.get("date"),
         dateline=parts.dateline,
