@@ -644,7 +644,7 @@ _TOPICS: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (weight, re.compile(pattern, re.IGNORECASE))
     for weight, pattern in (
         (3.0, r"doanh\s+thu|doanh\s+số"),
-        (3.0, r"lợi\s+nhuận|lãi\s+(?:trước|sau)\s+thuế"),
+        (3.0, r"lợi\s+nhuận|lãi\s+(?:trước|sau)\s+thuế|(?-i:LNTT|LNST)"),
         (2.0, rf"{_NUMBER}\s*(?:nghìn\s+|ngàn\s+)?(?:nhân\s+viên|kỹ\s+sư|lao\s+động|nhân\s+sự)"),
         (2.0, rf"{_NUMBER}\s*(?:quốc\s+gia|nước|thị\s+trường)(?!\w)"),
         (2.0, rf"{_NUMBER}\s*{_MONEY_UNIT}"),
@@ -657,6 +657,12 @@ _QUOTED = re.compile(r"[“\"«].{12,}[”\"»]|(?:cho\s+biết|khẳng\s+địn
 def has_figure(text: str) -> bool:
     """Whether ``text`` states a figure: money, a percentage, a count of people or countries."""
     return _FIGURE.search(text) is not None
+
+
+def first_figure(text: str) -> int | None:
+    """Where the first figure in ``text`` starts, or None."""
+    match = _FIGURE.search(text)
+    return None if match is None else match.start()
 
 
 def figures(text: str) -> list[str]:

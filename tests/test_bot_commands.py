@@ -192,8 +192,8 @@ async def test_long_answer_pages_with_a_more_button(
     unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The seed store's answers fit one page; smaller pages make /company Viettel take two.
-    monkeypatch.setattr(answers, "PAGE_LIMIT", 1500)
-    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 1500)
+    monkeypatch.setattr(answers, "PAGE_LIMIT", 700)
+    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 700)
     emulator = unlimited_emulator
     async with running(make_app(emulator, db_path, **FAST)):
         sent = emulator.user_sends("/company Viettel", user_id=USER)

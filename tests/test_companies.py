@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from analyse_helpers import seed_text
@@ -302,3 +304,145 @@ def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
     assert render("company", lang="en", fmt="txt", report=report) == (
         "USABC (agency or organisation)\nNo stored article mentions USABC yet."
     )
+
+
+# ----------------------------------------------------------------- /company: which facts first
+
+
+def _store_article(
+    db: Any,
+    n: int,
+    paragraphs: list[str],
+    *,
+    title: str,
+    published: date,
+    date_known: bool = True,
+) -> None:
+    """An article through the real analysis, as ingest stores it (texts written for tests)."""
+    from digests import store
+    from digests.analyse import analyse
+    from digests.model import CleanArticle, RawDocument
+
+    article = CleanArticle(title, published, None, tuple(paragraphs), date_known=date_known)
+    url = f"https://vnexpress.net/bai-{n}.html"
+    doc = RawDocument(
+        origin=url, source="vnexpress.net", raw="\n\n".join(paragraphs), kind="html", url=url
+    )
+    assert store.save_article(db, doc, article, analyse(article)) == "added"
+
+
+def _facts(db: Any, name: str) -> list[str]:
+    from digests import lookup
+
+    report = lookup.company_report(db, name, limit=8)
+    assert isinstance(report, lookup.CompanyReport)
+    return [s.text for s in report.statements]
+
+
+def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> None:
+    from digests import store
+
+    db = store.open_db(tmp_path / "facts.db")
+    _store_article(
+        db,
+        1,
+        [
+            # An undated page with a 2015 figure: must not outrank the 2025 results.
+            "Năm 2015, VNPT đạt doanh thu 20.000 tỷ đồng, lợi nhuận 2.000 tỷ đồng.",
+        ],
+        title="Nhìn lại chặng đường của VNPT",
+        published=date(2026, 11, 1),
+        date_known=False,
+    )
+    _store_article(
+        db,
+        2,
+        [
+            # Sapo, retold in the body below in other words: shown once.
+            "VNPT khép lại năm 2025 với doanh thu hợp nhất 61.246 tỷ đồng.",
+            "MobiFone đạt doanh thu 26.333 tỷ đồng, trong khi VNPT tập trung vào hạ tầng số.",
+            "Năm 2025, doanh thu hợp nhất của Tập đoàn đạt 61.246 tỷ đồng, lợi nhuận trước "
+            "thuế đạt 6.598 tỷ đồng.",
+            "Các doanh nghiệp tiêu biểu dự hội nghị là Viettel, VNPT, CMC, FPT.",
+            "Trong năm 2025, VNPT khép lại năm với doanh thu hợp nhất 61.246 tỷ đồng.",
+        ],
+        title="VNPT công bố kết quả kinh doanh năm 2025",
+        published=date(2025, 12, 30),
+    )
+    facts = _facts(db, "VNPT")
+    assert facts == [
+        # The group's headline result, told of "Tập đoàn" in an article about VNPT.
+        "Năm 2025, doanh thu hợp nhất của Tập đoàn đạt 61.246 tỷ đồng, lợi nhuận trước thuế "
+        "đạt 6.598 tỷ đồng.",
+        "Trong năm 2025, VNPT khép lại năm với doanh thu hợp nhất 61.246 tỷ đồng.",
+        "Năm 2015, VNPT đạt doanh thu 20.000 tỷ đồng, lợi nhuận 2.000 tỷ đồng.",
+    ]
+    # MobiFone's figure is MobiFone's; the list of attendees is a mention, not a fact.
+    assert _facts(db, "MobiFone") == [
+        "MobiFone đạt doanh thu 26.333 tỷ đồng, trong khi VNPT tập trung vào hạ tầng số."
+    ]
+    assert _facts(db, "CMC") == []
+
+
+def test_a_chairmans_own_quote_is_his_companys(tmp_path: Path) -> None:
+    from digests import store
+
+    db = store.open_db(tmp_path / "quote.db")
+    _store_article(
+        db,
+        1,
+        [
+            "Ông Tào Đức Thắng, Chủ tịch Viettel cho hay doanh thu năm 2023 tăng 10%.",
+            "Nhận định về Bộ TT&TT, ông Tào Đức Thắng khẳng định: “Năm 2023, Bộ TT&TT đã đưa "
+            "ra hành lang pháp lý. Các doanh nghiệp đã được tham gia xây dựng Luật Viễn thông”.",
+        ],
+        title="Doanh nghiệp gặp mặt đầu năm",
+        published=date(2024, 1, 30),
+    )
+    facts = _facts(db, "Viettel")
+    assert (
+        "Nhận định về Bộ TT&TT, ông Tào Đức Thắng khẳng định: “Năm 2023, Bộ TT&TT đã đưa ra "
+        "hành lang pháp lý…”."  # the quotation goes on: its cut is marked
+    ) in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "others", "expected"),
+    [
+        ("Các doanh nghiệp là Viettel, VNPT, CMC, FPT.", ["VNPT"], ["Viettel", "CMC", "FPT"], True),
+        ("Viettel, VNPT và FPT sẵn sàng tham gia.", ["FPT"], ["Viettel", "VNPT"], True),
+        ("VNPT hợp tác với Viettel và FPT.", ["VNPT"], ["Viettel", "FPT"], False),
+        ("VNPT đạt doanh thu lớn.", ["VNPT"], [], False),
+    ],
+)
+def test_listed_names_are_mentions(
+    text: str, own: list[str], others: list[str], expected: bool
+) -> None:
+    from digests.statements import listed
+
+    assert listed(text, own, others) is expected
+
+
+def test_figures_belong_to_the_organisation_named_before_them() -> None:
+    from digests.statements import figures_belong_elsewhere
+
+    text = "MobiFone đạt doanh thu 26.333 tỷ đồng, VNPT đạt 61.246 tỷ đồng."
+    assert figures_belong_elsewhere(text, ["VNPT"], ["MobiFone"]) is True
+    assert figures_belong_elsewhere(text, ["MobiFone"], ["VNPT"]) is False
+    assert figures_belong_elsewhere("VNPT có 100 nhân viên.", ["VNPT"], ["FPT"]) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "year"),
+    [
+        ("Năm 2015, VTV thay đổi chiến lược.", "2024-01-30", 2015),
+        ("Doanh thu tăng 10%.", "2024-01-30", 2024),
+        ("Đến năm 2030 phủ 5G.", "2024-01-30", 2024),  # a goal's year is not what it tells
+        ("Doanh thu tăng 10%.", None, 0),
+        ("Năm 2015, doanh thu 20.000 tỷ đồng.", None, 2015),
+    ],
+)
+def test_statement_year(text: str, published: str | None, year: int) -> None:
+    from digests.statements import statement_year
+
+    assert statement_year(text, published) == year
