@@ -304,6 +304,8 @@ def _article_count(db: Database, key: str) -> int:
 
 
 def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
+    """The company's people, most named first; a person's articles counted by name, also
+    those that named them without the company ("Bộ trưởng Nguyễn Mạnh Hùng" alone)."""
     rows = db.execute(
         "SELECT name, role, COUNT(DISTINCT article_id) AS articles FROM "
         "(SELECT name, role, article_id FROM people WHERE org_key = ? "
@@ -311,15 +313,18 @@ def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
         "GROUP BY name, role ORDER BY articles DESC, role IS NULL, name",
         [key, RECENT_ROWS],
     ).fetchall()
-    best: dict[str, QuotedPerson] = {}
-    for name, role, articles in rows:
-        # A person named with and without a role is one person: keep the best-attested role.
-        current = best.get(name)
-        if current is None:
-            best[name] = QuotedPerson(name, role, int(articles))
-        else:
-            best[name] = QuotedPerson(name, current.role or role, current.articles + int(articles))
-    ranked = sorted(best.values(), key=lambda p: (-p.articles, p.role is None, p.name))
+    roles: dict[str, str | None] = {}
+    for name, role, _articles in rows:
+        roles[name] = roles.get(name) or role  # the best-attested role comes first
+    counted = []
+    for name, role in list(roles.items())[: 3 * n]:  # the most named, recounted
+        articles = db.execute(
+            "SELECT COUNT(DISTINCT article_id) FROM (SELECT article_id FROM people "
+            "WHERE name = ? AND (org_key = ? OR org_key IS NULL) LIMIT ?)",
+            [name, key, RECENT_ROWS],
+        ).fetchone()[0]
+        counted.append(QuotedPerson(name, role, int(articles)))
+    ranked = sorted(counted, key=lambda p: (-p.articles, p.role is None, p.name))
     return ranked[:n]
 
 

@@ -419,7 +419,19 @@ def _corpus_v4(db: Database) -> None:
     )
 
 
-CORPUS_MIGRATIONS: list[Migration] = [_corpus_v1, _corpus_v2, _corpus_v3, _corpus_v4]
+def _corpus_people_by_name(db: Database) -> None:
+    """People looked up by name (/person, and a person's articles counted across the
+    articles that named them without their organisation)."""
+    db.execute("CREATE INDEX IF NOT EXISTS people_name ON people (name, article_id)")
+
+
+CORPUS_MIGRATIONS: list[Migration] = [
+    _corpus_v1,
+    _corpus_v2,
+    _corpus_v3,
+    _corpus_v4,
+    _corpus_people_by_name,
+]
 
 
 # --------------------------------------------------------------------------- meta

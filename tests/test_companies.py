@@ -183,7 +183,8 @@ def test_people_of_seeds_001_and_002_including_lists_and_missing_organisations()
     people_002 = find_people(split_sentences(seed_text("002")), REGISTRY)
     assert Person("Nguyễn Huy Dũng", "Thứ trưởng", "mic", 7) in people_002
     assert Person("Nguyễn Thanh Lâm", "Thứ trưởng", "mic", 7) in people_002
-    assert {p.org_key for p in people_002 if p.name == "Phạm Đức Long"} == {None}
+    # "Thứ trưởng Phạm Đức Long" names no ministry; the article's other Thứ trưởng are mic.
+    assert {p.org_key for p in people_002 if p.name == "Phạm Đức Long"} == {"mic"}
 
 
 def test_a_bare_role_later_in_the_article_gets_the_organisation_said_earlier() -> None:
@@ -446,3 +447,32 @@ def test_statement_year(text: str, published: str | None, year: int) -> None:
     from digests.statements import statement_year
 
     assert statement_year(text, published) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tại buổi làm việc, nguyên Đại sứ Hoa Kỳ tại Việt Nam Ted G. Osius, Chủ tịch và Giám "
+            "đốc điều hành USABC cho biết đoàn có 50 DN.",
+            ("Ted G. Osius", "Chủ tịch"),
+        ),
+        ("Theo CEO Jensen Huang, Nvidia sẽ mở trung tâm.", ("Jensen Huang", "CEO")),
+        ("Ông Marc Knapper, Đại sứ Hoa Kỳ, phát biểu.", ("Marc Knapper", "Đại sứ")),
+    ],
+)
+def test_foreign_names_are_linked_to_their_role(text: str, expected: tuple[str, str]) -> None:
+    assert [(p.name, p.role) for p in find_people([text], REGISTRY)] == [expected]
+
+
+def test_vietnamese_syllables_are_not_foreign_names() -> None:
+    from digests.names import looks_foreign
+
+    assert [looks_foreign(w) for w in ("Nam", "Nguyen", "Ted", "Osius", "G.", "Marc")] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]

@@ -261,11 +261,12 @@ def test_company_report_figures_first_and_people_with_roles(db: Database) -> Non
         "Viettel đã đưa nền tảng trợ lý ảo vào hoạt động.",
     ]
     assert report.statements[0].has_figure and not report.statements[1].has_figure
-    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 2)]
+    # Named twice in one article (with and without his role): one article, not two.
+    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 1)]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert "• Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng" in text
     assert "(toquoc.vn, 30/01/2024 · https://toquoc.vn/bai-1.html)" in text
-    assert "• Tào Đức Thắng — Chủ tịch (2 bài)" in text
+    assert "• Tào Đức Thắng — Chủ tịch (1 bài)" in text
 
 
 def test_company_not_found_suggests(db: Database) -> None:

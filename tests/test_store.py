@@ -91,7 +91,7 @@ def test_open_db_sets_wal_timeout_foreign_keys_and_schema(db_path: Path) -> None
         "articles_fts",
     } <= names
     rows = db.execute("SELECT namespace, version FROM schema_migrations").fetchall()
-    assert rows == [("corpus", 1), ("corpus", 2), ("corpus", 3), ("corpus", 4)]
+    assert rows == [("corpus", n) for n in range(1, len(store.CORPUS_MIGRATIONS) + 1)]
     fts_config = dict(db.execute("SELECT k, v FROM articles_fts_config").fetchall())
     assert (fts_config["automerge"], fts_config["crisismerge"]) == (16, 32)
 
