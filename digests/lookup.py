@@ -8,17 +8,16 @@ example.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from digests.model import Organisation
+from digests.person import PersonReport, person_report
+from digests.resolve import Candidate, Resolution, is_name, resolve_name, resolve_person
 from digests.statements import SHOWN_DATE, Statement, company_statements
 from digests.store import get_meta
 from digests.targets import Deadline, deadline
@@ -61,6 +60,7 @@ class CompanyReport:
     people: list[QuotedPerson]
     query: str
     found: bool = True
+    read_as: str | None = None  # the name answered for when the query was misspelt
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class NotFound:
     query: str
     suggestions: list[str]
     found: bool = False
+    candidates: list[Candidate] = field(default_factory=list)  # for buttons: label and key
 
 
 @dataclass(frozen=True)
@@ -235,14 +236,43 @@ def _registry() -> Any:
 
 def company_report(
     db: Database, name: str, limit: int = 8, *, registry: Any = None
-) -> CompanyReport | NotFound:
-    """What the store knows about one organisation, or NotFound with the nearest names."""
+) -> CompanyReport | PersonReport | NotFound:
+    """What the store knows about one organisation (or the person the name is), or NotFound
+    with the nearest names; how a misspelt name was read is said in ``read_as``."""
     query = clean_argument(name)
     limit, _ = _page(limit, 0)
+    if not is_name(query):
+        raise BadArgument("not_a_name", what="name", value=query)
     registry = registry or _registry()
-    org = registry.resolve(query) or _discovered(db, query)
+    found = resolve_name(db, registry, query)
+    return report_for(db, found, query, limit)
+
+
+def person_answer(db: Database, name: str, limit: int = 10) -> PersonReport | NotFound:
+    """/person: what someone said or is quoted in; NotFound with the nearest names."""
+    query = clean_argument(name)
+    limit, _ = _page(limit, 0)
+    if not is_name(query):
+        raise BadArgument("not_a_name", what="name", value=query)
+    found = resolve_person(db, query)
+    report = report_for(db, found, query, limit)
+    if isinstance(report, CompanyReport):  # resolve_person names people only
+        raise AssertionError(report)
+    return report
+
+
+def report_for(
+    db: Database, found: Resolution, query: str, limit: int = 8
+) -> CompanyReport | PersonReport | NotFound:
+    """The answer for a resolved name."""
+    if found.person is not None:
+        person = person_report(db, found.person, limit=limit)
+        if person is not None:
+            return replace(person, query=query, read_as=found.read_as)
+    org = found.org
     if org is None:
-        return NotFound(query, _suggestions(db, registry, query))
+        labels = [c.label for c in found.candidates]
+        return NotFound(query, labels, candidates=list(found.candidates))
     return CompanyReport(
         key=org.key,
         name=org.name,
@@ -252,40 +282,8 @@ def company_report(
         statements=company_statements(db, org.key, limit),
         people=_people(db, org.key),
         query=query,
+        read_as=found.read_as,
     )
-
-
-def _discovered(db: Database, query: str) -> Organisation | None:
-    """A discovered organisation named ``query``; discovered keys are slugs of folded names."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(query)).strip("-")
-    row = db.execute(
-        "SELECT key, name, kind, aliases FROM organisations WHERE key = ? AND discovered = 1",
-        [slug],
-    ).fetchone()
-    if row is None:
-        return None
-    key, name, kind, aliases = row
-    return Organisation(key, name, kind, tuple(json.loads(aliases or "[]")), discovered=True)
-
-
-def _suggestions(db: Database, registry: Any, query: str, n: int = 5) -> list[str]:
-    suggestions = list(registry.suggest(query, n=n))
-    discovered = {
-        row[0]
-        for row in db.execute(
-            "SELECT o.name FROM organisations o WHERE o.discovered = 1 "
-            "AND EXISTS (SELECT 1 FROM mentions m WHERE m.org_key = o.key)"
-        )
-    }
-    if discovered:
-        choices = {name: fold(name) for name in discovered}
-        for choice, score, _ in process.extract(
-            fold(query), choices, scorer=fuzz.WRatio, limit=n, score_cutoff=80
-        ):
-            del score
-            if choice not in suggestions:
-                suggestions.append(str(choice))
-    return suggestions[:n]
 
 
 def _matched_aliases(db: Database, key: str) -> list[str]:

@@ -106,6 +106,13 @@ def present(
     return Shown(shown, _speaker(paragraph, marks, depths, index, people, before))
 
 
+def speakers_in(text: str, people: Sequence[tuple[str, str | None]]) -> list[str]:
+    """Who ``text`` itself names as speaking, outside its quotations, as "Role Name"."""
+    marks = _marks(text)
+    found = (_resolve(subject, people) for subject in _subjects(_outside(text, marks, 0)))
+    return [speaker for speaker in found if speaker]
+
+
 def balance(text: str, *, inside: bool = False, straight: bool = False) -> str:
     """``text`` with every quotation mark paired.
 

@@ -116,8 +116,11 @@ class FakeRegistry:
                 return org
         return None
 
-    def suggest(self, name: str, n: int = 5) -> list[str]:
-        return ["Viettel"] if name.lower().startswith("viet") else []
+    def get(self, key: str) -> Organisation | None:
+        return self.orgs.get(key)
+
+    def all(self) -> list[Organisation]:
+        return list(self.orgs.values())
 
 
 @pytest.mark.parametrize(
@@ -270,12 +273,14 @@ def test_company_report_figures_first_and_people_with_roles(db: Database) -> Non
 
 
 def test_company_not_found_suggests(db: Database) -> None:
-    report = lookup.company_report(db, "Vietel", registry=FakeRegistry())
-    assert report == lookup.NotFound("Vietel", ["Viettel"])
+    # Near a name, but not clearly it: offered, not answered for.
+    report = lookup.company_report(db, "Bưu điện", registry=FakeRegistry())
+    assert isinstance(report, lookup.NotFound)
+    assert report.suggestions == ["VNPost"]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert text == (
-        "Không tìm thấy “Vietel” trong danh bạ doanh nghiệp và cơ quan.\n"
-        "Có phải bạn muốn tìm: Viettel?"
+        "Không tìm thấy “Bưu điện” trong danh bạ doanh nghiệp và cơ quan.\n"
+        "Có phải bạn muốn tìm: VNPost?"
     )
 
 
@@ -384,10 +389,18 @@ def test_seed_company_vietnam_post_is_vnpost_not_vnpt(seeds_db: Database) -> Non
     assert report.article_count == 3  # seeds 000 (VNPost), 002 and 004 (Bưu điện Việt Nam)
 
 
-def test_seed_company_typo_suggests_viettel(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Vietel")
-    assert isinstance(report, lookup.NotFound)
-    assert report.suggestions[0] == "Viettel"
+def test_seed_company_typo_is_read_as_viettel(seeds_db: Database) -> None:
+    for typo in ("Vietel", "Viettell", "viettel"):
+        report = lookup.company_report(seeds_db, typo)
+        assert isinstance(report, lookup.CompanyReport)
+        assert (report.name, report.read_as) == (
+            "Viettel",
+            None if typo == "viettel" else "Viettel",
+        )
+    text = render("company", lang="vi", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    assert text.startswith("(hiểu là Viettel)\nViettel (doanh nghiệp)\n")
+    text = render("company", lang="en", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    assert text.startswith("(read as Viettel)\nViettel (company)\n")
 
 
 def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -> None:
