@@ -96,6 +96,26 @@ def company(db: Database, name: str, lang: str, tdir: Path | None) -> str:
     return texts.html("company", lang, tdir, report=report)
 
 
+def person(db: Database, name: str, lang: str, tdir: Path | None) -> str:
+    report = lookup.person_answer(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
+    return texts.html("person", lang, tdir, report=report)
+
+
+def picked(db: Database, key: str, lang: str, tdir: Path | None) -> str:
+    """The answer for a candidate button's key (see handlers.pick_data)."""
+    report = lookup.picked_report(db, key, limit=COMPANY_LIMIT)
+    if report is None:  # gone between the check and the answer: say so as for a typo
+        report = lookup.NotFound(key, [])
+    return texts.html("company", lang, tdir, report=report)
+
+
+def candidates(db: Database, kind: str, arg: str) -> list[tuple[str, str]]:
+    """(label, key) of the names to offer as buttons under a /company answer."""
+    if kind != "company":
+        return []
+    return [(c.label, c.key) for c in lookup.company_candidates(db, arg)]
+
+
 def companies(db: Database, lang: str, tdir: Path | None) -> str:
     return texts.html("companies", lang, tdir, companies=lookup.list_companies(db))
 

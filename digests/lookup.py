@@ -17,7 +17,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from digests.person import PersonReport, person_report
-from digests.resolve import Candidate, Resolution, is_name, resolve_name, resolve_person
+from digests.resolve import (
+    Candidate,
+    Resolution,
+    is_name,
+    resolve_key,
+    resolve_name,
+    resolve_person,
+)
 from digests.statements import SHOWN_DATE, Statement, company_statements
 from digests.store import get_meta
 from digests.targets import Deadline, deadline
@@ -259,6 +266,29 @@ def person_answer(db: Database, name: str, limit: int = 10) -> PersonReport | No
     if isinstance(report, CompanyReport):  # resolve_person names people only
         raise AssertionError(report)
     return report
+
+
+def company_candidates(db: Database, name: str) -> list[Candidate]:
+    """The names to offer as buttons for /company ``name`` (none when it names one)."""
+    query = clean_argument(name)
+    if not is_name(query):
+        return []
+    return list(resolve_name(db, _registry(), query).candidates)
+
+
+def names_something(db: Database, key: str) -> bool:
+    """Whether a candidate's key (from a button) still names an organisation or person."""
+    return resolve_key(db, _registry(), key) is not None
+
+
+def picked_report(
+    db: Database, key: str, limit: int = 8
+) -> CompanyReport | PersonReport | NotFound | None:
+    """The answer for a candidate's key (a pressed button); None if it names nothing now."""
+    found = resolve_key(db, _registry(), key)
+    if found is None:
+        return None
+    return report_for(db, found, found.org.name if found.org else str(found.person), limit)
 
 
 def report_for(

@@ -349,6 +349,7 @@ def test_group_menu_shows_only_what_members_may_use() -> None:
         "themes",
         "company",
         "companies",
+        "person",
         "target",
         "search",
         "about",
