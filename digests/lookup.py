@@ -25,6 +25,9 @@ from digests.resolve import (
     resolve_name,
     resolve_person,
 )
+from digests.search_query import Query, exactness, fts_match, has_marks
+from digests.search_query import parse as parse_query
+from digests.search_query import patterns as query_patterns
 from digests.statements import SHOWN_DATE, Statement, company_statements
 from digests.store import get_meta
 from digests.targets import Deadline, deadline
@@ -443,42 +446,75 @@ _WORD_BOUNDARY = r"(?<!\w){}(?!\w)"
 def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> SearchResult:
     """Ranked (bm25, title weighted) articles for ``query``, folded, with highlighted snippets.
 
-    Ranking is bm25 among the newest RANK_POOL matches (all of them when fewer).
-    The words are first looked up as an exact phrase ("buu dien" must be the two
-    syllables together); only if no article has the phrase do all the words
-    anywhere count.  Every word is quoted, so FTS5 syntax in user input is inert.
+    Ranking is bm25 among the newest RANK_POOL matches (all of them when fewer); when the
+    reader typed Vietnamese marks, articles with the words spelt exactly so come first.
+    Plain words are first looked up as an exact phrase ("buu dien" must be the two
+    syllables together); only if no article has the phrase do all the words anywhere
+    count.  Quotes, -word and OR are read as digests.search_query says.  Every word is
+    quoted, so FTS5 syntax in user input is inert.
     """
     text = clean_argument(query, what="words")
     limit, offset = _page(limit, offset)
-    tokens = words(text)
-    if not tokens:
-        raise BadArgument("no_words")
-    phrase = '"' + " ".join(tokens) + '"'
-    match, all_words = phrase, False
-    total = _count_matches(db, phrase)
-    if total == 0 and len(tokens) > 1:
-        match, all_words = " AND ".join(f'"{t}"' for t in tokens), True
+    parsed = parse_query(text)
+    if not parsed.terms:
+        raise BadArgument("only_excluded" if parsed.excluded else "no_words")
+    phrase = not parsed.syntax
+    match, all_words = fts_match(parsed, phrase=phrase), False
+    total = _count_matches(db, match)
+    if total == 0 and phrase and len(parsed.terms) > 1:
+        phrase, all_words = False, True
+        match = fts_match(parsed)
         total = _count_matches(db, match)
-    # bm25 is ranked within the newest RANK_POOL matches: ranking every match of a word
-    # found in most articles costs ~200 ms at 100k articles, and readers of news want recent
-    # articles anyway.  With fewer matches than the pool, this is the plain bm25 order.
-    rows = db.execute(
-        f"SELECT a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.body FROM "
-        "(SELECT rowid, rank FROM "
-        " (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
-        "  WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-        " ORDER BY rank LIMIT ? OFFSET ?) f "
-        "JOIN articles a ON a.id = f.rowid ORDER BY f.rank",
-        [match, RANK_POOL, limit, offset],
-    ).fetchall()
-    patterns = [" ".join(tokens)] if not all_words else tokens
+    page = _ranked_page(db, match, parsed, phrase, limit, offset)
+    rows = [
+        db.execute(
+            f"SELECT a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.body FROM articles a "
+            "WHERE a.id = ?",
+            [aid],
+        ).fetchone()
+        for aid in page
+    ]
+    highlight = query_patterns(parsed, phrase=phrase)
     hits = [
-        SearchHit(aid, title, source, url, published, snippet(body, patterns))
+        SearchHit(aid, title, source, url, published, snippet(body, highlight))
         for aid, title, source, url, published, body in rows
     ]
     return SearchResult(
         text, hits, min(total, SEARCH_COUNT_CAP), total >= SEARCH_COUNT_CAP, offset, all_words
     )
+
+
+def _ranked_page(
+    db: Database, match: str, parsed: Query, phrase: bool, limit: int, offset: int
+) -> list[int]:
+    """Article ids of one page: bm25 within the newest RANK_POOL matches (ranking every
+    match of a word found in most articles costs ~200 ms at 100k articles, and readers of
+    news want recent articles anyway); exact spellings first when marks were typed."""
+    pool = db.execute(
+        "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
+        "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+        [match, RANK_POOL],
+    ).fetchall()
+    ranked = sorted(pool, key=lambda row: (row[1], -row[0]))
+    if has_marks(parsed):
+        exact = {
+            aid: exactness(parsed, title, body, phrase=phrase)
+            for aid, title, body in _texts(db, [aid for aid, _rank in ranked])
+        }
+        ranked.sort(key=lambda row: -exact.get(row[0], 0))  # stable: bm25 within each
+    return [int(aid) for aid, _rank in ranked[offset : offset + limit]]
+
+
+def _texts(db: Database, ids: list[int]) -> list[tuple[int, str, str]]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [
+        (int(aid), str(title), str(body))
+        for aid, title, body in db.execute(
+            f"SELECT id, title, body FROM articles WHERE id IN ({marks})", ids
+        )
+    ]
 
 
 def _count_matches(db: Database, match: str) -> int:

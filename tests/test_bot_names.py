@@ -80,3 +80,20 @@ def test_a_picked_key_must_still_name_something(db_path: Path) -> None:
     assert lookup.names_something(db, "@Phạm Đức Long")
     assert not lookup.names_something(db, "no-such-company")
     assert not lookup.names_something(db, "@Không Ai")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_help_says_how_to_search_and_name(lang: str) -> None:
+    from bot import texts
+
+    help_text = texts.html(
+        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False
+    )
+    for example in (
+        '<code>/search "bưu điện" Hà Nội</code>',
+        "<code>/search 5G -viettel</code>",
+        "<code>/search viettel OR vnpt</code>",
+        "<code>/company Vietel</code>",
+    ):
+        assert example in help_text
+    assert "/person <i>" in help_text

@@ -1,0 +1,113 @@
+"""What readers may type into /search, and the FTS5 query it becomes.
+
+- plain words: ``chuyển đổi số`` (the words together first, else all of them anywhere);
+- a quoted phrase: ``"bưu điện" Hà Nội`` (the phrase, and Hà and Nội anywhere);
+- ``-word`` or ``-"a phrase"`` leaves out the articles that have it: ``5G -viettel``;
+- ``OR`` (capitals) between alternatives: ``viettel OR vnpt``.
+
+Every word reaches FTS5 quoted, so its own syntax (NEAR, *, ^, column filters) is inert.
+Matching is folded (no marks, no case); the words as typed are kept so that a reader who
+typed the marks sees the articles with exactly those words first (``Hồng Hà`` before
+"hồng hạ").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from digests.textnorm import fold, nfc, words
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+OR_WORD = "OR"
+
+
+@dataclass(frozen=True)
+class Term:
+    typed: str  # as the reader wrote it (NFC)
+    folded: tuple[str, ...]  # its folded words
+
+    @property
+    def fts(self) -> str:
+        return '"' + " ".join(self.folded) + '"'
+
+
+@dataclass(frozen=True)
+class Query:
+    groups: list[list[Term]]  # alternatives (OR), each all of its terms (AND)
+    excluded: list[Term] = field(default_factory=list)
+    syntax: bool = False  # quotes, "-" or OR were used: terms are taken as written
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+
+def parse(text: str) -> Query:
+    """The reader's search, split into alternatives, terms and left-out terms."""
+    groups: list[list[Term]] = [[]]
+    excluded: list[Term] = []
+    syntax = False
+    for match in _TOKEN.finditer(nfc(text)):
+        quoted = match.group(2) is not None
+        minus = (match.group(1) if quoted else match.group(3)) or ""
+        body = match.group(2) if quoted else match.group(4)
+        if not quoted and not minus and body == OR_WORD:
+            groups.append([])
+            syntax = True
+            continue
+        folded = tuple(words(body))
+        if not folded:
+            continue
+        syntax = syntax or quoted or bool(minus)
+        term = Term(body, folded)
+        (excluded if minus else groups[-1]).append(term)
+    return Query([group for group in groups if group], excluded, syntax)
+
+
+def fts_match(query: Query, *, phrase: bool = False) -> str:
+    """The FTS5 MATCH expression; ``phrase`` joins a plain query's words into one phrase."""
+    if phrase:
+        joined = " ".join(word for term in query.terms for word in term.folded)
+        positive = f'"{joined}"'
+    else:
+        alternatives = [" AND ".join(term.fts for term in group) for group in query.groups]
+        positive = " OR ".join(f"({a})" for a in alternatives)
+    for term in query.excluded:
+        positive = f"({positive}) NOT {term.fts}"
+    return positive
+
+
+def patterns(query: Query, *, phrase: bool = False) -> list[str]:
+    """The folded words or phrases a snippet highlights."""
+    if phrase:
+        return [" ".join(word for term in query.terms for word in term.folded)]
+    found: list[str] = []
+    for term in query.terms:
+        if query.syntax:
+            found.append(" ".join(term.folded))
+        else:
+            found.extend(term.folded)
+    return found
+
+
+def has_marks(query: Query) -> bool:
+    """Whether the reader typed Vietnamese marks (then exact spellings rank first)."""
+    return any(fold(term.typed) != term.typed.casefold() for term in query.terms)
+
+
+def exactness(query: Query, title: str, body: str, *, phrase: bool) -> int:
+    """How exactly an article has the words as typed: 2 the whole phrase, 1 every word,
+    0 only their folded forms ("hạ" for "Hà")."""
+    text = nfc(f"{title}\n{body}").casefold()
+    typed = [term.typed.casefold() for term in query.terms]
+    if phrase and _has(text, " ".join(typed)):
+        return 2
+    if all(_has(text, word) for term in typed for word in term.split()):
+        return 1 if phrase or not all(_has(text, term) for term in typed) else 2
+    return 0
+
+
+def _has(text: str, words_typed: str) -> bool:
+    pattern = r"\s+".join(re.escape(word) for word in words_typed.split())
+    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
