@@ -498,7 +498,7 @@ def _ranked_page(
     ranked = sorted(pool, key=lambda row: (row[1], -row[0]))
     if has_marks(parsed):
         exact = {
-            aid: exactness(parsed, title, body, phrase=phrase)
+            aid: exactness(parsed, title, body)
             for aid, title, body in _texts(db, [aid for aid, _rank in ranked])
         }
         ranked.sort(key=lambda row: -exact.get(row[0], 0))  # stable: bm25 within each

@@ -96,18 +96,13 @@ def has_marks(query: Query) -> bool:
     return any(fold(term.typed) != term.typed.casefold() for term in query.terms)
 
 
-def exactness(query: Query, title: str, body: str, *, phrase: bool) -> int:
-    """How exactly an article has the words as typed: 2 the whole phrase, 1 every word,
-    0 only their folded forms ("hạ" for "Hà")."""
-    text = nfc(f"{title}\n{body}").casefold()
-    typed = [term.typed.casefold() for term in query.terms]
-    if phrase and _has(text, " ".join(typed)):
-        return 2
-    if all(_has(text, word) for term in typed for word in term.split()):
-        return 1 if phrase or not all(_has(text, term) for term in typed) else 2
-    return 0
+def exactness(query: Query, title: str, body: str) -> int:
+    """How many of the terms the article has spelt exactly as typed (case aside, as readers
+    capitalise): "Hồng Hà" counts, "hồng hạ" does not."""
+    return sum(any(v in title or v in body for v in _spellings(t.typed)) for t in query.terms)
 
 
-def _has(text: str, words_typed: str) -> bool:
-    pattern = r"\s+".join(re.escape(word) for word in words_typed.split())
-    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
+def _spellings(typed: str) -> set[str]:
+    """The typed words as they may stand in an article: as typed, lower case, capitalised."""
+    lower = typed.lower()
+    return {typed, lower, lower.capitalize(), " ".join(w.capitalize() for w in lower.split())}

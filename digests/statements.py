@@ -65,14 +65,19 @@ def company_statements(db: Database, key: str, limit: int) -> list[Statement]:
         key=lambda c: (rank(c.text, c.focus, c.statement.has_figure, c.year, newest), c.stored),
         reverse=True,
     )
-    kept: list[frozenset[str]] = []
+    kept: list[tuple[frozenset[str], frozenset[str], int]] = []
     statements: list[Statement] = []
     people: dict[int, list[tuple[str, str | None]]] = {}
     for candidate in ranked:
         words = frozenset(candidate.folded.split())
-        if any(same_statement(words, other) for other in kept):
+        amounts = amounts_in(candidate.text)
+        aid = candidate.article_id
+        if any(
+            same_statement(words, other) or same_amounts(amounts, seen, aid == other_aid)
+            for other, seen, other_aid in kept
+        ):
             continue
-        kept.append(words)
+        kept.append((words, amounts, aid))
         statements.append(
             _in_context(db, candidate.statement, candidate.idx, candidate.paragraph, people)
         )
@@ -206,13 +211,25 @@ AGE_WEIGHT = 1.0  # rank points a statement loses per year it is older than the 
 
 def statement_year(text: str, published: str | None) -> int:
     """The year a statement is about: the latest year it names up to its article's year,
-    else the article's year; 0 when the article is undated and the text names none."""
-    shown = int(published[:4]) if published else None
-    years = [int(y) for y in _YEAR.findall(text)]
-    years = [y for y in years if shown is None or y <= shown]
-    if years:
-        return max(years)
-    return shown or 0
+    else the article's year; 0 (unknown) when the article is undated, whatever years the
+    text names: "đến năm 2025" in an undated article says nothing of when it was written."""
+    if not published:
+        return 0
+    shown = int(published[:4])
+    years = [int(y) for y in _YEAR.findall(text) if int(y) <= shown]
+    return max(years) if years else shown
+
+
+_AMOUNT = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?:,\d+)?(?![\d.,]*\d)|(?<![\d.,])\d{3,}(?![\d.,]*\d)"
+)
+
+
+def amounts_in(text: str) -> frozenset[str]:
+    """The large amounts a sentence states ("29.181", "850"): two sentences stating the
+    same ones tell the same fact, however they word it."""
+    found = {m.group().replace(",", ".") for m in _AMOUNT.finditer(text)}
+    return frozenset(a for a in found if not _YEAR.fullmatch(a))
 
 
 def rank(text: str, focus: int, figure: bool, year: int, newest: int) -> float:
@@ -229,6 +246,14 @@ def same_statement(words: frozenset[str], other: frozenset[str], share: float = 
     return smaller > 0 and len(words & other) >= share * smaller
 
 
+def same_amounts(amounts: frozenset[str], other: frozenset[str], same_article: bool) -> bool:
+    """Whether two sentences state the same amounts: all of them (any two articles), or
+    one's all among the other's (in one article, which retells its own figures)."""
+    if not amounts or not other:
+        return False
+    return amounts == other or (same_article and (amounts <= other or other <= amounts))
+
+
 _JOINER = re.compile(r"^[\s,;/&()…]*(?:(?:và|cùng|hay|hoặc)\s*)?[\s,;/&()…]*$")
 LIST_RUN = 3  # names in a row that make a list
 
@@ -236,6 +261,8 @@ LIST_RUN = 3  # names in a row that make a list
 def listed(text: str, own: Sequence[str], others: Sequence[str]) -> bool:
     """Whether the company is only named in a list: "các doanh nghiệp tiêu biểu là Viettel,
     VNPT, CMC, FPT …" (three or more names in a row, with only commas or "và" between)."""
+    if len(set(others)) < LIST_RUN - 1:
+        return False  # fewer names than a list needs
     spans = sorted(_spans(text, own, True) + _spans(text, others, False))
     runs: list[list[tuple[int, int, bool]]] = []
     for span in spans:
@@ -258,10 +285,17 @@ def figures_belong_elsewhere(text: str, own: Sequence[str], others: Sequence[str
 
 
 def _spans(text: str, aliases: Sequence[str], own: bool) -> list[tuple[int, int, bool]]:
+    """Where each alias stands in ``text`` as a word of its own (str.find: the aliases
+    differ per sentence, so compiled patterns would only churn the regex cache)."""
     spans = []
     for alias in set(aliases):
-        for match in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", text):
-            spans.append((match.start(), match.end(), own))
+        start = text.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            before = text[start - 1 : start] if start else ""
+            if not (before.isalnum() or text[end : end + 1].isalnum()):
+                spans.append((start, end, own))
+            start = text.find(alias, start + 1)
     return spans
 
 

@@ -440,9 +440,20 @@ def test_figures_belong_to_the_organisation_named_before_them() -> None:
         ("Doanh thu tăng 10%.", "2024-01-30", 2024),
         ("Đến năm 2030 phủ 5G.", "2024-01-30", 2024),  # a goal's year is not what it tells
         ("Doanh thu tăng 10%.", None, 0),
-        ("Năm 2015, doanh thu 20.000 tỷ đồng.", None, 2015),
+        ("Năm 2015, doanh thu 20.000 tỷ đồng.", None, 0),  # undated: unknown, whatever it says
     ],
 )
+def test_the_same_amounts_are_the_same_fact() -> None:
+    from digests.statements import amounts_in, same_amounts
+
+    first = amounts_in("Với giá khởi điểm 11.900 đồng, VNPT sẽ thu về ít nhất hơn 850 tỷ đồng.")
+    second = amounts_in("Dự kiến VNPT sẽ thu về ít nhất 850 tỷ đồng.")
+    assert (first, second) == (frozenset({"11.900", "850"}), frozenset({"850"}))
+    assert same_amounts(first, second, same_article=True)
+    assert not same_amounts(first, second, same_article=False)
+    assert not same_amounts(frozenset(), frozenset(), same_article=True)
+
+
 def test_statement_year(text: str, published: str | None, year: int) -> None:
     from digests.statements import statement_year
 
