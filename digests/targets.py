@@ -124,8 +124,10 @@ _ORDER = re.compile(
 # What someone plans, commits to or is assigned: a target needs one of these when its
 # time alone does not point ahead (the year under way, a bare "năm 2025").
 _PLAN = re.compile(
-    r"(?<!\w)(?:sẽ|phải|cần|phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|lộ trình|dự kiến|chỉ đạo"
-    r"|giao(?! ban)|yêu cầu|đề nghị|đề ra|đặt ra|cam kết|quyết tâm|kỳ vọng"
+    # "hậu cần", "bàn giao", "giao dịch": the syllable inside another word plans nothing.
+    r"(?<!\w)(?:sẽ|phải|(?<!hậu )cần|phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|lộ trình|dự kiến"
+    r"|chỉ đạo|(?<!bàn )(?<!chuyển )giao(?! ban| dịch| thông| hàng| lưu| tiếp| diện)"
+    r"|yêu cầu|đề nghị|đề ra|đặt ra|cam kết|quyết tâm|kỳ vọng"
     r"|(?<!định )hướng (?:tới|đến)|nhằm|để)(?!\w)"
 )
 _REPORT = re.compile(
@@ -202,11 +204,13 @@ def extract_targets(
     people: Sequence[Person] = (),
     mentions: Sequence[Mention] = (),
     candidates: Collection[int] | None = None,
+    dated: bool = True,
 ) -> list[Target]:
     """The goals and deadlines the sentences set, each tied to a year.
 
     ``candidates`` (sentence idx values) limits the search to sentences a
     cheaper scan already found a time cue in; None looks at every sentence.
+    ``dated`` False (the article gave no date): relative forms ("năm nay") are skipped.
     """
     targets: list[Target] = []
     for position, sentence in enumerate(sentences):
@@ -217,6 +221,8 @@ def extract_targets(
             continue
         seen: set[tuple[int, int | None]] = set()
         for time in _time_matches(sentence.text, folded, published):
+            if not dated and time.kind not in _ABSOLUTE:
+                continue  # "năm nay" in an undated article: no year to count from
             if (time.year, time.month) in seen:
                 continue
             seen.add((time.year, time.month))
@@ -338,6 +344,8 @@ def _is_goal_time(
         return False
     if _FORECAST.search(scope) and not _ORDER.search(scope):
         return False  # a forecast is no one's goal
+    if kind == "bare_year" and not _tied_to_plan(folded, start, end):
+        return False  # "Nghị định 158 năm 2013", "Giải Báo chí … năm 2015": names, not goals
     planned = _PLAN.search(scope) is not None
     # The year under way, a bare year ("doanh thu năm 2025 …") or words of a report
     # ("ghi nhận", "tính đến") make a results sentence unless someone plans, commits or
@@ -345,6 +353,19 @@ def _is_goal_time(
     if kind in _BARE_KINDS or year == published.year or _REPORT.search(scope):
         return planned
     return planned or _GOAL.search(scope) is not None
+
+
+# A bare "năm 2025" is a goal's year only beside a plan: "các chỉ tiêu năm 2024",
+# "kế hoạch kinh doanh năm 2025", "năm 2025 MobiFone dự kiến …", "… năm 2025 sẽ đạt …".
+_PLAN_NOUN_BEFORE = re.compile(r"(?<!\w)(?:muc\s+tieu|chi\s+tieu|ke\s+hoach)(?:\s+\S+){0,4}\s+$")
+_PLAN_AFTER = re.compile(
+    r"[^,;.:(]{0,80}?(?<!\w)(?:du\s+kien|phan\s+dau|dat\s+muc\s+tieu|se\s+dat)(?!\w)"
+)
+
+
+def _tied_to_plan(folded: str, start: int, end: int) -> bool:
+    before = folded[max(0, start - 60) : start]
+    return bool(_PLAN_NOUN_BEFORE.search(before) or _PLAN_AFTER.match(folded, end))
 
 
 def _quarter_end(folded: str, start: int, end: int) -> int:
@@ -625,7 +646,7 @@ _HEAD = re.compile(
     r"[\"“]?\s*(?:(?P<prep>ngay\s+trong|trong\s+vong|tu\s+nay\s+den|cho\s+den|trong|vong|vao"
     r"|den|toi|truoc|het|sau|sang)(?!\w)\s*)?(?:(?P<part>cuoi|dau|giua|het)(?!\w)\s*)?"
 )
-_ABSOLUTE = frozenset(("year", "month", "quarter"))
+_ABSOLUTE = frozenset(("year", "month", "quarter", "bare_year"))
 _QUOTES = '“”"‘’ '
 
 

@@ -322,6 +322,14 @@ def article_targets(text: str, published: date) -> list[tuple[int, int | None, s
         ("Tính đến hết năm 2025, Viettel đạt 2 triệu thuê bao 5G.", date(2025, 12, 1)),
         ("Doanh thu năm 2025 của VNPT đạt 61.246 tỷ đồng, vượt kế hoạch.", date(2025, 12, 30)),
         ("Tài liệu hội nghị giao ban quản lý nhà nước Quý III năm 2022", date(2022, 10, 17)),
+        # A year in a name is no goal's year, even beside "sẽ".
+        (
+            "Bộ sẽ kiểm tra và xử phạt theo quy định tại Nghị định 158 năm 2013.",
+            date(2013, 5, 2),
+        ),
+        ("Hội đồng Giải Báo chí Quốc gia năm 2015 sẽ làm việc đến hết ngày mai.", date(2015, 6, 3)),
+        # "cần" inside "hậu cần" plans nothing.
+        ("Năm nay, tòa án vẫn cho phép xây trung tâm hậu cần.", date(2024, 2, 1)),
     ],
 )
 def test_results_are_not_targets(text: str, published: date) -> None:
@@ -389,4 +397,17 @@ def test_the_person_who_said_it_sets_a_countrys_goal() -> None:
             "Việt Nam phấn đấu đến năm 2030 có 100.000 doanh nghiệp công nghệ số",
             "Bộ trưởng Nguyễn Mạnh Hùng",
         )
+    ]
+
+
+def test_an_undated_article_has_no_this_year() -> None:
+    article = CleanArticle(
+        "t",
+        date(2026, 12, 2),  # the day it was loaded, not its date
+        None,
+        ("Năm nay, Viettel sẽ phủ sóng 5G toàn quốc.", "Đến năm 2030, Viettel sẽ phủ 6G."),
+        date_known=False,
+    )
+    assert [(t.year, t.goal) for t in analyse(article).targets] == [
+        (2030, "Đến năm 2030, Viettel sẽ phủ 6G")  # "phủ 6G" alone is too short to stand
     ]
