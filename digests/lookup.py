@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from digests.deadlines import Deadline, deadline
 from digests.person import PersonReport, person_report
 from digests.resolve import (
     Candidate,
@@ -30,7 +31,6 @@ from digests.search_query import parse as parse_query
 from digests.search_query import patterns as query_patterns
 from digests.statements import SHOWN_DATE, Statement, company_statements
 from digests.store import get_meta
-from digests.targets import Deadline, deadline
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200

@@ -10,8 +10,8 @@ import pytest
 from sqlite_utils import Database
 
 from digests import cli, lookup, store
+from digests.deadlines import Deadline, deadline
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
-from digests.targets import Deadline, deadline
 from digests.templating import make_environment, render
 
 PUBLISHED = date(2022, 10, 17)
