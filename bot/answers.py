@@ -110,10 +110,12 @@ def picked(db: Database, key: str, lang: str, tdir: Path | None) -> str:
 
 
 def candidates(db: Database, kind: str, arg: str) -> list[tuple[str, str]]:
-    """(label, key) of the names to offer as buttons under a /company answer."""
-    if kind != "company":
-        return []
-    return [(c.label, c.key) for c in lookup.company_candidates(db, arg)]
+    """(label, key) of the names to offer as buttons under a /company or /person answer."""
+    if kind == "company":
+        return [(c.label, c.key) for c in lookup.company_candidates(db, arg)]
+    if kind == "person":
+        return [(c.label, c.key) for c in lookup.person_candidates(db, arg)]
+    return []
 
 
 def companies(db: Database, lang: str, tdir: Path | None) -> str:

@@ -279,6 +279,14 @@ def company_candidates(db: Database, name: str) -> list[Candidate]:
     return list(resolve_name(db, _registry(), query).candidates)
 
 
+def person_candidates(db: Database, name: str) -> list[Candidate]:
+    """The people to offer as buttons for /person ``name`` (none when it names one)."""
+    query = clean_argument(name)
+    if not is_name(query):
+        return []
+    return list(resolve_person(db, query).candidates)
+
+
 def names_something(db: Database, key: str) -> bool:
     """Whether a candidate's key (from a button) still names an organisation or person."""
     return resolve_key(db, _registry(), key) is not None

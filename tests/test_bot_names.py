@@ -60,6 +60,18 @@ async def test_person_and_typos_through_the_real_bot(
         emulator.press_button(USER, USER, unsure["message_id"], buttons[2]["callback_data"])
         [picked] = await emulator.await_messages(USER, 1, after=mark)
         assert picked["visible_text"].startswith("Viettel Post (doanh nghiệp)\n")
+        # /person with part of a name: not clearly it, offered; pressing it answers.
+        near = await ask(emulator, "/person Nguyễn Huy")
+        assert near["visible_text"].startswith("Không tìm thấy người tên “Nguyễn Huy”")
+        [[button]] = near["reply_markup"]["inline_keyboard"]
+        assert (button["text"], button["callback_data"]) == (
+            "Nguyễn Huy Dũng",
+            "pick:@Nguyễn Huy Dũng",
+        )
+        mark = emulator.mark()
+        emulator.press_button(USER, USER, near["message_id"], button["callback_data"])
+        [answer] = await emulator.await_messages(USER, 1, after=mark)
+        assert answer["visible_text"].startswith("Nguyễn Huy Dũng\nVai trò:\n• Thứ trưởng")
 
 
 def test_pick_data_is_short_and_validated() -> None:
