@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from analyse_helpers import seed_article
@@ -411,3 +412,25 @@ def test_an_undated_article_has_no_this_year() -> None:
     assert [(t.year, t.goal) for t in analyse(article).targets] == [
         (2030, "Đến năm 2030, Viettel sẽ phủ 6G")  # "phủ 6G" alone is too short to stand
     ]
+
+
+def test_stored_targets_are_read_again_with_the_current_rules(tmp_path: Path) -> None:
+    from digests import store
+    from digests.model import RawDocument
+    from digests.target_refresh import reextract_targets
+
+    db = store.open_db(tmp_path / "old.db")
+    article = seed_article("002")
+    doc = RawDocument(origin="seed-002", source="seed", raw="x", kind="text")
+    assert store.save_article(db, doc, article, analyse(article)) == "added"
+    query = "SELECT year, month, goal, setter FROM targets ORDER BY sentence_idx, year"
+    current = db.execute(query).fetchall()
+    # What older rules stored: a report read as a goal, a goal cut to one word.
+    aid = db.execute("SELECT id FROM articles").fetchone()[0]
+    db.execute(
+        "INSERT INTO targets (article_id, year, month, goal, setter, sentence_idx, sentence) "
+        "VALUES (?, 2022, NULL, 'dự kiến', 'Việt Nam', 0, 'x')",
+        [aid],
+    )
+    assert reextract_targets(db) == len(current) == 5
+    assert db.execute(query).fetchall() == current
