@@ -26,6 +26,7 @@ ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a 
 SEARCH_LIMIT = 30
 COMPANY_LIMIT = 12
 TARGET_LIMIT = 40
+PICKABLE = ("company", "person")  # answers that may offer names to choose from
 
 
 @dataclass(frozen=True)

@@ -318,7 +318,7 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=more_data(query_id, page + 1))]]
         )
-    if page == 0 and markup is None:
+    if page == 0 and markup is None and kind in answers.PICKABLE:
         markup = await candidate_buttons(services, kind, arg)
     text = pages[page]
     if page > 0:  # a later page says where it belongs: "Trang 2/3"
