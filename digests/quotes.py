@@ -41,6 +41,7 @@ from digests.companies import ROLES
 OPEN, CLOSE = "“", "”"
 CUT = "…"  # where a quotation shown in part was cut
 _OPENS_BEFORE = frozenset(" \t\n([{–—-:/")  # a straight " after these opens a quotation
+_CLOSES_BEFORE = frozenset(",.;:!?…)]")  # … unless one of these (or the end) follows it
 # A final full stop the added ” goes in front of ("…tốt”."), also the "./." that ends
 # an article; "…" "!" "?" belong to the quoted words and stay inside.
 _FINAL_STOP = re.compile(r"(?<![.…])\.(?:/\.)?$")
@@ -147,7 +148,11 @@ def _marks(text: str) -> list[tuple[int, bool, bool]]:
         if char in OPEN + CLOSE:
             found.append((pos, char == OPEN, False))
         elif char == '"':
-            found.append((pos, pos == 0 or text[pos - 1] in _OPENS_BEFORE, True))
+            # After a space it opens, unless punctuation or the end follows: the spaced
+            # closing mark of '" Các cửa hàng … hết hàng ", người này chia sẻ.'
+            after = text[pos + 1 : pos + 2]
+            opens = pos == 0 or text[pos - 1] in _OPENS_BEFORE
+            found.append((pos, opens and bool(after) and after not in _CLOSES_BEFORE, True))
     return found
 
 

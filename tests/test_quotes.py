@@ -207,3 +207,14 @@ def test_the_speaker_follows_the_statement_in_both_languages(seeds_db: Database)
     assert f"• {said} — Bộ trưởng Nguyễn Mạnh Hùng\n  (000_94929e6b3cb0ed3c.txt, 30/01/2024)" in vi
     en = render("company", lang="en", fmt="html", report=report)
     assert f"• {said} — Bộ trưởng Nguyễn Mạnh Hùng\n  (000_94929e6b3cb0ed3c.txt, 30 Jan 2024)" in en
+
+
+def test_a_spaced_straight_closing_mark_closes() -> None:
+    paragraph = [
+        "Tại cửa hàng Viettel, một nhân viên cho biết đồng hồ đã bán hết.",
+        '" Các cửa hàng quanh khu vực cũng đã hết hàng ", người này chia sẻ.',
+        "Theo đại diện cửa hàng Viettel trên phố Thái Hà, nhu cầu tăng vọt.",
+    ]
+    # The third sentence is the journalist's: no quotation is open where it starts.
+    assert present(paragraph, 2, PEOPLE).text == paragraph[2]
+    assert present(paragraph, 1, PEOPLE).text == paragraph[1]
