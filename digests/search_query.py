@@ -102,6 +102,20 @@ def exactness(query: Query, title: str, body: str) -> int:
     return sum(any(v in title or v in body for v in _spellings(t.typed)) for t in query.terms)
 
 
+def exactness_sql(query: Query) -> tuple[str, list[str]]:
+    """``exactness`` as an SQL expression over ``title`` and ``body`` with its parameters:
+    the bodies are compared where they are stored rather than read out."""
+    parts: list[str] = []
+    params: list[str] = []
+    for term in query.terms:
+        spellings = sorted(_spellings(term.typed))
+        parts.append(
+            "(" + " OR ".join("instr(title, ?) OR instr(body, ?)" for _ in spellings) + ")"
+        )
+        params.extend(value for spelling in spellings for value in (spelling, spelling))
+    return " + ".join(parts) or "0", params
+
+
 def _spellings(typed: str) -> set[str]:
     """The typed words as they may stand in an article: as typed, lower case, capitalised."""
     lower = typed.lower()

@@ -109,10 +109,11 @@ def _mention_candidates(db: Database, key: str) -> list[_Candidate]:
         orgs = [tuple(pair.split("\t", 1)) for pair in json.loads(pairs)]
         own = [alias for org, alias in orgs if org == key]
         others = [alias for org, alias in orgs if org != key]
-        if listed(text, own, others) or figures_belong_elsewhere(text, own, others):
+        first = first_figure(text)
+        if listed(text, own, others) or figures_belong_elsewhere(text, own, others, first):
             continue
         focus = statement_focus(text, own, len({org for org, _alias in orgs}))
-        statement = Statement(text, aid, title, source, url, shown, has_figure(text))
+        statement = Statement(text, aid, title, source, url, shown, first is not None)
         found.append(_candidate(statement, folded, idx, paragraph, focus, stored))
     return found
 
@@ -274,10 +275,12 @@ def listed(text: str, own: Sequence[str], others: Sequence[str]) -> bool:
     return bool(mine) and all(len(run) >= LIST_RUN for run in mine)
 
 
-def figures_belong_elsewhere(text: str, own: Sequence[str], others: Sequence[str]) -> bool:
+def figures_belong_elsewhere(
+    text: str, own: Sequence[str], others: Sequence[str], figure: int | None = -1
+) -> bool:
     """Whether the sentence's first figure is told of another organisation: the one named
     last before it ("MobiFone đạt doanh thu 26.333 tỷ đồng, VNPT …" is MobiFone's)."""
-    figure = first_figure(text)
+    figure = first_figure(text) if figure == -1 else figure  # -1: not yet looked for
     if figure is None or not others:
         return False
     before = [s for s in _spans(text, own, True) + _spans(text, others, False) if s[1] <= figure]

@@ -422,7 +422,7 @@ def _corpus_v4(db: Database) -> None:
 def _corpus_people_by_name(db: Database) -> None:
     """People looked up by name (/person, and a person's articles counted across the
     articles that named them without their organisation)."""
-    db.execute("CREATE INDEX IF NOT EXISTS people_name ON people (name, article_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS people_name ON people (name, org_key, article_id)")
 
 
 CORPUS_MIGRATIONS: list[Migration] = [
