@@ -21,6 +21,7 @@ from digests.model import (
     Target,
 )
 from digests.templating import render
+from digests.textnorm import fold
 
 
 def add(
@@ -365,6 +366,28 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     report = ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
     assert report.summary() == "added 5, updated 0, skipped 0, failed 0"
     return db
+
+
+def test_seed_company_facts_are_no_lists_and_include_the_chairmans_words(
+    seeds_db: Database,
+) -> None:
+    viettel = lookup.company_report(seeds_db, "Viettel", limit=12)
+    assert isinstance(viettel, lookup.CompanyReport)
+    texts = [s.text for s in viettel.statements]
+    assert (
+        "Nhận định về việc hỗ trợ các doanh nghiệp của Bộ TT&TT, ông Tào Đức Thắng khẳng định: "
+        "“Năm 2023, Bộ TT&TT đã đưa ra chiến lược, hành lang pháp lý thúc đẩy doanh nghiệp "
+        "phát triển…”."
+    ) in texts
+    for name in ("Viettel", "VNPT", "VNPost", "FPT", "CMC"):
+        report = lookup.company_report(seeds_db, name, limit=12)
+        assert isinstance(report, lookup.CompanyReport)
+        for statement in report.statements:
+            # Invitation and attendee lists are mentions, not facts.
+            assert "doanh nghiệp tiêu biểu" not in statement.text, name
+            assert not statement.text.startswith(("Tham dự", "Dự Hội nghị")), name
+        folded = [fold(s.text) for s in report.statements]
+        assert len(folded) == len(set(folded)), name
 
 
 def test_seed_company_viettel(seeds_db: Database) -> None:
