@@ -8,6 +8,7 @@ each statement carries the role and organisation its own article gave.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,29 +67,40 @@ def find_person(db: Database, query: str) -> str | None:
     row = db.execute("SELECT name FROM people WHERE name = ? LIMIT 1", [name]).fetchone()
     if row is not None:
         return str(row[0])
-    wanted = fold(name).lower()
-    matches = {n for n in _names(db, _people_version(db)) if fold(n).lower() == wanted}
-    return matches.pop() if len(matches) == 1 else None
+    matches = _names(db).folded.get(fold(name).lower(), ())
+    return matches[0] if len(matches) == 1 else None
 
 
 def person_names(db: Database) -> tuple[str, ...]:
     """Every distinct person's name in the store (cached while the people table is unchanged)."""
-    return _names(db, _people_version(db))
+    return _names(db).names
 
 
-def _people_version(db: Database) -> tuple[str, int]:
+@dataclass(frozen=True)
+class _Names:
+    names: tuple[str, ...]
+    folded: dict[str, tuple[str, ...]]  # folded name → the names that fold to it
+
+
+_NAMES: dict[tuple[str, int], _Names] = {}
+
+
+def _names(db: Database) -> _Names:
+    """The store's people names, read again only when the people table changed (reader
+    threads share it: a whole value is swapped in, never half-built)."""
     row = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM people").fetchone()
-    return (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), int(row[0]))
-
-
-_NAMES: dict[tuple[str, int], tuple[str, ...]] = {}
-
-
-def _names(db: Database, version: tuple[str, int]) -> tuple[str, ...]:
-    if version not in _NAMES:
+    version = (str(db.conn.execute("PRAGMA database_list").fetchone()[2]), int(row[0]))
+    cached = _NAMES.get(version)
+    if cached is None:
+        names = tuple(str(r[0]) for r in db.execute("SELECT DISTINCT name FROM people"))
+        folded: dict[str, tuple[str, ...]] = {}
+        for person in names:
+            key = fold(person).lower()
+            folded[key] = (*folded.get(key, ()), person)
+        cached = _Names(names, folded)
         _NAMES.clear()
-        _NAMES[version] = tuple(str(r[0]) for r in db.execute("SELECT DISTINCT name FROM people"))
-    return _NAMES[version]
+        _NAMES[version] = cached
+    return cached
 
 
 def person_report(db: Database, query: str, limit: int = 10) -> PersonReport | None:
@@ -108,21 +120,29 @@ def person_report(db: Database, query: str, limit: int = 10) -> PersonReport | N
             statements.append(PersonStatement(statement, role, org))
         if len(statements) >= limit:
             break
+    articles = db.execute(
+        "SELECT COUNT(DISTINCT article_id) FROM people WHERE name = ?", [name]
+    ).fetchone()[0]
     return PersonReport(
         name=name,
         query=query,
         roles=_role_spans(named, filled, orgs),
-        article_count=len({n.article_id for n in named}),
+        article_count=int(articles),
         statements=statements[:limit],
     )
 
 
+PERSON_ROWS = 2000  # newest mentions of a person whose roles are read
+
+
 def _named(db: Database, name: str) -> list[_Named]:
+    """The person's newest PERSON_ROWS mentions with their articles' dates, oldest first."""
     rows = db.execute(
         f"SELECT p.article_id, p.role, p.org_key, {SHOWN_DATE}, a.published "
-        "FROM people p JOIN articles a ON a.id = p.article_id WHERE p.name = ? "
-        "ORDER BY a.published, p.article_id",
-        [name],
+        "FROM (SELECT article_id, role, org_key FROM people WHERE name = ? "
+        "      ORDER BY article_id DESC LIMIT ?) p "
+        "JOIN articles a ON a.id = p.article_id ORDER BY a.published, p.article_id",
+        [name, PERSON_ROWS],
     ).fetchall()
     return [_Named(int(aid), role, org, shown, stored) for aid, role, org, shown, stored in rows]
 
@@ -134,14 +154,25 @@ def _fill_organisations(named: Sequence[_Named]) -> dict[int, tuple[str | None, 
     for row in named:
         role, org, _stored = per_article.get(row.article_id, (None, None, row.stored))
         per_article[row.article_id] = (role or row.role, org or row.org_key, row.stored)
+    known: dict[str | None, list[tuple[int, str]]] = {}
+    for role, org, stored in per_article.values():
+        if org is not None:
+            known.setdefault(role, []).append((_days(stored), org))
+    for dates in known.values():
+        dates.sort()
     filled: dict[int, tuple[str | None, str | None]] = {}
     for aid, (role, org, stored) in per_article.items():
-        if org is None:
-            same = [(abs(_days(s) - _days(stored)), o) for r, o, s in per_article.values() if o]
-            same = [item for item in same if item[1] is not None and role is not None]
-            org = min(same)[1] if same else None
+        if org is None and role is not None and role in known:
+            org = _nearest(known[role], _days(stored))
         filled[aid] = (role, org)
     return filled
+
+
+def _nearest(dates: list[tuple[int, str]], day: int) -> str:
+    """The organisation of the (day, organisation) nearest ``day``; ``dates`` sorted."""
+    at = bisect_left(dates, (day, ""))
+    around = dates[max(0, at - 1) : at + 1]
+    return min(around, key=lambda item: abs(item[0] - day))[1]
 
 
 def _days(iso: str) -> int:
