@@ -26,7 +26,6 @@ from digests import lookup
 from digests.lookup import BadArgument
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
-from digests.themes import Theme, load_themes
 
 log = logging.getLogger(__name__)
 

@@ -239,7 +239,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _registry() -> Any:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     return load_registry()
 
