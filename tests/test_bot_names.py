@@ -85,7 +85,8 @@ def test_pick_data_is_short_and_validated() -> None:
 
 
 def test_a_picked_key_must_still_name_something(db_path: Path) -> None:
-    from digests import lookup, store
+    from digests.answers import lookup
+    from digests.store import store
 
     db = store.open_db(db_path)
     assert lookup.names_something(db, "viettel-post")

@@ -320,9 +320,9 @@ def _store_article(
     date_known: bool = True,
 ) -> None:
     """An article through the real analysis, as ingest stores it (texts written for tests)."""
-    from digests import store
-    from digests.analyse import analyse
+    from digests.analysis.analyse import analyse
     from digests.model import CleanArticle, RawDocument
+    from digests.store import store
 
     article = CleanArticle(title, published, None, tuple(paragraphs), date_known=date_known)
     url = f"https://vnexpress.net/bai-{n}.html"
@@ -333,7 +333,7 @@ def _store_article(
 
 
 def _facts(db: Any, name: str) -> list[str]:
-    from digests import lookup
+    from digests.answers import lookup
 
     report = lookup.company_report(db, name, limit=8)
     assert isinstance(report, lookup.CompanyReport)
@@ -341,7 +341,7 @@ def _facts(db: Any, name: str) -> list[str]:
 
 
 def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> None:
-    from digests import store
+    from digests.store import store
 
     db = store.open_db(tmp_path / "facts.db")
     _store_article(
@@ -386,7 +386,7 @@ def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> Non
 
 
 def test_a_chairmans_own_quote_is_his_companys(tmp_path: Path) -> None:
-    from digests import store
+    from digests.store import store
 
     db = store.open_db(tmp_path / "quote.db")
     _store_article(
@@ -419,13 +419,13 @@ def test_a_chairmans_own_quote_is_his_companys(tmp_path: Path) -> None:
 def test_listed_names_are_mentions(
     text: str, own: list[str], others: list[str], expected: bool
 ) -> None:
-    from digests.statements import listed
+    from digests.answers.statements import listed
 
     assert listed(text, own, others) is expected
 
 
 def test_figures_belong_to_the_organisation_named_before_them() -> None:
-    from digests.statements import figures_belong_elsewhere
+    from digests.answers.statements import figures_belong_elsewhere
 
     text = "MobiFone đạt doanh thu 26.333 tỷ đồng, VNPT đạt 61.246 tỷ đồng."
     assert figures_belong_elsewhere(text, ["VNPT"], ["MobiFone"]) is True
@@ -434,7 +434,7 @@ def test_figures_belong_to_the_organisation_named_before_them() -> None:
 
 
 def test_the_same_amounts_are_the_same_fact() -> None:
-    from digests.statements import amounts_in, same_amounts
+    from digests.answers.statements import amounts_in, same_amounts
 
     first = amounts_in("Với giá khởi điểm 11.900 đồng, VNPT sẽ thu về ít nhất hơn 850 tỷ đồng.")
     second = amounts_in("Dự kiến VNPT sẽ thu về ít nhất 850 tỷ đồng.")
@@ -455,7 +455,7 @@ def test_the_same_amounts_are_the_same_fact() -> None:
     ],
 )
 def test_statement_year(text: str, published: str | None, year: int) -> None:
-    from digests.statements import statement_year
+    from digests.answers.statements import statement_year
 
     assert statement_year(text, published) == year
 
@@ -477,7 +477,7 @@ def test_foreign_names_are_linked_to_their_role(text: str, expected: tuple[str, 
 
 
 def test_vietnamese_syllables_are_not_foreign_names() -> None:
-    from digests.names import looks_foreign
+    from digests.analysis.names import looks_foreign
 
     assert [looks_foreign(w) for w in ("Nam", "Nguyen", "Ted", "Osius", "G.", "Marc")] == [
         False,

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import cli, lookup, store
-from digests.deadlines import Deadline, deadline
+from digests import cli
+from digests.answers import lookup
+from digests.answers.deadlines import Deadline, deadline
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
+from digests.store import store
 from digests.templating import make_environment, render
 
 PUBLISHED = date(2022, 10, 17)

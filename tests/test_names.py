@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import lookup, store
-from digests.person import PersonReport
-from digests.resolve import clearly_best
+from digests.answers import lookup
+from digests.answers.person import PersonReport
+from digests.answers.resolve import clearly_best
+from digests.store import store
 from digests.templating import render
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import lookup, store
-from digests.analyse import analyse
+from digests.analysis.analyse import analyse
+from digests.answers import lookup
+from digests.answers.person import PersonReport
 from digests.cli import main
 from digests.model import CleanArticle, RawDocument
-from digests.person import PersonReport
+from digests.store import store
 from digests.templating import render
 
 

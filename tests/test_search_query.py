@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import lookup, store
+from digests.answers import lookup
+from digests.answers.search_query import fts_match, parse
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.search_query import fts_match, parse
+from digests.store import store
 from digests.templating import render
 
 

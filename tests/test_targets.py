@@ -415,9 +415,9 @@ def test_an_undated_article_has_no_this_year() -> None:
 
 
 def test_stored_targets_are_read_again_with_the_current_rules(tmp_path: Path) -> None:
-    from digests import store
+    from digests.analysis.target_refresh import reextract_targets
     from digests.model import RawDocument
-    from digests.target_refresh import reextract_targets
+    from digests.store import store
 
     db = store.open_db(tmp_path / "old.db")
     article = seed_article("002")

@@ -30,8 +30,8 @@ from typing import Any, Literal, cast
 
 from rapidfuzz import fuzz, process
 
+from digests.analysis.names import foreign_name_at, foreign_name_before
 from digests.model import Mention, Organisation, Person, Sentence
-from digests.names import foreign_name_at, foreign_name_before
 from digests.textnorm import fold, fold_nfc, nfc
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "organisations.toml"

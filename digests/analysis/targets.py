@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from digests.analysis.companies import ROLES
+from digests.analysis.quotes import present
 from digests.model import Mention, Person, Sentence, Target
-from digests.quotes import present
 from digests.textnorm import fold_nfc
 
 # A cheap pre-filter over folded text: a sentence without one of these holds no target.
@@ -253,7 +253,7 @@ _NO_ONE = re.compile(
 def _paragraph_speaker(
     sentences: Sequence[Sentence], position: int, people: Sequence[Person]
 ) -> str | None:
-    """Who the paragraph makes the speaker of sentence ``position`` (digests.quotes)."""
+    """Who the paragraph makes the speaker of sentence ``position`` (digests.analysis.quotes)."""
     sentence = sentences[position]
     own = [s for s in sentences if s.paragraph == sentence.paragraph and not s.is_heading]
     index = next((i for i, s in enumerate(own) if s.idx == sentence.idx), None)

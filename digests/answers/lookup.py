@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.deadlines import Deadline, deadline
-from digests.person import PersonReport, person_report
-from digests.resolve import (
+from digests.answers.deadlines import Deadline, deadline
+from digests.answers.person import PersonReport, person_report
+from digests.answers.resolve import (
     Candidate,
     Resolution,
     is_name,
@@ -26,11 +26,11 @@ from digests.resolve import (
     resolve_name,
     resolve_person,
 )
-from digests.search_query import Query, exactness_sql, fts_match, has_marks
-from digests.search_query import parse as parse_query
-from digests.search_query import patterns as query_patterns
-from digests.statements import SHOWN_DATE, Statement, company_statements
-from digests.store import get_meta
+from digests.answers.search_query import Query, exactness_sql, fts_match, has_marks
+from digests.answers.search_query import parse as parse_query
+from digests.answers.search_query import patterns as query_patterns
+from digests.answers.statements import SHOWN_DATE, Statement, company_statements
+from digests.store.store import get_meta
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200
@@ -459,7 +459,7 @@ def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> Search
     reader typed Vietnamese marks, articles with the words spelt exactly so come first.
     Plain words are first looked up as an exact phrase ("buu dien" must be the two
     syllables together); only if no article has the phrase do all the words anywhere
-    count.  Quotes, -word and OR are read as digests.search_query says.  Every word is
+    count.  Quotes, -word and OR are read as digests.answers.search_query says.  Every word is
     quoted, so FTS5 syntax in user input is inert.
     """
     text = clean_argument(query, what="words")

@@ -1,6 +1,6 @@
 """People's names: foreign names in Vietnamese text, and who a reader's query names.
 
-Vietnamese names start with a surname from a known list (digests.companies); foreign
+Vietnamese names start with a surname from a known list (digests.analysis.companies); foreign
 ones ("Ted G. Osius", "Marc Knapper") do not, and are written in plain Latin letters.
 A capitalised run of such words counts as a foreign name only where it stands in an
 apposition with a role ("Ted G. Osius, Chủ tịch USABC") or right after one ("CEO Jensen

@@ -13,8 +13,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from digests.analysis.targets import TIME_CUE, extract_targets
 from digests.model import Mention, Person, Sentence
-from digests.targets import TIME_CUE, extract_targets
 
 _TIME = re.compile(rf"(?<!\w)(?:{TIME_CUE})")
 

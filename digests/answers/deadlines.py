@@ -1,7 +1,7 @@
 """How a sentence words a target's time, read back when the target is shown.
 
 The store keeps a target's year and month; "trước năm 2026" is not "năm 2026", so the
-wording is found again, at read time, with the forms digests.targets extracts by.
+wording is found again, at read time, with the forms digests.analysis.targets extracts by.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from digests.targets import (
+from digests.analysis.targets import (
     _ABSOLUTE,
     _NUMBER_WORDS,
     _QUARTERS,

@@ -16,9 +16,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from digests.companies import alias_key
+from digests.analysis.companies import alias_key
+from digests.answers.person import find_person, person_names
 from digests.model import Organisation
-from digests.person import find_person, person_names
 from digests.textnorm import fold
 
 CLEAR = 85.0  # similarity (0–100, edit distance) a typo must reach to be answered for …

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from digests.companies import has_figure, load_registry
-from digests.quotes import present, speakers_in
-from digests.statements import SHOWN_DATE, Statement
+from digests.analysis.companies import has_figure, load_registry
+from digests.analysis.quotes import present, speakers_in
+from digests.answers.statements import SHOWN_DATE, Statement
 from digests.textnorm import fold, nfc, squash_spaces
 
 PERSON_ARTICLES = 30  # newest articles naming the person that are read for statements

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from digests.companies import first_figure, has_figure, statement_focus, statement_score
-from digests.quotes import present
+from digests.analysis.companies import first_figure, has_figure, statement_focus, statement_score
+from digests.analysis.quotes import present
 
 # The publication date readers are shown: none ("date unknown") for an article whose page
 # gave no date, whose stored ``published`` is only the day it was loaded (for ordering).
@@ -30,7 +30,7 @@ class Statement:
     url: str | None
     published: str | None  # None: the article gave no date (see SHOWN_DATE)
     has_figure: bool
-    # ``text`` is the sentence as shown: quote marks balanced (digests.quotes); ``speaker``
+    # ``text`` is the sentence as shown: quote marks balanced (digests.analysis.quotes); ``speaker``
     # is who said it when the sentence does not say so itself but its paragraph does.
     speaker: str | None = None
 
