@@ -50,6 +50,8 @@ PIPELINE_FILES = (
     "companies.py",
     "sentences.py",
     "targets.py",
+    "names.py",
+    "quotes.py",
     "textnorm.py",
     "data/organisations.toml",
 )

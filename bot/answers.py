@@ -29,6 +29,7 @@ ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a 
 SEARCH_LIMIT = 30
 COMPANY_LIMIT = 12
 TARGET_LIMIT = 40
+PICKABLE = ("company", "person")  # answers that may offer names to choose from
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,28 @@ def paginate(markup: str, limit: int | None = None, one_page: int | None = None)
 def company(db: Database, name: str, lang: str, tdir: Path | None) -> str:
     report = lookup.company_report(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
     return texts.html("company", lang, tdir, report=report)
+
+
+def person(db: Database, name: str, lang: str, tdir: Path | None) -> str:
+    report = lookup.person_answer(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
+    return texts.html("person", lang, tdir, report=report)
+
+
+def picked(db: Database, key: str, lang: str, tdir: Path | None) -> str:
+    """The answer for a candidate button's key (see handlers.pick_data)."""
+    report = lookup.picked_report(db, key, limit=COMPANY_LIMIT)
+    if report is None:  # gone between the check and the answer: say so as for a typo
+        report = lookup.NotFound(key, [])
+    return texts.html("company", lang, tdir, report=report)
+
+
+def candidates(db: Database, kind: str, arg: str) -> list[tuple[str, str]]:
+    """(label, key) of the names to offer as buttons under a /company or /person answer."""
+    if kind == "company":
+        return [(c.label, c.key) for c in lookup.company_candidates(db, arg)]
+    if kind == "person":
+        return [(c.label, c.key) for c in lookup.person_candidates(db, arg)]
+    return []
 
 
 def companies(db: Database, lang: str, tdir: Path | None) -> str:

@@ -25,6 +25,7 @@ from bot.digest_length import cmd_length
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
 from digests.analysis.themes import Theme, load_themes
+from digests.answers import lookup
 from digests.answers.lookup import BadArgument
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.window import FIRST_DAYS
@@ -141,11 +142,19 @@ def theme_data(key: str) -> str:
     return data
 
 
+def pick_data(key: str) -> str | None:
+    """A candidate button's data, "pick:viettel" or "pick:@Name"; None if too long for one."""
+    data = f"pick:{key}"
+    return data if len(data.encode()) <= MAX_CALLBACK_BYTES and "\n" not in key else None
+
+
 def parse_callback(data: str | None) -> tuple[str, list[str]]:
-    """("more", ["12", "1"]), ("theme", ["ai"]) or ("", []) for anything else."""
-    if not data:
+    """("more", ["12", "1"]), ("theme", ["ai"]), ("pick", ["viettel"]) or ("", [])."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return "", []
     kind, _, rest = data.partition(":")
+    if kind == "pick" and re.fullmatch(r"[a-z0-9][a-z0-9-]*|@[^\x00-\x1f]{2,}", rest):
+        return kind, [rest]
     if kind == "more" and re.fullmatch(r"\d+:\d+", rest):
         return kind, rest.split(":")
     if kind == "theme" and rest:
@@ -298,6 +307,10 @@ def compute_answer(services: Services, kind: str, arg: str, lang: str) -> Callab
             return answers.target_years(db, lang, tdir)
         if kind == "search":
             return answers.search(db, arg, lang, tdir)
+        if kind == "person":
+            return answers.person(db, arg, lang, tdir)
+        if kind == "pick":
+            return answers.picked(db, arg, lang, tdir)
         raise ValueError(f"unknown answer kind {kind!r}")
 
     return run
@@ -326,11 +339,24 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
         extra = await trend_button(context, kind, arg, lang)
         rows += [[extra]] if extra else []
     markup = InlineKeyboardMarkup(rows) if rows else None
+    if page == 0 and markup is None and kind in answers.PICKABLE:
+        markup = await candidate_buttons(services, kind, arg)
     text = pages[page]
     if page > 0:  # a later page says where it belongs: "Trang 2/3"
         header = texts.html("page_header", lang, tdir, page=page + 1, pages=len(pages)).strip()
         text = f"{header}\n{text}"
     await reply(update, context, text, markup)
+
+
+async def candidate_buttons(services: Services, kind: str, arg: str) -> InlineKeyboardMarkup | None:
+    """One button per name the reader may have meant ("Viettel", "Viettel Post" …)."""
+    picks = await services.db.read(answers.candidates, kind, arg)
+    rows = [
+        [InlineKeyboardButton(label, callback_data=data)]
+        for label, key in picks
+        if (data := pick_data(key)) is not None
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def answer_or_usage(
@@ -537,6 +563,11 @@ async def cmd_company(update: Update, context: Context) -> None:
     await answer_or_usage(update, context, "company", "company", " ".join(context.args or []))
 
 
+async def cmd_person(update: Update, context: Context) -> None:
+    """What a person said or is quoted in, with their role at the time."""
+    await answer_or_usage(update, context, "person", "person", " ".join(context.args or []))
+
+
 async def cmd_companies(update: Update, context: Context) -> None:
     """The companies the store mentions most."""
     await send_page(update, context, "companies", "")
@@ -589,13 +620,16 @@ COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
     "time": cmd_time,
     "company": cmd_company,
     "companies": cmd_companies,
+    "person": cmd_person,
     "target": cmd_target,
     "search": cmd_search,
     "lang": cmd_lang,
     "length": cmd_length,
     "about": cmd_about,
 }
-READ_ONLY = ("help", "digest", "themes", "company", "companies", "target", "search", "about")
+READ_ONLY = (
+    "help", "digest", "themes", "company", "companies", "person", "target", "search", "about",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- buttons and events
@@ -610,6 +644,8 @@ async def on_button(update: Update, context: Context) -> None:
         await more_button(update, context, int(values[0]), int(values[1]))
     elif kind == "theme":
         await theme_button(update, context)
+    elif kind == "pick":
+        await pick_button(update, context, values[0])
     else:
         chat = await current_chat(update, context)
         await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
@@ -631,6 +667,18 @@ async def more_button(update: Update, context: Context, query_id: int, page: int
             log.info("event=button_not_removed error=%r", str(exc))
     kind, arg = recalled
     await send_page(update, context, kind, arg, page)
+
+
+async def pick_button(update: Update, context: Context, key: str) -> None:
+    """A name offered under /company was pressed: answer for it."""
+    query = update.callback_query
+    assert query is not None
+    if not await svc(context).db.read(lookup.names_something, key):
+        chat = await current_chat(update, context)
+        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        return
+    await query.answer()
+    await send_page(update, context, "pick", key)
 
 
 @admin_only(refuse)

@@ -30,11 +30,11 @@ CALLBACK = re.compile(r"^trend:(\d+)$")
 def find_who(db: Any, name: str) -> Who | tuple[str, ...]:
     """The organisation or person ``name`` names, else the nearest organisation names."""
     from digests.analysis.companies import load_registry
-    from digests.answers.lookup import _discovered
+    from digests.answers.resolve import discovered
 
     name = " ".join(name.split())
     registry = load_registry()
-    org = registry.resolve(name) or _discovered(db, name)
+    org = registry.resolve(name) or discovered(db, name)
     if org is not None:
         return Who("org", org.key, org.name)
     row = db.execute("SELECT name FROM people WHERE name = ? LIMIT 1", [name]).fetchone()

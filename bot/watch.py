@@ -315,9 +315,9 @@ def _lookups(db: Any) -> tuple[Any, Any, Any]:
     def resolve_org(name: str) -> tuple[str, str] | None:
         org = registry.resolve(name)
         if org is None:
-            from digests.answers.lookup import _discovered
+            from digests.answers.resolve import discovered
 
-            org = _discovered(db, name)
+            org = discovered(db, name)
         return None if org is None else (org.key, org.name)
 
     def find_person(name: str) -> str | None:

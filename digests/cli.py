@@ -43,8 +43,9 @@ COMMAND_HELP: dict[str, dict[str, str]] = {
         "articles": "liệt kê bài đã lưu: số, ngày, nguồn, tiêu đề",
         "company": "các bài nói gì về một doanh nghiệp hay cơ quan",
         "companies": "doanh nghiệp và cơ quan kèm số bài nhắc đến",
+        "person": "một người đã nói gì, được nhắc đến ở đâu, với chức vụ lúc ấy",
         "target": "mục tiêu của một năm hay khoảng năm; không ghi năm: các năm có mục tiêu",
-        "search": "tìm theo từ khoá, có đoạn trích tô đậm",
+        "search": 'tìm theo từ khoá, có đoạn trích tô đậm; "cụm từ", -bỏ_từ, A OR B',
         "summarize": "tóm tắt một tệp bài báo hoặc một tệp JSONL nhiều bài",
         "digest": "in bản tin theo chủ đề từ các bài trong kho",
         "backup": "sao lưu kho an toàn, kể cả khi bot đang chạy",
@@ -55,8 +56,9 @@ COMMAND_HELP: dict[str, dict[str, str]] = {
         "articles": "list stored articles: id, date, source, title",
         "company": "what the articles say about a company or agency",
         "companies": "companies and agencies with article counts",
+        "person": "what a person said or is quoted in, with their role at the time",
         "target": "goals for a year or range; without one, years with goals",
-        "search": "full-text search with highlighted snippets",
+        "search": 'full-text search with highlighted snippets; "a phrase", -word, A OR B',
         "summarize": "summarise an article file or a JSONL of articles",
         "digest": "print the digest of stored articles by theme",
         "backup": "copy the database safely, even while the bot runs",
@@ -278,6 +280,15 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         help=say(
             "kể cả tên trong danh bạ chưa bài nào nhắc", "include registry entries not mentioned"
         ),
+    )
+
+    cmd = add_command(parser, "person", helps["person"], cmd_person)
+    cmd.add_argument("name", nargs="*", metavar=say("TÊN", "NAME"))
+    cmd.add_argument(
+        "--limit",
+        type=int,
+        default=10,
+        help=say("số câu hiện ra (mặc định 10)", "statements to show (default 10)"),
     )
 
     cmd = add_command(parser, "target", helps["target"], cmd_target)
@@ -601,6 +612,15 @@ def cmd_company(args: argparse.Namespace) -> int:
     lookup.check_page(args.limit, 0)
     report = lookup.company_report(open_store(args), name, limit=args.limit)
     emit(args, "company", report, report=report)
+    return EXIT_OK if report.found else EXIT_FAILED
+
+
+def cmd_person(args: argparse.Namespace) -> int:
+    """Show what one person said or is quoted in."""
+    name = lookup.clean_argument(" ".join(args.name))
+    lookup.check_page(args.limit, 0)
+    report = lookup.person_answer(open_store(args), name, limit=args.limit)
+    emit(args, "person", report, report=report)
     return EXIT_OK if report.found else EXIT_FAILED
 
 

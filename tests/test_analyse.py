@@ -82,6 +82,7 @@ def test_seed_004_analysis() -> None:
         ("Phan Tâm", "Thứ trưởng", "mic"),
         ("Trần Minh Tuấn", "Vụ trưởng", "vu-kinh-te-so"),
         ("Nguyễn Thiện Nghĩa", "Phó Cục trưởng", "cuc-cong-nghiep-cntt"),
+        ("Ted G. Osius", "Chủ tịch", None),  # a foreign name in apposition to its role
     }
     assert [t.year for t in result.targets] == [2030, 2045]
 

@@ -356,6 +356,7 @@ def test_group_menu_shows_only_what_members_may_use() -> None:
         "company",
         "companies",
         "trend",
+        "person",
         "target",
         "search",
         "watches",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from analyse_helpers import seed_text
@@ -181,7 +183,8 @@ def test_people_of_seeds_001_and_002_including_lists_and_missing_organisations()
     people_002 = find_people(split_sentences(seed_text("002")), REGISTRY)
     assert Person("Nguyễn Huy Dũng", "Thứ trưởng", "mic", 7) in people_002
     assert Person("Nguyễn Thanh Lâm", "Thứ trưởng", "mic", 7) in people_002
-    assert {p.org_key for p in people_002 if p.name == "Phạm Đức Long"} == {None}
+    # "Thứ trưởng Phạm Đức Long" names no ministry; the article's other Thứ trưởng are mic.
+    assert {p.org_key for p in people_002 if p.name == "Phạm Đức Long"} == {"mic"}
 
 
 def test_a_bare_role_later_in_the_article_gets_the_organisation_said_earlier() -> None:
@@ -302,3 +305,185 @@ def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
     assert render("company", lang="en", fmt="txt", report=report) == (
         "USABC (agency or organisation)\nNo stored article mentions USABC yet."
     )
+
+
+# ----------------------------------------------------------------- /company: which facts first
+
+
+def _store_article(
+    db: Any,
+    n: int,
+    paragraphs: list[str],
+    *,
+    title: str,
+    published: date,
+    date_known: bool = True,
+) -> None:
+    """An article through the real analysis, as ingest stores it (texts written for tests)."""
+    from digests.analysis.analyse import analyse
+    from digests.model import CleanArticle, RawDocument
+    from digests.store import store
+
+    article = CleanArticle(title, published, None, tuple(paragraphs), date_known=date_known)
+    url = f"https://vnexpress.net/bai-{n}.html"
+    doc = RawDocument(
+        origin=url, source="vnexpress.net", raw="\n\n".join(paragraphs), kind="html", url=url
+    )
+    assert store.save_article(db, doc, article, analyse(article)) == "added"
+
+
+def _facts(db: Any, name: str) -> list[str]:
+    from digests.answers import lookup
+
+    report = lookup.company_report(db, name, limit=8)
+    assert isinstance(report, lookup.CompanyReport)
+    return [s.text for s in report.statements]
+
+
+def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> None:
+    from digests.store import store
+
+    db = store.open_db(tmp_path / "facts.db")
+    _store_article(
+        db,
+        1,
+        [
+            # An undated page with a 2015 figure: must not outrank the 2025 results.
+            "Năm 2015, VNPT đạt doanh thu 20.000 tỷ đồng, lợi nhuận 2.000 tỷ đồng.",
+        ],
+        title="Nhìn lại chặng đường của VNPT",
+        published=date(2026, 11, 1),
+        date_known=False,
+    )
+    _store_article(
+        db,
+        2,
+        [
+            # Sapo, retold in the body below in other words: shown once.
+            "VNPT khép lại năm 2025 với doanh thu hợp nhất 61.246 tỷ đồng.",
+            "MobiFone đạt doanh thu 26.333 tỷ đồng, trong khi VNPT tập trung vào hạ tầng số.",
+            "Năm 2025, doanh thu hợp nhất của Tập đoàn đạt 61.246 tỷ đồng, lợi nhuận trước "
+            "thuế đạt 6.598 tỷ đồng.",
+            "Các doanh nghiệp tiêu biểu dự hội nghị là Viettel, VNPT, CMC, FPT.",
+            "Trong năm 2025, VNPT khép lại năm với doanh thu hợp nhất 61.246 tỷ đồng.",
+        ],
+        title="VNPT công bố kết quả kinh doanh năm 2025",
+        published=date(2025, 12, 30),
+    )
+    facts = _facts(db, "VNPT")
+    assert facts == [
+        # The group's headline result, told of "Tập đoàn" in an article about VNPT.
+        "Năm 2025, doanh thu hợp nhất của Tập đoàn đạt 61.246 tỷ đồng, lợi nhuận trước thuế "
+        "đạt 6.598 tỷ đồng.",
+        # The sapo and its retelling state 61.246 again: the same fact, not shown twice.
+        "Năm 2015, VNPT đạt doanh thu 20.000 tỷ đồng, lợi nhuận 2.000 tỷ đồng.",
+    ]
+    # MobiFone's figure is MobiFone's; the list of attendees is a mention, not a fact.
+    assert _facts(db, "MobiFone") == [
+        "MobiFone đạt doanh thu 26.333 tỷ đồng, trong khi VNPT tập trung vào hạ tầng số."
+    ]
+    assert _facts(db, "CMC") == []
+
+
+def test_a_chairmans_own_quote_is_his_companys(tmp_path: Path) -> None:
+    from digests.store import store
+
+    db = store.open_db(tmp_path / "quote.db")
+    _store_article(
+        db,
+        1,
+        [
+            "Ông Tào Đức Thắng, Chủ tịch Viettel cho hay doanh thu năm 2023 tăng 10%.",
+            "Nhận định về Bộ TT&TT, ông Tào Đức Thắng khẳng định: “Năm 2023, Bộ TT&TT đã đưa "
+            "ra hành lang pháp lý. Các doanh nghiệp đã được tham gia xây dựng Luật Viễn thông”.",
+        ],
+        title="Doanh nghiệp gặp mặt đầu năm",
+        published=date(2024, 1, 30),
+    )
+    facts = _facts(db, "Viettel")
+    assert (
+        "Nhận định về Bộ TT&TT, ông Tào Đức Thắng khẳng định: “Năm 2023, Bộ TT&TT đã đưa ra "
+        "hành lang pháp lý…”."  # the quotation goes on: its cut is marked
+    ) in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "others", "expected"),
+    [
+        ("Các doanh nghiệp là Viettel, VNPT, CMC, FPT.", ["VNPT"], ["Viettel", "CMC", "FPT"], True),
+        ("Viettel, VNPT và FPT sẵn sàng tham gia.", ["FPT"], ["Viettel", "VNPT"], True),
+        ("VNPT hợp tác với Viettel và FPT.", ["VNPT"], ["Viettel", "FPT"], False),
+        ("VNPT đạt doanh thu lớn.", ["VNPT"], [], False),
+    ],
+)
+def test_listed_names_are_mentions(
+    text: str, own: list[str], others: list[str], expected: bool
+) -> None:
+    from digests.answers.statements import listed
+
+    assert listed(text, own, others) is expected
+
+
+def test_figures_belong_to_the_organisation_named_before_them() -> None:
+    from digests.answers.statements import figures_belong_elsewhere
+
+    text = "MobiFone đạt doanh thu 26.333 tỷ đồng, VNPT đạt 61.246 tỷ đồng."
+    assert figures_belong_elsewhere(text, ["VNPT"], ["MobiFone"]) is True
+    assert figures_belong_elsewhere(text, ["MobiFone"], ["VNPT"]) is False
+    assert figures_belong_elsewhere("VNPT có 100 nhân viên.", ["VNPT"], ["FPT"]) is False
+
+
+def test_the_same_amounts_are_the_same_fact() -> None:
+    from digests.answers.statements import amounts_in, same_amounts
+
+    first = amounts_in("Với giá khởi điểm 11.900 đồng, VNPT sẽ thu về ít nhất hơn 850 tỷ đồng.")
+    second = amounts_in("Dự kiến VNPT sẽ thu về ít nhất 850 tỷ đồng.")
+    assert (first, second) == (frozenset({"11.900", "850"}), frozenset({"850"}))
+    assert same_amounts(first, second, same_article=True)
+    assert not same_amounts(first, second, same_article=False)
+    assert not same_amounts(frozenset(), frozenset(), same_article=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "year"),
+    [
+        ("Năm 2015, VTV thay đổi chiến lược.", "2024-01-30", 2015),
+        ("Doanh thu tăng 10%.", "2024-01-30", 2024),
+        ("Đến năm 2030 phủ 5G.", "2024-01-30", 2024),  # a goal's year is not what it tells
+        ("Doanh thu tăng 10%.", None, 0),
+        ("Năm 2015, doanh thu 20.000 tỷ đồng.", None, 0),  # undated: unknown, whatever it says
+    ],
+)
+def test_statement_year(text: str, published: str | None, year: int) -> None:
+    from digests.answers.statements import statement_year
+
+    assert statement_year(text, published) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tại buổi làm việc, nguyên Đại sứ Hoa Kỳ tại Việt Nam Ted G. Osius, Chủ tịch và Giám "
+            "đốc điều hành USABC cho biết đoàn có 50 DN.",
+            ("Ted G. Osius", "Chủ tịch"),
+        ),
+        ("Theo CEO Jensen Huang, Nvidia sẽ mở trung tâm.", ("Jensen Huang", "CEO")),
+        ("Ông Marc Knapper, Đại sứ Hoa Kỳ, phát biểu.", ("Marc Knapper", "Đại sứ")),
+    ],
+)
+def test_foreign_names_are_linked_to_their_role(text: str, expected: tuple[str, str]) -> None:
+    assert [(p.name, p.role) for p in find_people([text], REGISTRY)] == [expected]
+
+
+def test_vietnamese_syllables_are_not_foreign_names() -> None:
+    from digests.analysis.names import looks_foreign
+
+    assert [looks_foreign(w) for w in ("Nam", "Nguyen", "Ted", "Osius", "G.", "Marc")] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]

@@ -10,8 +10,8 @@ import pytest
 from sqlite_utils import Database
 
 from digests import cli
-from digests.analysis.targets import Deadline, deadline
 from digests.answers import lookup
+from digests.answers.deadlines import Deadline, deadline
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
 from digests.store import store
 from digests.templating import make_environment, render
@@ -296,7 +296,7 @@ def test_seed_targets_say_their_deadlines(seeds_db: Path) -> None:
         ("• năm 2045", "• 2045"),
     ]
     html = render("targets", lang="vi", fmt="html", report=report)
-    assert "• <b>trước năm 2026</b>: hoàn thành việc" in html
+    assert "• <b>trước năm 2026</b>: Về việc các doanh nghiệp" in html
 
 
 def test_json_lists_the_deadline_beside_the_old_fields(

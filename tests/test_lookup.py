@@ -22,6 +22,7 @@ from digests.model import (
 )
 from digests.store import store
 from digests.templating import render
+from digests.textnorm import fold
 
 
 def add(
@@ -117,8 +118,11 @@ class FakeRegistry:
                 return org
         return None
 
-    def suggest(self, name: str, n: int = 5) -> list[str]:
-        return ["Viettel"] if name.lower().startswith("viet") else []
+    def get(self, key: str) -> Organisation | None:
+        return self.orgs.get(key)
+
+    def all(self) -> list[Organisation]:
+        return list(self.orgs.values())
 
 
 @pytest.mark.parametrize(
@@ -262,20 +266,23 @@ def test_company_report_figures_first_and_people_with_roles(db: Database) -> Non
         "Viettel đã đưa nền tảng trợ lý ảo vào hoạt động.",
     ]
     assert report.statements[0].has_figure and not report.statements[1].has_figure
-    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 2)]
+    # Named twice in one article (with and without his role): one article, not two.
+    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 1)]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert "• Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng" in text
     assert "(toquoc.vn, 30/01/2024 · https://toquoc.vn/bai-1.html)" in text
-    assert "• Tào Đức Thắng — Chủ tịch (2 bài)" in text
+    assert "• Tào Đức Thắng — Chủ tịch (1 bài)" in text
 
 
 def test_company_not_found_suggests(db: Database) -> None:
-    report = lookup.company_report(db, "Vietel", registry=FakeRegistry())
-    assert report == lookup.NotFound("Vietel", ["Viettel"])
+    # Near a name, but not clearly it: offered, not answered for.
+    report = lookup.company_report(db, "Bưu điện", registry=FakeRegistry())
+    assert isinstance(report, lookup.NotFound)
+    assert report.suggestions == ["VNPost"]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert text == (
-        "Không tìm thấy “Vietel” trong danh bạ doanh nghiệp và cơ quan.\n"
-        "Có phải bạn muốn tìm: Viettel?"
+        "Không tìm thấy “Bưu điện” trong danh bạ doanh nghiệp và cơ quan.\n"
+        "Có phải bạn muốn tìm: VNPost?"
     )
 
 
@@ -362,6 +369,28 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     return db
 
 
+def test_seed_company_facts_are_no_lists_and_include_the_chairmans_words(
+    seeds_db: Database,
+) -> None:
+    viettel = lookup.company_report(seeds_db, "Viettel", limit=12)
+    assert isinstance(viettel, lookup.CompanyReport)
+    texts = [s.text for s in viettel.statements]
+    assert (
+        "Nhận định về việc hỗ trợ các doanh nghiệp của Bộ TT&TT, ông Tào Đức Thắng khẳng định: "
+        "“Năm 2023, Bộ TT&TT đã đưa ra chiến lược, hành lang pháp lý thúc đẩy doanh nghiệp "
+        "phát triển…”."
+    ) in texts
+    for name in ("Viettel", "VNPT", "VNPost", "FPT", "CMC"):
+        report = lookup.company_report(seeds_db, name, limit=12)
+        assert isinstance(report, lookup.CompanyReport)
+        for statement in report.statements:
+            # Invitation and attendee lists are mentions, not facts.
+            assert "doanh nghiệp tiêu biểu" not in statement.text, name
+            assert not statement.text.startswith(("Tham dự", "Dự Hội nghị")), name
+        folded = [fold(s.text) for s in report.statements]
+        assert len(folded) == len(set(folded)), name
+
+
 def test_seed_company_viettel(seeds_db: Database) -> None:
     report = lookup.company_report(seeds_db, "Viettel")
     assert isinstance(report, lookup.CompanyReport)
@@ -384,10 +413,18 @@ def test_seed_company_vietnam_post_is_vnpost_not_vnpt(seeds_db: Database) -> Non
     assert report.article_count == 3  # seeds 000 (VNPost), 002 and 004 (Bưu điện Việt Nam)
 
 
-def test_seed_company_typo_suggests_viettel(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Vietel")
-    assert isinstance(report, lookup.NotFound)
-    assert report.suggestions[0] == "Viettel"
+def test_seed_company_typo_is_read_as_viettel(seeds_db: Database) -> None:
+    for typo in ("Vietel", "Viettell", "viettel"):
+        report = lookup.company_report(seeds_db, typo)
+        assert isinstance(report, lookup.CompanyReport)
+        assert (report.name, report.read_as) == (
+            "Viettel",
+            None if typo == "viettel" else "Viettel",
+        )
+    text = render("company", lang="vi", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    assert text.startswith("(hiểu là Viettel)\nViettel (doanh nghiệp)\n")
+    text = render("company", lang="en", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    assert text.startswith("(read as Viettel)\nViettel (company)\n")
 
 
 def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -> None:

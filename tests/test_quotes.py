@@ -26,39 +26,39 @@ PEOPLE = [
 
 def test_a_quotation_that_goes_on_is_closed_before_the_full_stop() -> None:
     assert balance("Ông Thắng khẳng định: “Năm 2023, Bộ đã đưa ra chiến lược.") == (
-        "Ông Thắng khẳng định: “Năm 2023, Bộ đã đưa ra chiến lược”."
+        "Ông Thắng khẳng định: “Năm 2023, Bộ đã đưa ra chiến lược…”."
     )
 
 
 def test_a_sentence_inside_a_quotation_is_wrapped() -> None:
     assert balance("Các doanh nghiệp đã tham gia xây dựng Luật Viễn thông…", inside=True) == (
-        "“Các doanh nghiệp đã tham gia xây dựng Luật Viễn thông…”"
+        "“…Các doanh nghiệp đã tham gia xây dựng Luật Viễn thông…”"
     )
-    assert balance("Phải có giấc mơ lớn!", inside=True) == "“Phải có giấc mơ lớn!”"
-    assert balance("Ngành TT&TT phải bứt phá./.", inside=True) == "“Ngành TT&TT phải bứt phá”./."
+    assert balance("Phải có giấc mơ lớn!", inside=True) == "“…Phải có giấc mơ lớn!…”"
+    assert balance("Ngành TT&TT phải bứt phá./.", inside=True) == "“…Ngành TT&TT phải bứt phá…”./."
 
 
 def test_a_closing_mark_gets_its_opening_one() -> None:
     closing = "Giao Hàng Tiết Kiệm đạt doanh thu gần 9.000 tỷ đồng”, ông Quân nói."
     expected = "“Giao Hàng Tiết Kiệm đạt doanh thu gần 9.000 tỷ đồng”, ông Quân nói."
-    assert balance(closing, inside=True) == expected
-    assert balance(closing) == expected  # its “ never came: still paired
+    assert balance(closing, inside=True) == "“…" + expected[1:]  # cut where it starts
+    assert balance(closing) == expected  # its “ never came: still paired, nothing cut
 
 
 def test_balanced_text_is_left_alone_and_nested_quotes_stay_paired() -> None:
     whole = "Và, “dù 2023 có nhiều khó khăn, công ty vẫn đặt văn phòng tại Mỹ”."
     assert balance(whole) == whole
     assert balance("Với tinh thần “vượt qua mặc cảm”, Đài sẽ hợp tác.", inside=True) == (
-        "“Với tinh thần “vượt qua mặc cảm”, Đài sẽ hợp tác”."
+        "“…Với tinh thần “vượt qua mặc cảm”, Đài sẽ hợp tác…”."
     )
 
 
 def test_straight_quotes_are_paired_with_straight_ones() -> None:
     assert balance('Ông Hải nói: "VTV làm tốt nội dung.', straight=True) == (
-        'Ông Hải nói: "VTV làm tốt nội dung".'
+        'Ông Hải nói: "VTV làm tốt nội dung…".'
     )
     paragraph = ['Ông Hải nói: "VTV làm tốt nội dung.', 'VTV cần nền tảng", ông nói.']
-    assert present(paragraph, 1, PEOPLE).text == '"VTV cần nền tảng", ông nói.'
+    assert present(paragraph, 1, PEOPLE).text == '"…VTV cần nền tảng", ông nói.'
 
 
 # --------------------------------------------------------------------------- speaker
@@ -74,14 +74,14 @@ def test_a_multi_sentence_quotation_names_the_speaker_its_first_sentence_introdu
     assert [present(THANG, i, PEOPLE) for i in range(3)] == [
         Shown(
             "Nhận định về Bộ TT&TT, ông Tào Đức Thắng khẳng định: "
-            "“Năm 2023, Bộ đã đưa ra chiến lược”.",
+            "“Năm 2023, Bộ đã đưa ra chiến lược…”.",  # "…": the quotation goes on
             None,  # it names its speaker itself
         ),
         Shown(
-            "“Các doanh nghiệp đã được tham gia xây dựng Luật Viễn thông…”",
+            "“…Các doanh nghiệp đã được tham gia xây dựng Luật Viễn thông…”",
             "Chủ tịch Tào Đức Thắng",
         ),
-        Shown("“Bộ TT&TT đã có biện pháp tháo gỡ cho doanh nghiệp”…", "Chủ tịch Tào Đức Thắng"),
+        Shown("“…Bộ TT&TT đã có biện pháp tháo gỡ cho doanh nghiệp”…", "Chủ tịch Tào Đức Thắng"),
     ]
 
 
@@ -92,7 +92,7 @@ def test_a_quotation_tagged_after_it_closes_takes_the_speaker_from_the_tag() -> 
     ]
     # "ông Quân": the one person of the article called Quân.
     assert present(paragraph, 0, PEOPLE) == Shown(
-        "“Ứng dụng công nghệ là hai yếu tố làm nên bưu chính thông minh”.",
+        "“Ứng dụng công nghệ là hai yếu tố làm nên bưu chính thông minh…”.",
         "Chủ tịch Phạm Hồng Quân",
     )
     tagged = ["“Phải có giấc mơ lớn.", "Quốc gia phải tự bảo vệ” - Bộ trưởng nhắn nhủ."]
@@ -154,7 +154,7 @@ def test_a_paragraph_that_is_only_a_quotation_goes_on_with_the_one_speaker_befor
     ]
     quote = ["“VTV là đơn vị sự nghiệp.", "VTV muốn cùng xây dựng một nền tảng”."]
     assert present(quote, 0, PEOPLE, before) == Shown(
-        "“VTV là đơn vị sự nghiệp”.", "Phó Tổng Giám đốc Đỗ Thanh Hải"
+        "“VTV là đơn vị sự nghiệp…”.", "Phó Tổng Giám đốc Đỗ Thanh Hải"
     )
     two = [*before, "Bộ trưởng Nguyễn Mạnh Hùng nhấn mạnh vai trò của nền tảng."]
     assert present(quote, 0, PEOPLE, two).speaker is None
@@ -182,7 +182,7 @@ def _statements(db: Database, name: str) -> list[lookup.Statement]:
 def test_seed_statements_show_paired_quotes_and_speakers(seeds_db: Database) -> None:
     ghtk = _statements(seeds_db, "Giao Hàng Tiết Kiệm")
     assert ghtk[0].text == (
-        "“Giao Hàng Tiết Kiệm hiện đã có 30.000 nhân viên, trong đó có 500 kỹ sư công nghệ và "
+        "“…Giao Hàng Tiết Kiệm hiện đã có 30.000 nhân viên, trong đó có 500 kỹ sư công nghệ và "
         "đạt doanh thu gần 9.000 tỷ đồng”, ông Quân nói."
     )
     vnpt = {s.text: s.speaker for s in _statements(seeds_db, "VNPT")}
@@ -190,11 +190,12 @@ def test_seed_statements_show_paired_quotes_and_speakers(seeds_db: Database) -> 
         "Vì vậy, bài toán xuất xứ của VNPT sẽ giúp người nông dân có thương hiệu của mình."
     ] == ("Bộ trưởng Nguyễn Mạnh Hùng")
     vtv = [(s.text, s.speaker) for s in _statements(seeds_db, "VTV") if s.speaker]
-    assert vtv[0] == (
+    # A quotation of several sentences shown one by one: each cut is marked "…".
+    assert (
         "“VTV là đơn vị sự nghiệp nhưng phải làm làm tốt nội dung – đó là sứ mệnh là cơ quan "
-        "báo chí”.",
+        "báo chí…”.",
         "Phó Tổng Giám đốc Đỗ Thanh Hải",
-    )
+    ) in vtv
     for name in ("Viettel", "VNPT", "VNPost", "MK", "FPT", "RikkeiSoft", "Bộ TT&TT", "VTV"):
         for statement in _statements(seeds_db, name):
             assert statement.text.count("“") == statement.text.count("”"), statement.text
@@ -207,3 +208,14 @@ def test_the_speaker_follows_the_statement_in_both_languages(seeds_db: Database)
     assert f"• {said} — Bộ trưởng Nguyễn Mạnh Hùng\n  (30/01/2024)" in vi
     en = render("company", lang="en", fmt="html", report=report)
     assert f"• {said} — Bộ trưởng Nguyễn Mạnh Hùng\n  (30 Jan 2024)" in en
+
+
+def test_a_spaced_straight_closing_mark_closes() -> None:
+    paragraph = [
+        "Tại cửa hàng Viettel, một nhân viên cho biết đồng hồ đã bán hết.",
+        '" Các cửa hàng quanh khu vực cũng đã hết hàng ", người này chia sẻ.',
+        "Theo đại diện cửa hàng Viettel trên phố Thái Hà, nhu cầu tăng vọt.",
+    ]
+    # The third sentence is the journalist's: no quotation is open where it starts.
+    assert present(paragraph, 2, PEOPLE).text == paragraph[2]
+    assert present(paragraph, 1, PEOPLE).text == paragraph[1]

@@ -69,7 +69,12 @@ def analyse(article: CleanArticle, registry: Registry | None = None) -> Analysis
     )
     candidates = {sentences[joined.locate(start)[0]].idx for start, _ in scan.extra["time"]}
     targets = extract_targets(
-        sentences, article.published, people=people, mentions=mentions, candidates=candidates
+        sentences,
+        article.published,
+        people=people,
+        mentions=mentions,
+        candidates=candidates,
+        dated=article.date_known,
     )
     return Analysis(
         sentences=sentences,

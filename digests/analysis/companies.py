@@ -30,6 +30,7 @@ from typing import Any, Literal, cast
 
 from rapidfuzz import fuzz, process
 
+from digests.analysis.names import foreign_name_at, foreign_name_before
 from digests.model import Mention, Organisation, Person, Sentence
 from digests.textnorm import fold, fold_nfc, nfc
 
@@ -444,8 +445,14 @@ def _people_at_role(
         before = _HONORIFIC_BEFORE.search(text, max(0, role_start - 60), role_start)
     if before is not None:
         found.append(PersonHit(_squash(before.group(1)), role, org, *before.span(1)))
+    elif text[max(0, role_start - 3) : role_start].rstrip().endswith(","):
+        foreign = foreign_name_before(text, role_start)  # "Ted G. Osius, Chủ tịch USABC"
+        if foreign is not None:
+            found.append(PersonHit(foreign[0], role, org, foreign[1], foreign[2]))
     listed = _LIST_START.match(text, after) if org else None
     position = listed.end() if listed else _skip_space(text, after)
+    if _NAME_AT.match(text, position) is None and (named := foreign_name_at(text, position)):
+        found.append(PersonHit(named[0], role, org, named[1], named[2]))  # "CEO Jensen Huang"
     while (name := _NAME_AT.match(text, position)) is not None:
         if _squash(name.group()) in _PLACES:
             break
@@ -475,6 +482,10 @@ def _org_at(
     return (hit.org_key, hit.end) if hit else (None, position)
 
 
+# Roles an article usually gives several people of one body: an unlinked one shares it.
+_SHARED_ROLES = frozenset(("Thứ trưởng", "Thứ trưởng thường trực", "Bộ trưởng"))
+
+
 def link_people(people: Sequence[Person]) -> list[Person]:
     """Fill a person's missing organisation from elsewhere in the article, drop repeats.
 
@@ -482,14 +493,21 @@ def link_people(people: Sequence[Person]) -> list[Person]:
     "Bộ trưởng Bộ TT&TT Nguyễn Mạnh Hùng": the text did say it.
     """
     known: dict[str, str] = {}
+    by_role: dict[str, set[str]] = {}
     for person in people:
         if person.org_key:
             known.setdefault(person.name, person.org_key)
+            by_role.setdefault(person.role or "", set()).add(person.org_key)
     linked: list[Person] = []
     seen: set[Person] = set()
     for person in people:
-        if person.org_key is None and person.name in known:
-            person = Person(person.name, person.role, known[person.name], person.sentence_idx)
+        org = known.get(person.name)
+        same_role = by_role.get(person.role or "", set()) if person.role in _SHARED_ROLES else set()
+        if org is None and len(same_role) == 1:
+            # "Thứ trưởng Phạm Đức Long" beside "các Thứ trưởng Bộ TT&TT: …": one ministry.
+            org = next(iter(same_role))
+        if person.org_key is None and org is not None:
+            person = Person(person.name, person.role, org, person.sentence_idx)
         if person not in seen:
             seen.add(person)
             linked.append(person)
@@ -644,19 +662,26 @@ _TOPICS: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (weight, re.compile(pattern, re.IGNORECASE))
     for weight, pattern in (
         (3.0, r"doanh\s+thu|doanh\s+số"),
-        (3.0, r"lợi\s+nhuận|lãi\s+(?:trước|sau)\s+thuế"),
+        (3.0, r"lợi\s+nhuận|lãi\s+(?:trước|sau)\s+thuế|(?-i:LNTT|LNST)"),
         (2.0, rf"{_NUMBER}\s*(?:nghìn\s+|ngàn\s+)?(?:nhân\s+viên|kỹ\s+sư|lao\s+động|nhân\s+sự)"),
         (2.0, rf"{_NUMBER}\s*(?:quốc\s+gia|nước|thị\s+trường)(?!\w)"),
         (2.0, rf"{_NUMBER}\s*{_MONEY_UNIT}"),
         (1.5, rf"{_NUMBER}\s*(?:%|phần\s+trăm)"),
     )
 )
+_DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[“\"«].{12,}[”\"»]|(?:cho\s+biết|khẳng\s+định|nhấn\s+mạnh|nói)\s*[:,]")
 
 
 def has_figure(text: str) -> bool:
     """Whether ``text`` states a figure: money, a percentage, a count of people or countries."""
     return _FIGURE.search(text) is not None
+
+
+def first_figure(text: str) -> int | None:
+    """Where the first figure in ``text`` starts, or None."""
+    match = _FIGURE.search(text)
+    return None if match is None else match.start()
 
 
 def figures(text: str) -> list[str]:
@@ -689,9 +714,13 @@ def statement_score(sentence_text: str) -> float:
     weigh most, then staff, countries and money, then percentages; any figure
     adds one more, a quoted statement a little; fragments and walls of text lose.
     """
-    score = sum(weight for weight, pattern in _TOPICS if pattern.search(sentence_text))
-    found = len(figures(sentence_text))
-    score += min(found, 3)
+    # Without a digit only the first two topics (revenue, profit words) can match, and no
+    # figure: skipping the rest halves the cost of ranking a company's statements.
+    digits = _DIGIT.search(sentence_text) is not None
+    topics = _TOPICS if digits else _TOPICS[:2]
+    score = sum(weight for weight, pattern in topics if pattern.search(sentence_text))
+    if digits:
+        score += min(len(figures(sentence_text)), 3)
     if _QUOTED.search(sentence_text):
         score += 0.5
     words = len(sentence_text.split())

@@ -13,10 +13,10 @@ then go wrong for a reader:
 ``present`` fixes both at read time, from the sentences of the statement's
 paragraph and the people the article names; stored text is never changed.
 
-Quote marks: a sentence that starts inside a quotation opened earlier gets “ in
-front; one whose quotation goes on past it gets ” at the end (before a final
-full stop, as these outlets write “…”.); a stray ” whose “ never came gets its
-“.  Whole sentences are shown, so no ellipsis is added.
+Quote marks: a sentence that starts inside a quotation opened earlier gets “… in
+front; one whose quotation goes on past it gets …” at the end (before a final
+full stop, as these outlets write “…”.); the "…" tells the reader the quotation
+was cut there.  A stray ” whose “ never came gets its “ (nothing was cut).
 
 Speaker: a quotation's speaker is the subject of the saying verb before its “
 ("ông Tào Đức Thắng khẳng định: “…") or after its ” ("”, ông Quân nói."); a
@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from digests.analysis.companies import ROLES
 
 OPEN, CLOSE = "“", "”"
+CUT = "…"  # where a quotation shown in part was cut
 _OPENS_BEFORE = frozenset(" \t\n([{–—-:/")  # a straight " after these opens a quotation
+_CLOSES_BEFORE = frozenset(",.;:!?…)]")  # … unless one of these (or the end) follows it
 # A final full stop the added ” goes in front of ("…tốt”."), also the "./." that ends
 # an article; "…" "!" "?" belong to the quoted words and stay inside.
 _FINAL_STOP = re.compile(r"(?<![.…])\.(?:/\.)?$")
@@ -105,12 +107,21 @@ def present(
     return Shown(shown, _speaker(paragraph, marks, depths, index, people, before))
 
 
+def speakers_in(text: str, people: Sequence[tuple[str, str | None]]) -> list[str]:
+    """Who ``text`` itself names as speaking, outside its quotations, as "Role Name"."""
+    marks = _marks(text)
+    found = (_resolve(subject, people) for subject in _subjects(_outside(text, marks, 0)))
+    return [speaker for speaker in found if speaker]
+
+
 def balance(text: str, *, inside: bool = False, straight: bool = False) -> str:
     """``text`` with every quotation mark paired.
 
     ``inside``: the sentence starts inside a quotation opened in an earlier sentence.
+    Where the quotation was cut (it started before this sentence or goes on after it), "…"
+    says so.
     >>> balance("Tôi nói: “Năm nay khó.")
-    'Tôi nói: “Năm nay khó”.'
+    'Tôi nói: “Năm nay khó…”.'
     """
     opening, closing = ('"', '"') if straight else (OPEN, CLOSE)
     depth, missing = int(inside), 0
@@ -121,13 +132,13 @@ def balance(text: str, *, inside: bool = False, straight: bool = False) -> str:
             depth -= 1
         else:
             missing += 1  # a ” whose “ was in an earlier sentence (or never written)
-    front = opening * (missing + int(inside))
+    # A quotation cut where this sentence starts or ends is marked so: “… and …”.
+    front = opening * (missing + int(inside)) + (CUT if inside else "")
     if not depth:
         return front + text
     stop = _FINAL_STOP.search(text)
-    if stop is None:
-        return front + text + closing * depth
-    return front + text[: stop.start()] + closing * depth + text[stop.start() :]
+    body, tail = (text, "") if stop is None else (text[: stop.start()], text[stop.start() :])
+    return front + body + ("" if body.endswith(CUT) else CUT) + closing * depth + tail
 
 
 def _marks(text: str) -> list[tuple[int, bool, bool]]:
@@ -137,7 +148,11 @@ def _marks(text: str) -> list[tuple[int, bool, bool]]:
         if char in OPEN + CLOSE:
             found.append((pos, char == OPEN, False))
         elif char == '"':
-            found.append((pos, pos == 0 or text[pos - 1] in _OPENS_BEFORE, True))
+            # After a space it opens, unless punctuation or the end follows: the spaced
+            # closing mark of '" Các cửa hàng … hết hàng ", người này chia sẻ.'
+            after = text[pos + 1 : pos + 2]
+            opens = pos == 0 or text[pos - 1] in _OPENS_BEFORE
+            found.append((pos, opens and bool(after) and after not in _CLOSES_BEFORE, True))
     return found
 
 

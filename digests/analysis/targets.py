@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from digests.analysis.companies import ROLES
+from digests.analysis.quotes import present
 from digests.model import Mention, Person, Sentence, Target
-from digests.textnorm import fold_nfc, squash_spaces
+from digests.textnorm import fold_nfc
 
 # A cheap pre-filter over folded text: a sentence without one of these holds no target.
 TIME_CUE = (
@@ -52,7 +53,9 @@ _SLASH_YEAR = rf"\s*(?:/|nam\s+){_YEAR}"
 _FEW = r"(?<!vai )(?<!may )(?<!nhieu )(?<!cac )(?<!nhung )(?<!\d )"
 _NEXT = rf"{_FEW}nam\s+(?:sau|toi|ke\s+tiep)(?!\w)(?!\s+(?:do|nua)(?!\w))"
 # "năm 2025 Viettel phấn đấu đạt …": a bare year is a target when an aim follows it.
-_AIM_AFTER = r"(?<!\w)(?:phan\s+dau|dat\s+(?:ra\s+)?muc\s+tieu|(?:len\s+)?ke\s+hoach)(?!\w)"
+_AIM_AFTER = (
+    r"(?<!\w)(?:phan\s+dau|dat\s+(?:ra\s+)?muc\s+tieu|(?:len\s+)?ke\s+hoach|du\s+kien)(?!\w)"
+)
 _NOW_PREP = r"(?:ngay\s+trong|trong|den|toi|truoc|tu\s+nay\s+den|cho\s+den|het|vao)"
 _NOW_PART = r"(?:(?:cuoi|het|giua)\s+)?"
 
@@ -67,6 +70,8 @@ _FORM_PATTERNS = (
     ("year", rf"(?<!\w)(?:vao|den|truoc|toi)\s+{_YEAR}"),
     ("year", rf"^[\"“]?{_PART}nam\s+{_YEAR}(?=\s*,)"),
     ("year", rf"(?<!\w){_PART}nam\s+{_YEAR}(?=\s+[^,;.:]{{0,80}}?{_AIM_AFTER})"),
+    ("this_year", r"^[\"“]?nam\s+nay(?=\s*,)"),
+    ("bare_year", rf"(?<!\w){_PART}nam\s+{_YEAR}"),
     ("years_ahead", rf"(?<!\w)(?:{_WITHIN}\s+)?{_COUNT}\s+nam\s+{_AHEAD}(?!\w)"),
     ("this_year", rf"(?<!\w){_NOW_PREP}\s+{_NOW_PART}nam\s+nay(?!\w)"),
     ("next_year", rf"(?<!\w)(?:(?:{_PREP}|sang)\s+{_PART})?{_NEXT}|(?<!\w)sang\s+nam(?!\w)"),
@@ -83,6 +88,8 @@ _FORM_NEEDS = (
     "",
     "nam",
     "nam",
+    "nay",
+    "nam",
     "nam",
     "nay",
     "nam",
@@ -98,7 +105,10 @@ _YEAR_RANGE_AFTER = re.compile(r"\s*[-–]\s*\d{4}")
 _YEAR_RANGE_BEFORE = re.compile(r"\d{4}\s*[-–]\s*$")
 _DESCRIBES_YEAR = re.compile(r"\s*(?:se\s+|cung\s+|van\s+)?la\s+(?:nam|mot\s+nam)(?!\w)")
 # What may stand between a clause's start and a time expression that leads it.
-_LEADS = re.compile(r"(?:^|(?<!\w)(?:và|mà|thì|để|nhằm|nhưng|còn|[Cc]ũng))[\s“\"]*$")
+_LEADS = re.compile(
+    r"(?:^(?:[Kk]ế hoạch|[Mm]ục tiêu|[Cc]hỉ tiêu)?|(?<!\w)(?:và|mà|thì|để|nhằm|nhưng|còn|[Cc]ũng))"
+    r"[\s“\"]*$"
+)
 _CLAUSE_BREAK = re.compile(r",(?!\d)|[;:“”\"()]|\.\s|…")
 
 # Cues are matched on the ORIGINAL text: folded "đã" and "đa", "Giao" and "giao" are one.
@@ -111,6 +121,22 @@ _ORDER = re.compile(
     r"(?<!\w)(?:chỉ đạo|giao|yêu cầu|đặt ra|đề ra|phấn đấu|cam kết|kế hoạch|lộ trình"
     r"|mục tiêu)(?!\w)"
 )
+# What someone plans, commits to or is assigned: a target needs one of these when its
+# time alone does not point ahead (the year under way, a bare "năm 2025").
+_PLAN = re.compile(
+    # "hậu cần", "bàn giao", "giao dịch": the syllable inside another word plans nothing.
+    r"(?<!\w)(?:sẽ|phải|(?<!hậu )cần|phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|lộ trình|dự kiến"
+    r"|chỉ đạo|(?<!bàn )(?<!chuyển )giao(?! ban| dịch| thông| hàng| lưu| tiếp| diện)"
+    r"|yêu cầu|đề nghị|đề ra|đặt ra|cam kết|quyết tâm|kỳ vọng"
+    r"|(?<!định )hướng (?:tới|đến)|nhằm|để)(?!\w)"
+)
+_REPORT = re.compile(
+    r"(?<!\w)(?:ghi nhận|báo cáo|kết quả|lũy kế|luỹ kế|ước đạt|đạt được|duy trì|tính đến"
+    r"|tính tới|vượt kế hoạch|vượt chỉ tiêu|hoàn thành kế hoạch)(?!\w)"
+)
+_BARE_KINDS = frozenset(("bare_year", "this_year"))
+# Forms that name their year; the others count from the publication date.
+_ABSOLUTE = frozenset(("year", "month", "quarter", "bare_year"))
 _FORECAST = re.compile(r"(?<!\w)(?:dự báo|dự đoán|ước tính)(?!\w)")
 _GOAL = re.compile(
     r"(?<!\w)(?:sẽ|phải|cần|phấn đấu|mục tiêu|kế hoạch|lộ trình|dự kiến|chỉ đạo|giao|yêu cầu"
@@ -139,7 +165,7 @@ _OBLIGED = re.compile(r"^\s*(?:phải|cần|có trách nhiệm)(?!\w)")
 _PREFIX = re.compile(
     r"^(?:theo đó|ngoài ra|đồng thời|bên cạnh đó|tuy nhiên|vì vậy|do đó|cụ thể|trước đó|sắp tới"
     r"|hiện nay|hiện|về|đối với|trong|năm|vào|đến|tới|tại|phát biểu|chia sẻ|với|sau|trước"
-    r"|nhân dịp|từ|cuối|đầu|giữa|ngay|cũng tại)(?!\w)[^,]{0,120},\s*",
+    r"|nhân dịp|từ|cuối|đầu|giữa|ngay|cũng tại|kế hoạch|mục tiêu|chỉ tiêu)(?!\w)[^,]{0,120},\s*",
     re.IGNORECASE,
 )
 _SOURCE = re.compile(r"^(?:cũng\s+)?theo\s+(?P<source>[^,]{2,80}),\s*", re.IGNORECASE)
@@ -151,6 +177,7 @@ _PREDICATES = frozenset(
         "đặt ra", "phấn đấu", "mong muốn", "dự kiến", "cam kết", "yêu cầu", "đề nghị",
         "quyết tâm", "nhấn mạnh", "khẳng định", "tiếp tục", "đề xuất", "hướng tới",
         "triển khai", "thông tin", "chia sẻ", "tuyên bố", "xác định", "đề ra", "lên kế hoạch",
+        "đạt mục",  # "Viettel đạt mục tiêu …"; "đạt" alone may follow "Doanh thu Viettel"
     )
 )  # fmt: skip
 _MAX_SUBJECT_WORDS = 12
@@ -169,6 +196,7 @@ class _TimeMatch:
     end: int
     year: int
     month: int | None
+    kind: str = "year"
 
 
 def extract_targets(
@@ -178,11 +206,13 @@ def extract_targets(
     people: Sequence[Person] = (),
     mentions: Sequence[Mention] = (),
     candidates: Collection[int] | None = None,
+    dated: bool = True,
 ) -> list[Target]:
     """The goals and deadlines the sentences set, each tied to a year.
 
     ``candidates`` (sentence idx values) limits the search to sentences a
     cheaper scan already found a time cue in; None looks at every sentence.
+    ``dated`` False (the article gave no date): relative forms ("năm nay") are skipped.
     """
     targets: list[Target] = []
     for position, sentence in enumerate(sentences):
@@ -193,6 +223,8 @@ def extract_targets(
             continue
         seen: set[tuple[int, int | None]] = set()
         for time in _time_matches(sentence.text, folded, published):
+            if not dated and time.kind not in _ABSOLUTE:
+                continue  # "năm nay" in an undated article: no year to count from
             if (time.year, time.month) in seen:
                 continue
             seen.add((time.year, time.month))
@@ -202,9 +234,33 @@ def extract_targets(
             said_by = _said_by(sentence, time.end, people)
             speaker, end = said_by or (None, len(sentence.text))
             setter, subject = _setter(sentence, context, people, mentions, speaker)
+            if setter is None or _NO_ONE.match(setter):
+                # "Theo đó, Việt Nam coi CĐS …" after "Ông X, Vụ trưởng … chia sẻ": X said it.
+                setter = _paragraph_speaker(sentences, position, people) or setter
             goal = _goal(sentence.text[:end], time, subject, context)
             targets.append(Target(time.year, time.month, goal, setter, sentence.idx, sentence.text))
     return targets
+
+
+# Subjects that plan nothing themselves: a country, a document.  A person the paragraph
+# names as saying it is the better answer to "who set it".
+_NO_ONE = re.compile(
+    r"^(?:Việt Nam|Nước ta|Chiến lược|Kế hoạch|Quyết định|Nghị quyết|Đề án|Chương trình"
+    r"|Quy hoạch|Luật|Chỉ thị|Nghị định|Thông tư|Dự thảo)(?!\w)"
+)
+
+
+def _paragraph_speaker(
+    sentences: Sequence[Sentence], position: int, people: Sequence[Person]
+) -> str | None:
+    """Who the paragraph makes the speaker of sentence ``position`` (digests.analysis.quotes)."""
+    sentence = sentences[position]
+    own = [s for s in sentences if s.paragraph == sentence.paragraph and not s.is_heading]
+    index = next((i for i, s in enumerate(own) if s.idx == sentence.idx), None)
+    if index is None:
+        return None
+    pairs = [(p.name, p.role) for p in people]
+    return present([s.text for s in own], index, pairs).speaker
 
 
 def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
@@ -213,9 +269,9 @@ def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
     for kind, match in _form_matches(folded):
         start, end = match.span()
         when = _resolve(kind, match, published)
-        if when is None or not _is_goal_time(text, folded, start, end, published, *when):
+        if when is None or not _is_goal_time(text, folded, start, end, published, *when, kind):
             continue
-        found.append(_TimeMatch(start, end, *when))
+        found.append(_TimeMatch(start, end, *when, kind))
     return sorted(found, key=lambda t: t.start)
 
 
@@ -237,7 +293,7 @@ def _form_matches(folded: str) -> list[tuple[str, re.Match[str]]]:
 
 
 def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int | None] | None:
-    if kind in ("year", "quarter"):
+    if kind in ("year", "quarter", "bare_year"):
         return int(match.group("year")), None
     if kind == "month":
         month = int(match.group("month"))
@@ -256,12 +312,25 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int
 
 
 def _is_goal_time(
-    text: str, folded: str, start: int, end: int, published: date, year: int, month: int | None
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    published: date,
+    year: int,
+    month: int | None,
+    kind: str = "year",
 ) -> bool:
     if year < published.year or year > published.year + 60:
         return False  # past years are reports; far ones are not goals but typos
     if year == published.year and month is not None and month < published.month:
         return False
+    if (
+        kind in ("quarter", "bare_year")
+        and year == published.year
+        and _quarter_end(folded, max(0, start - 12), end) < (published.month)
+    ):
+        return False  # "trong quý III/2025" in a November 2025 article reports it
     before = folded[max(0, start - 40) : start]
     if _TERM_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(folded, 0, start):
         return False
@@ -277,7 +346,34 @@ def _is_goal_time(
         return False
     if _FORECAST.search(scope) and not _ORDER.search(scope):
         return False  # a forecast is no one's goal
-    return _GOAL.search(scope) is not None
+    if kind == "bare_year" and not _tied_to_plan(folded, start, end):
+        return False  # "Nghị định 158 năm 2013", "Giải Báo chí … năm 2015": names, not goals
+    planned = _PLAN.search(scope) is not None
+    # The year under way, a bare year ("doanh thu năm 2025 …") or words of a report
+    # ("ghi nhận", "tính đến") make a results sentence unless someone plans, commits or
+    # is assigned something: "đạt", "tăng", "tiếp tục duy trì" alone are what happened.
+    if kind in _BARE_KINDS or year == published.year or _REPORT.search(scope):
+        return planned
+    return planned or _GOAL.search(scope) is not None
+
+
+# A bare "năm 2025" is a goal's year only beside a plan: "các chỉ tiêu năm 2024",
+# "kế hoạch kinh doanh năm 2025", "năm 2025 MobiFone dự kiến …", "… năm 2025 sẽ đạt …".
+_PLAN_NOUN_BEFORE = re.compile(r"(?<!\w)(?:muc\s+tieu|chi\s+tieu|ke\s+hoach)(?:\s+\S+){0,4}\s+$")
+_PLAN_AFTER = re.compile(
+    r"[^,;.:(]{0,80}?(?<!\w)(?:du\s+kien|phan\s+dau|dat\s+muc\s+tieu|se\s+dat)(?!\w)"
+)
+
+
+def _tied_to_plan(folded: str, start: int, end: int) -> bool:
+    before = folded[max(0, start - 60) : start]
+    return bool(_PLAN_NOUN_BEFORE.search(before) or _PLAN_AFTER.match(folded, end))
+
+
+def _quarter_end(folded: str, start: int, end: int) -> int:
+    """The last month of the quarter named in ``folded[start:end]`` (12 if unreadable)."""
+    found = re.search(r"quy\s+(iv|i{1,3}|[1-4])(?!\w)", folded[start:end])
+    return 3 * _QUARTERS[found.group(1)] if found else 12
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -316,12 +412,17 @@ def _opens_clause(text: str, clause_start: int, start: int, end: int) -> bool:
 
 
 def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | None) -> str:
-    """What is aimed at, verbatim: the clause the time expression opens or closes."""
+    """What is aimed at, verbatim: the clause the time expression opens or closes, or the
+    phrase a bare year sits in ("… các chỉ tiêu năm 2024 (doanh thu …)"); never fewer than
+    three words: then the sentence itself."""
     after = text[time.end :]
-    if _opens_clause(text, _clause_start(text, time.start), time.start, time.end):
+    opens = _opens_clause(text, _clause_start(text, time.start), time.start, time.end)
+    if opens:
         rest = after.lstrip()[1:].lstrip()
         stop = _GOAL_END.search(rest)
         goal = rest[: stop.start()] if stop else rest
+    elif time.kind == "bare_year":
+        goal = _phrase(text, time)
     else:
         head = text[: time.start]
         starts = [m.end() for m in _GOAL_START.finditer(head)]
@@ -338,10 +439,35 @@ def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | 
     if len(goal.split()) < 3 and context is not None:
         topic = _TOPIC.match(context.text)
         if topic:
-            # "Về việc X, … đặt ra mục tiêu hoàn thành" → "hoàn thành việc X".
-            subject_of = "việc" if topic.group("task") else "về"
-            goal = f"{goal} {subject_of} {topic.group('topic').strip()}"
+            # "Về việc X, … đặt ra mục tiêu hoàn thành": both in the article's words, the
+            # cut between them marked.
+            aim = _aim(text, time)
+            goal = f"{topic.group(0).rstrip(' ,')} … {aim}" if aim else goal
+    if len(goal.split()) < 3:
+        goal = _tidy(text, None)  # "…, dự kiến vào năm 2026": no one word stands for it
     return goal
+
+
+def _phrase(text: str, time: _TimeMatch) -> str:
+    """The phrase around a bare year, from its clause's start (or the aim word) to the end
+    of the sentence or the next clause: "hoàn thành 100% các chỉ tiêu năm 2024 (…)"."""
+    head = text[: time.start]
+    starts = [m.end() for m in _GOAL_START.finditer(head) if not m.group().startswith("(")]
+    rest = text[time.start :]
+    stop = _GOAL_END.search(rest)
+    return head[starts[-1] if starts else 0 :] + (rest[: stop.start()] if stop else rest)
+
+
+_AIM_WORDS = re.compile(
+    r"(?<!\w)(?:đặt ra mục tiêu|đặt mục tiêu|đề ra mục tiêu|mục tiêu|phấn đấu|kế hoạch|cam kết)"
+)
+
+
+def _aim(text: str, time: _TimeMatch) -> str:
+    """The words from the last aim word before the time up to it: "đặt ra mục tiêu hoàn thành"."""
+    clause = _clause_start(text, time.start)
+    found = list(_AIM_WORDS.finditer(text, clause, time.start))
+    return text[found[-1].start() : time.start].strip() if found else ""
 
 
 def _tidy(goal: str, subject: str | None) -> str:
@@ -353,6 +479,8 @@ def _tidy(goal: str, subject: str | None) -> str:
     while previous != goal:
         previous = goal
         goal = _TRAILING.sub("", goal)
+    if goal.count("(") > goal.count(")"):
+        goal += ")"  # the closing bracket went with the full stop
     return goal
 
 
@@ -503,91 +631,3 @@ def _speaker(sentence_idx: int | None, people: Sequence[Person]) -> str | None:
         if person.sentence_idx == sentence_idx:
             return f"{person.role} {person.name}" if person.role else person.name
     return None
-
-
-# ------------------------------------------------------------------------ deadline
-# Read time, not ingest: the store keeps a target's year and month; how the sentence put
-# them ("trước năm 2026" is not "năm 2026") is found again when a target is shown.
-
-_RELATIONS = {
-    "": "", "trong": "within", "ngay trong": "within", "trong vong": "within", "vong": "within",
-    "vao": "in", "sang": "", "den": "by", "toi": "by", "tu nay den": "by", "cho den": "by",
-    "het": "by", "truoc": "before", "sau": "after",
-}  # fmt: skip
-_PARTS = {"": "", "cuoi": "end", "het": "end", "dau": "start", "giua": "middle"}
-# What stands before the time itself: "đến hết", "ngay trong", "trước cuối" …
-_HEAD = re.compile(
-    r"[\"“]?\s*(?:(?P<prep>ngay\s+trong|trong\s+vong|tu\s+nay\s+den|cho\s+den|trong|vong|vao"
-    r"|den|toi|truoc|het|sau|sang)(?!\w)\s*)?(?:(?P<part>cuoi|dau|giua|het)(?!\w)\s*)?"
-)
-_ABSOLUTE = frozenset(("year", "month", "quarter"))
-_QUOTES = '“”"‘’ '
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """How a sentence words a target's time, so an answer can say it back truthfully.
-
-    The empty Deadline (no ``kind``) means no wording was found: templates then show
-    the plain year or month, as before.
-    """
-
-    said: str = ""  # the article's words, e.g. "trước năm 2026", "trong 3 năm tới"
-    kind: str = ""  # the form: year, month, quarter, years_ahead, this_year, next_year, …
-    relation: str = ""  # by, before, after, in, within; "" when the time stands bare
-    part: str = ""  # start, middle or end of the year, month or quarter; "" for all of it
-    quarter: int | None = None
-    count: int | None = None  # "trong 3 năm tới": 3
-    relative: bool = False  # counted from the publication date ("năm nay", "3 năm tới")
-
-
-def deadline(sentence: str, year: int, month: int | None, published: date | None) -> Deadline:
-    """The wording of the time expression in ``sentence`` that gave the target (year, month).
-
-    ``published`` is the date relative forms were counted from; without it only absolute
-    forms ("đến năm 2030") can be recognised.  The first expression that is a goal's time
-    wins, as at extraction; if none resolves to (year, month), the empty Deadline.
-    """
-    folded = fold_nfc(sentence)
-    same = []
-    for kind, match in _form_matches(folded):
-        if kind not in _ABSOLUTE and published is None:
-            continue
-        if _resolve(kind, match, published or date.min) == (year, month):
-            same.append((kind, match))
-    if not same:
-        return Deadline()
-    same.sort(key=lambda found: found[1].start())
-    if published is not None:
-        goals = [
-            (kind, match)
-            for kind, match in same
-            if _is_goal_time(sentence, folded, *match.span(), published, year, month)
-        ]
-        same = goals or same
-    kind, match = same[0]
-    return _wording(kind, match, sentence)
-
-
-def _wording(kind: str, match: re.Match[str], sentence: str) -> Deadline:
-    start, end = match.span()
-    groups = match.groupdict()
-    # A count's own words ("sáu năm tới") are no preposition: only what precedes it is.
-    head_end = match.start("n") if kind == "years_ahead" else end
-    head = _HEAD.match(match.string, start, head_end)
-    prep = squash_spaces(head.group("prep") or "") if head else ""
-    part = (head.group("part") or "") if head else ""
-    if prep == "het" and not part:
-        part = "het"  # "hết năm 2025": by the end of it
-    said = squash_spaces(sentence[start:end].strip(_QUOTES))
-    quarter = groups.get("quarter")
-    count = groups.get("n")
-    return Deadline(
-        said=said[:1].lower() + said[1:],
-        kind=kind,
-        relation=_RELATIONS[prep],
-        part=_PARTS[part],
-        quarter=_QUARTERS[quarter] if quarter else None,
-        count=(int(count) if count.isdigit() else _NUMBER_WORDS[count]) if count else None,
-        relative=kind not in _ABSOLUTE,
-    )

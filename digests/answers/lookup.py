@@ -8,32 +8,37 @@ example.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from digests.analysis import relevance
-from digests.analysis.quotes import present
-from digests.analysis.targets import Deadline, deadline
-from digests.model import Organisation
+from digests.answers.deadlines import Deadline, deadline
+from digests.answers.person import PersonReport, person_report
+from digests.answers.resolve import (
+    Candidate,
+    Resolution,
+    is_name,
+    resolve_key,
+    resolve_name,
+    resolve_person,
+)
+from digests.answers.search_query import Query, exactness_sql, fts_match, has_marks
+from digests.answers.search_query import parse as parse_query
+from digests.answers.search_query import patterns as query_patterns
+from digests.answers.statements import SHOWN_DATE, Statement, company_statements
 from digests.store.store import get_meta
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
-STATEMENT_CANDIDATES = 150  # newest mention sentences scored per company query
 RECENT_ROWS = 2000  # aliases and people of a company come from its newest mentions
 MAX_LIMIT = 50
 SNIPPET_CHARS = 220
-# The publication date readers are shown: none ("date unknown") for an article whose page
-# gave no date, whose stored ``published`` is only the day it was loaded (for ordering).
-SHOWN_DATE = "CASE WHEN a.date_known THEN a.published END"
 
 
 class BadArgument(ValueError):
@@ -46,20 +51,6 @@ class BadArgument(ValueError):
 
 
 # --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Statement:
-    text: str
-    article_id: int
-    title: str
-    source: str
-    url: str | None
-    published: str | None  # None: the article gave no date (see SHOWN_DATE)
-    has_figure: bool
-    # ``text`` is the sentence as shown: quote marks balanced (digests.analysis.quotes); ``speaker``
-    # is who said it when the sentence does not say so itself but its paragraph does.
-    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +71,7 @@ class CompanyReport:
     people: list[QuotedPerson]
     query: str
     found: bool = True
+    read_as: str | None = None  # the name answered for when the query was misspelt
 
 
 @dataclass(frozen=True)
@@ -87,6 +79,7 @@ class NotFound:
     query: str
     suggestions: list[str]
     found: bool = False
+    candidates: list[Candidate] = field(default_factory=list)  # for buttons: label and key
 
 
 @dataclass(frozen=True)
@@ -255,57 +248,85 @@ def _registry() -> Any:
 
 def company_report(
     db: Database, name: str, limit: int = 8, *, registry: Any = None
-) -> CompanyReport | NotFound:
-    """What the store knows about one organisation, or NotFound with the nearest names."""
+) -> CompanyReport | PersonReport | NotFound:
+    """What the store knows about one organisation (or the person the name is), or NotFound
+    with the nearest names; how a misspelt name was read is said in ``read_as``."""
     query = clean_argument(name)
     limit, _ = _page(limit, 0)
+    if not is_name(query):
+        raise BadArgument("not_a_name", what="name", value=query)
     registry = registry or _registry()
-    org = registry.resolve(query) or _discovered(db, query)
+    found = resolve_name(db, registry, query)
+    return report_for(db, found, query, limit)
+
+
+def person_answer(db: Database, name: str, limit: int = 10) -> PersonReport | NotFound:
+    """/person: what someone said or is quoted in; NotFound with the nearest names."""
+    query = clean_argument(name)
+    limit, _ = _page(limit, 0)
+    if not is_name(query):
+        raise BadArgument("not_a_name", what="name", value=query)
+    found = resolve_person(db, query)
+    report = report_for(db, found, query, limit)
+    if isinstance(report, CompanyReport):  # resolve_person names people only
+        raise AssertionError(report)
+    return report
+
+
+def company_candidates(db: Database, name: str) -> list[Candidate]:
+    """The names to offer as buttons for /company ``name`` (none when it names one)."""
+    query = clean_argument(name)
+    if not is_name(query):
+        return []
+    return list(resolve_name(db, _registry(), query).candidates)
+
+
+def person_candidates(db: Database, name: str) -> list[Candidate]:
+    """The people to offer as buttons for /person ``name`` (none when it names one)."""
+    query = clean_argument(name)
+    if not is_name(query):
+        return []
+    return list(resolve_person(db, query).candidates)
+
+
+def names_something(db: Database, key: str) -> bool:
+    """Whether a candidate's key (from a button) still names an organisation or person."""
+    return resolve_key(db, _registry(), key) is not None
+
+
+def picked_report(
+    db: Database, key: str, limit: int = 8
+) -> CompanyReport | PersonReport | NotFound | None:
+    """The answer for a candidate's key (a pressed button); None if it names nothing now."""
+    found = resolve_key(db, _registry(), key)
+    if found is None:
+        return None
+    return report_for(db, found, found.org.name if found.org else str(found.person), limit)
+
+
+def report_for(
+    db: Database, found: Resolution, query: str, limit: int = 8
+) -> CompanyReport | PersonReport | NotFound:
+    """The answer for a resolved name."""
+    if found.person is not None:
+        person = person_report(db, found.person, limit=limit)
+        if person is not None:
+            return replace(person, query=query, read_as=found.read_as)
+    org = found.org
     if org is None:
-        return NotFound(query, _suggestions(db, registry, query))
+        labels = [c.label for c in found.candidates]
+        return NotFound(query, labels, candidates=list(found.candidates))
     return CompanyReport(
         key=org.key,
         name=org.name,
         kind=org.kind,
         aliases=_matched_aliases(db, org.key),
         article_count=_article_count(db, org.key),
-        statements=_statements(db, org.key, limit),
+        statements=company_statements(db, org.key, limit),
         people=_people(db, org.key),
         query=query,
+        read_as=found.read_as,
     )
-
-
-def _discovered(db: Database, query: str) -> Organisation | None:
-    """A discovered organisation named ``query``; discovered keys are slugs of folded names."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(query)).strip("-")
-    row = db.execute(
-        "SELECT key, name, kind, aliases FROM organisations WHERE key = ? AND discovered = 1",
-        [slug],
-    ).fetchone()
-    if row is None:
-        return None
-    key, name, kind, aliases = row
-    return Organisation(key, name, kind, tuple(json.loads(aliases or "[]")), discovered=True)
-
-
-def _suggestions(db: Database, registry: Any, query: str, n: int = 5) -> list[str]:
-    suggestions = list(registry.suggest(query, n=n))
-    discovered = {
-        row[0]
-        for row in db.execute(
-            "SELECT o.name FROM organisations o WHERE o.discovered = 1 "
-            "AND EXISTS (SELECT 1 FROM mentions m WHERE m.org_key = o.key)"
-        )
-    }
-    if discovered:
-        choices = {name: fold(name) for name in discovered}
-        for choice, score, _ in process.extract(
-            fold(query), choices, scorer=fuzz.WRatio, limit=n, score_cutoff=80
-        ):
-            del score
-            if choice not in suggestions:
-                suggestions.append(str(choice))
-    return suggestions[:n]
 
 
 def _matched_aliases(db: Database, key: str) -> list[str]:
@@ -323,81 +344,9 @@ def _article_count(db: Database, key: str) -> int:
     return 0 if row is None else int(row[0])
 
 
-def _statements(db: Database, key: str, limit: int) -> list[Statement]:
-    """Newest mention sentences, figures first, then by informativeness; one per text."""
-    from digests.analysis.companies import has_figure, statement_focus, statement_score
-
-    rows = db.execute(
-        f"SELECT s.text, s.folded, a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.published, "
-        "m.aliases, s.idx, s.paragraph, "
-        " (SELECT COUNT(DISTINCT o.org_key) FROM mentions o "
-        "  WHERE o.article_id = m.article_id AND o.sentence_idx = m.sentence_idx) "
-        # The newest mention rows first (index order, stops early), then grouped: grouping
-        # all of a big company's mentions before the LIMIT took ~90 ms at 100k articles.
-        "FROM (SELECT article_id, sentence_idx, json_group_array(alias) AS aliases "
-        "      FROM (SELECT article_id, sentence_idx, alias FROM mentions WHERE org_key = ? "
-        "            ORDER BY article_id DESC, sentence_idx DESC LIMIT ?) "
-        "      GROUP BY article_id, sentence_idx ORDER BY article_id DESC LIMIT ?) m "
-        "JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx "
-        "JOIN articles a ON a.id = m.article_id "
-        "WHERE s.is_heading = 0",
-        [key, 4 * STATEMENT_CANDIDATES, STATEMENT_CANDIDATES],
-    ).fetchall()
-    ranked = []
-    for row in rows:
-        text, folded, article_id, title, source, url, shown, published, aliases = row[:9]
-        idx, paragraph, orgs = row[9:]
-        figure = bool(has_figure(text))
-        statement = Statement(text, article_id, title, source, url, shown, figure)
-        focus = statement_focus(text, json.loads(aliases), int(orgs))
-        # Lists of names and passing mentions last; then figures, the company as subject.
-        sort_key = (focus > 0, figure, focus, float(statement_score(text)), published, article_id)
-        ranked.append((sort_key, folded, statement, (int(idx), int(paragraph))))
-    ranked.sort(key=lambda item: item[0], reverse=True)
-    seen: set[str] = set()
-    statements: list[Statement] = []
-    people: dict[int, list[tuple[str, str | None]]] = {}
-    for _key, folded, statement, (idx, paragraph) in ranked:
-        if folded in seen:
-            continue
-        seen.add(folded)
-        statements.append(_in_context(db, statement, idx, paragraph, people))
-        if len(statements) == limit:
-            break
-    return statements
-
-
-def _in_context(
-    db: Database,
-    statement: Statement,
-    idx: int,
-    paragraph: int,
-    people: dict[int, list[tuple[str, str | None]]],
-) -> Statement:
-    """``statement`` as shown: quote marks balanced and its speaker named from the paragraph
-    it was cut from (``people`` caches each article's named people)."""
-    aid = statement.article_id
-    rows = db.execute(
-        "SELECT idx, paragraph, text, is_heading FROM sentences "
-        "WHERE article_id = ? AND paragraph IN (?, ?) ORDER BY idx",
-        [aid, paragraph - 1, paragraph],
-    ).fetchall()
-    if aid not in people:
-        people[aid] = [
-            (str(name), role)
-            for name, role in db.execute(
-                "SELECT name, role FROM people WHERE article_id = ? ORDER BY sentence_idx",
-                [aid],
-            )
-        ]
-    own = [(int(i), str(text)) for i, p, text, _heading in rows if p == paragraph]
-    before = [str(text) for _i, p, text, heading in rows if p != paragraph and not heading]
-    position = [i for i, _text in own].index(idx)
-    shown = present([text for _i, text in own], position, people[aid], before)
-    return replace(statement, text=shown.text, speaker=shown.speaker)
-
-
 def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
+    """The company's people, most named first; a person's articles counted by name, also
+    those that named them without the company ("Bộ trưởng Nguyễn Mạnh Hùng" alone)."""
     rows = db.execute(
         "SELECT name, role, COUNT(DISTINCT article_id) AS articles FROM "
         "(SELECT name, role, article_id FROM people WHERE org_key = ? "
@@ -405,15 +354,18 @@ def _people(db: Database, key: str, n: int = 8) -> list[QuotedPerson]:
         "GROUP BY name, role ORDER BY articles DESC, role IS NULL, name",
         [key, RECENT_ROWS],
     ).fetchall()
-    best: dict[str, QuotedPerson] = {}
-    for name, role, articles in rows:
-        # A person named with and without a role is one person: keep the best-attested role.
-        current = best.get(name)
-        if current is None:
-            best[name] = QuotedPerson(name, role, int(articles))
-        else:
-            best[name] = QuotedPerson(name, current.role or role, current.articles + int(articles))
-    ranked = sorted(best.values(), key=lambda p: (-p.articles, p.role is None, p.name))
+    roles: dict[str, str | None] = {}
+    for name, role, _articles in rows:
+        roles[name] = roles.get(name) or role  # the best-attested role comes first
+    counted = []
+    for name, role in list(roles.items())[: 3 * n]:  # the most named, recounted
+        articles = db.execute(
+            "SELECT COUNT(*) FROM (SELECT article_id FROM people WHERE name = ? AND org_key = ? "
+            "UNION SELECT article_id FROM people WHERE name = ? AND org_key IS NULL LIMIT ?)",
+            [name, key, name, RECENT_ROWS],
+        ).fetchone()[0]
+        counted.append(QuotedPerson(name, role, int(articles)))
+    ranked = sorted(counted, key=lambda p: (-p.articles, p.role is None, p.name))
     return ranked[:n]
 
 
@@ -498,48 +450,77 @@ def target_years(db: Database) -> list[tuple[int, int]]:
 
 SEARCH_COUNT_CAP = 1000
 RANK_POOL = 200  # newest matches ranked by bm25 (see search())
+EXACT_POOL = 60  # best of them checked for the spelling typed (see _ranked_page())
 _WORD_BOUNDARY = r"(?<!\w){}(?!\w)"
 
 
 def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> SearchResult:
     """Ranked (bm25, title weighted) articles for ``query``, folded, with highlighted snippets.
 
-    Ranking is bm25 among the newest RANK_POOL matches (all of them when fewer).
-    The words are first looked up as an exact phrase ("buu dien" must be the two
-    syllables together); only if no article has the phrase do all the words
-    anywhere count.  Every word is quoted, so FTS5 syntax in user input is inert.
+    Ranking is bm25 among the newest RANK_POOL matches (all of them when fewer); when the
+    reader typed Vietnamese marks, articles with the words spelt exactly so come first.
+    Plain words are first looked up as an exact phrase ("buu dien" must be the two
+    syllables together); only if no article has the phrase do all the words anywhere
+    count.  Quotes, -word and OR are read as digests.answers.search_query says.  Every word is
+    quoted, so FTS5 syntax in user input is inert.
     """
     text = clean_argument(query, what="words")
     limit, offset = _page(limit, offset)
-    tokens = words(text)
-    if not tokens:
-        raise BadArgument("no_words")
-    phrase = '"' + " ".join(tokens) + '"'
-    match, all_words = phrase, False
-    total = _count_matches(db, phrase)
-    if total == 0 and len(tokens) > 1:
-        match, all_words = " AND ".join(f'"{t}"' for t in tokens), True
+    parsed = parse_query(text)
+    if not parsed.terms:
+        raise BadArgument("only_excluded" if parsed.excluded else "no_words")
+    phrase = not parsed.syntax
+    match, all_words = fts_match(parsed, phrase=phrase), False
+    total = _count_matches(db, match)
+    if total == 0 and phrase and len(parsed.terms) > 1:
+        phrase, all_words = False, True
+        match = fts_match(parsed)
         total = _count_matches(db, match)
-    # bm25 is ranked within the newest RANK_POOL matches: ranking every match of a word
-    # found in most articles costs ~200 ms at 100k articles, and readers of news want recent
-    # articles anyway.  With fewer matches than the pool, this is the plain bm25 order.
-    rows = db.execute(
-        f"SELECT a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.body FROM "
-        "(SELECT rowid, rank FROM "
-        " (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
-        "  WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-        " ORDER BY rank LIMIT ? OFFSET ?) f "
-        "JOIN articles a ON a.id = f.rowid ORDER BY f.rank",
-        [match, RANK_POOL, limit, offset],
-    ).fetchall()
-    patterns = [" ".join(tokens)] if not all_words else tokens
+    page = _ranked_page(db, match, parsed, phrase, limit, offset)
+    rows = [
+        db.execute(
+            f"SELECT a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.body FROM articles a "
+            "WHERE a.id = ?",
+            [aid],
+        ).fetchone()
+        for aid in page
+    ]
+    highlight = query_patterns(parsed, phrase=phrase)
     hits = [
-        SearchHit(aid, title, source, url, published, snippet(body, patterns))
+        SearchHit(aid, title, source, url, published, snippet(body, highlight))
         for aid, title, source, url, published, body in rows
     ]
     return SearchResult(
         text, hits, min(total, SEARCH_COUNT_CAP), total >= SEARCH_COUNT_CAP, offset, all_words
     )
+
+
+def _ranked_page(
+    db: Database, match: str, parsed: Query, phrase: bool, limit: int, offset: int
+) -> list[int]:
+    """Article ids of one page: bm25 within the newest RANK_POOL matches (ranking every
+    match of a word found in most articles costs ~200 ms at 100k articles, and readers of
+    news want recent articles anyway); exact spellings first when marks were typed."""
+    pool = db.execute(
+        "SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts "
+        "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+        [match, RANK_POOL],
+    ).fetchall()
+    ranked = sorted(pool, key=lambda row: (row[1], -row[0]))
+    if has_marks(parsed) and ranked:
+        # The best EXACT_POOL by bm25 (or the page asked for) are looked at for exact
+        # spellings: reading all RANK_POOL bodies doubled the time of such a search.
+        head = ranked[: max(EXACT_POOL, offset + limit)]
+        expression, params = exactness_sql(parsed)
+        marks = ",".join("?" * len(head))
+        exact = dict(
+            db.execute(
+                f"SELECT id, {expression} FROM articles WHERE id IN ({marks})",
+                [*params, *(aid for aid, _rank in head)],
+            ).fetchall()
+        )
+        ranked = sorted(head, key=lambda row: -exact.get(row[0], 0)) + ranked[len(head) :]
+    return [int(aid) for aid, _rank in ranked[offset : offset + limit]]
 
 
 def _count_matches(db: Database, match: str) -> int:

@@ -435,12 +435,19 @@ def _corpus_article_themes(db: Database) -> None:
         log.warning("articles left unscored (%s); fix it, then run `ictdigest rescore`", exc)
 
 
+def _corpus_people_by_name(db: Database) -> None:
+    """People looked up by name (/person, and a person's articles counted across the
+    articles that named them without their organisation)."""
+    db.execute("CREATE INDEX IF NOT EXISTS people_name ON people (name, org_key, article_id)")
+
+
 CORPUS_MIGRATIONS: list[Migration] = [
     _corpus_v1,
     _corpus_v2,
     _corpus_v3,
     _corpus_v4,
     _corpus_article_themes,
+    _corpus_people_by_name,
 ]
 
 
