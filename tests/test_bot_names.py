@@ -40,7 +40,7 @@ async def test_person_and_typos_through_the_real_bot(
             "Số bài nêu tên: 1\n\nPhát biểu và được nhắc đến:\n"
             "• Thứ trưởng Phạm Đức Long và Cục Viễn thông có vai trò dẫn dắt"
         )
-        assert "(Thứ trưởng, Bộ Thông tin và Truyền thông · 002_f5be9d51960a0f79.txt, " in person
+        assert "(Thứ trưởng, Bộ Thông tin và Truyền thông · 17/10/2022)" in person
         routed = (await ask(emulator, "/company Nguyễn Mạnh Hùng"))["visible_text"]
         assert routed.startswith("Nguyễn Mạnh Hùng\nVai trò:\n• Bộ trưởng, Bộ Thông tin")
         typo = await ask(emulator, "/company Vietel")
@@ -100,7 +100,7 @@ def test_help_says_how_to_search_and_name(lang: str) -> None:
     from bot import texts
 
     help_text = texts.html(
-        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False
+        "help", lang, commands=texts.command_specs(lang), themes=[], is_group=False, chosen=[]
     )
     for example in (
         '<code>/search "bưu điện" Hà Nội</code>',

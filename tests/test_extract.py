@@ -21,7 +21,7 @@ def page(name: str) -> str:
 
 
 def html_doc(name: str, url: str | None = None) -> RawDocument:
-    return RawDocument(origin=name, source="test", raw=page(name), kind="html", url=url)
+    return RawDocument(origin=name, source="", raw=page(name), kind="html", url=url)
 
 
 # --- extract_html ---------------------------------------------------------------------------

@@ -164,8 +164,8 @@ async def test_buttons_answer_in_the_topic_they_were_pressed_in(
 ) -> None:
     from bot import answers
 
-    monkeypatch.setattr(answers, "PAGE_LIMIT", 1500)
-    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 1500)
+    monkeypatch.setattr(answers, "PAGE_LIMIT", 700)
+    monkeypatch.setattr(answers, "ONE_PAGE_LIMIT", 700)
     emulator = unlimited_emulator
     forum(emulator)
     news = emulator.create_topic(FORUM, "Tin tức")
