@@ -400,7 +400,8 @@ def test_about_counts_articles_with_english_plurals() -> None:
         "Sources:\n"
         "• Tổ Quốc: 1 article\n"
         "• VnExpress: 2 articles\n"
-        "Every line of a digest is quoted from a stored article and gives its date, and its outlet where the article names one."
+        "Every line of a digest is quoted from a stored article and gives its date, "
+        "and its outlet where the article names one."
     )
 
 
