@@ -10,7 +10,7 @@ import pytest
 
 from digests.model import RawDocument
 from digests.sources.clean import clean_document
-from digests.stories import signals as stories
+from digests.stories import minhash as stories
 from digests.textnorm import fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 from digests.analysis import relevance
 from digests.analysis.themes import ThemeFileError
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
-from digests.stories import signals as stories
+from digests.stories import minhash as stories
 from digests.textnorm import fold
 
 log = logging.getLogger(__name__)
