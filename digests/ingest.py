@@ -17,11 +17,12 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import store
+from digests import store, story_store
 from digests.fetch import Fetcher
-from digests.model import BadItem, RawDocument
+from digests.model import Analysis, BadItem, CleanArticle, RawDocument
 from digests.progress import Progress
 from digests.sources import Failure, Item, iter_items
+from digests.story_cluster import StoryIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,7 +75,9 @@ def ingest(
     try:
         _sync_registry(db)
         with store.bulk_writes(db):
-            _ingest_items(db, iter_items(list(targets), http), report, progress, today)
+            stories = story_index(db)
+            items = iter_items(list(targets), http)
+            _ingest_items(db, items, report, progress, today, stories)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
     except store.DatabaseBusy as exc:
@@ -93,13 +96,14 @@ def _ingest_items(
     report: IngestReport,
     progress: Progress | None,
     today: date | None,
+    stories: StoryIndex,
 ) -> None:
     for item in items:
         if isinstance(item, Failure):
             report.fail(item)
         else:
             try:
-                report.count(ingest_document(db, item, today=today))
+                report.count(ingest_document(db, item, today=today, stories=stories))
             except BadItem as exc:
                 report.fail(Failure.from_error(_label(item), exc))
             except store.DatabaseBusy as exc:
@@ -112,18 +116,42 @@ def _ingest_items(
 
 
 def ingest_document(
-    db: Database, doc: RawDocument, *, today: date | None = None
+    db: Database,
+    doc: RawDocument,
+    *,
+    today: date | None = None,
+    stories: StoryIndex | None = None,
 ) -> store.SaveResult:
-    """Clean, analyse and store one document; BadItem if it cannot become an article."""
+    """Clean, analyse and store one document; BadItem if it cannot become an article.
+
+    ``stories`` carries the word statistics across a run; without it they are read
+    from the store for this one document."""
     from digests.analyse import analyse
     from digests.clean import clean_document
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
+    return store_article(db, doc, article, analysis, stories or story_index(db))
+
+
+def store_article(
+    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis, stories: StoryIndex
+) -> store.SaveResult:
+    """Store one analysed article; the story logic decides, among the candidates the
+    store finds, which story it joins."""
+    story = stories.story_for(article, analysis)
     try:
-        return store.save_article(db, doc, article, analysis)
+        result = store.save_article(db, doc, article, analysis, story)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written
         raise BadItem(f"not stored: {exc}") from exc
+    if result == "added":
+        stories.learn(story)
+    return result
+
+
+def story_index(db: Database) -> StoryIndex:
+    """The store's word statistics, for one run's story decisions."""
+    return StoryIndex(*story_store.word_frequencies(db))
 
 
 def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
