@@ -154,6 +154,8 @@ class ArticleRow:
     source: str
     title: str
     url: str | None
+    story: int | None = None  # the story it belongs to (see story_cluster)
+    origin: str | None = None  # the file path or URL it was read from
 
 
 @dataclass(frozen=True)
@@ -638,8 +640,8 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
     """Stored articles, newest publication date first."""
     limit, offset = _page(limit, offset)
     rows = db.execute(
-        f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url FROM articles a "
-        "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+        f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url, a.story_id, a.origin "
+        "FROM articles a ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
         [limit, offset],
     ).fetchall()
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

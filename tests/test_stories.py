@@ -3,13 +3,14 @@ of the same company is another story.  The articles below are written for these 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from digests import stories, story_cluster, story_signals
+from digests import cli, stories, story_cluster, story_signals
 from digests.analyse import analyse
 from digests.clean import clean_document
 from digests.ingest import ingest
@@ -158,6 +159,73 @@ def test_ingest_links_outlets_keeps_identical_copies_and_reingest_is_a_no_op(
     assert (
         db.execute("SELECT source, id, story_id FROM articles ORDER BY source").fetchall() == rows
     )
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert err == ""
+    return code, out
+
+
+@pytest.fixture
+def three_outlets(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a_launch.txt", LAUNCH)
+    write(folder, "b_retold.txt", LAUNCH_RETOLD)
+    write(folder, "d_signing.txt", SIGNING)
+    db_path = tmp_path / "s.db"
+    ingest(open_db(db_path), [str(folder)], today=date(2026, 1, 5))
+    return db_path, folder
+
+
+def test_articles_json_gives_story_and_origin(
+    capsys: pytest.CaptureFixture[str], three_outlets: tuple[Path, Path]
+) -> None:
+    db_path, folder = three_outlets
+    code, out = run_cli(capsys, "--db", str(db_path), "articles", "--json")
+    assert code == 0
+    got = {(a["source"], a["story"], a["origin"]) for a in json.loads(out)["articles"]}
+    assert got == {
+        ("a_launch.txt", 1, str(folder / "a_launch.txt")),
+        ("b_retold.txt", 1, str(folder / "b_retold.txt")),
+        ("d_signing.txt", 3, str(folder / "d_signing.txt")),
+    }
+
+
+def test_stories_lists_outlets_and_dates(
+    capsys: pytest.CaptureFixture[str], three_outlets: tuple[Path, Path]
+) -> None:
+    db = ["--db", str(three_outlets[0])]
+    assert run_cli(capsys, *db, "stories") == (
+        0,
+        "Sự kiện 1–2 / 2:\n"
+        "#3  25/12/2025  1 bài · d_signing.txt\n"
+        "    VNPT ký thỏa thuận chuyển đổi số với tỉnh Nghệ An\n"
+        "#1  18/12/2025  2 bài · a_launch.txt, b_retold.txt\n"
+        "    VNPT ra mắt nền tảng AI tạo sinh cho doanh nghiệp Việt\n",
+    )
+    assert run_cli(capsys, *db, "--lang", "en", "stories", "--since", "20/12/2025") == (
+        0,
+        "Stories 1–1 of 1 since 20 Dec 2025:\n"
+        "#3  25 Dec 2025  1 article · d_signing.txt\n"
+        "    VNPT ký thỏa thuận chuyển đổi số với tỉnh Nghệ An\n",
+    )
+    assert run_cli(capsys, *db, "--lang", "en", "stories", "--since", "2026-01-01") == (
+        0,
+        "No stories since 1 Jan 2026.\n",
+    )
+    code, out = run_cli(capsys, *db, "stories", "--json", "--since", "2025-12-01")
+    data = json.loads(out)
+    assert (code, data["total"], data["since"]) == (0, 2, "2025-12-01")
+    launch = data["stories"][1]
+    assert (launch["story"], launch["first_date"], launch["outlets"]) == (
+        1,
+        "2025-12-18",
+        ["a_launch.txt", "b_retold.txt"],
+    )
+    assert [a["id"] for a in launch["articles"]] == [1, 2]
 
 
 # --------------------------------------------------------------------------- the method before
