@@ -728,6 +728,7 @@ def _write_children(
     # them in the same batches (one upsert per word and batch, not per article).
     if id(conn) in _BULK:
         conn.execute("INSERT INTO search_pending (article_id) VALUES (?)", [article_id])
+        story_store.hold_words(db, article_id, story)
     else:
         folded_title = fold(article.title)
         conn.execute(
@@ -802,7 +803,7 @@ def index_pending_search(db: Database) -> int:
         db.conn.executemany(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", folded
         )
-        story_store.count_words(db, (story_store.folded_words(t, b) for _, t, b in folded))
+        story_store.count_words(db, (story_store.waiting_words(db, i, t, b) for i, t, b in folded))
         db.execute("DELETE FROM search_pending")
     return len(rows)
 

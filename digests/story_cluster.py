@@ -24,7 +24,7 @@ from typing import Protocol
 
 from digests import story_signals as signals
 from digests.model import Analysis, CleanArticle
-from digests.textnorm import fold, words
+from digests.textnorm import fold_nfc, words
 
 SAME_STORY = 0.36  # score at which two articles are one story (dev set: see notes)
 TITLE_WEIGHT = 0.1
@@ -82,27 +82,20 @@ def entities_of(analysis: Analysis) -> set[str]:
 
 
 class StoryIndex:
-    """The document frequencies one ingest run decides with, kept in memory.
-
-    Loaded from the store when the run starts and extended with every article the
-    run adds, so each decision weighs words by everything stored before it (the store
-    writes the same counts to disk in batches, see ``store.index_pending_search``)."""
+    """The word statistics one ingest run decides with (see :class:`signals.Frequencies`):
+    loaded from the store when the run starts and extended with every article the run
+    adds; the store writes the same counts to disk in batches
+    (``store.index_pending_search``)."""
 
     def __init__(self, counts: dict[str, int], docs: int) -> None:
-        self.counts = counts
-        self.docs = docs
-
-    def frequencies(self) -> signals.Frequencies:
-        return signals.Frequencies(self.counts, self.docs)
+        self.frequencies = signals.Frequencies(counts, docs)
 
     def story_for(self, article: CleanArticle, analysis: Analysis) -> ArticleStory:
         return ArticleStory(article, analysis, self)
 
     def learn(self, story: ArticleStory) -> None:
         """Count a newly added article's words."""
-        for word in story.words:
-            self.counts[word] = self.counts.get(word, 0) + 1
-        self.docs += 1
+        self.frequencies.add(story.words)
 
 
 class ArticleStory:
@@ -115,7 +108,7 @@ class ArticleStory:
 
     @cached_property
     def _folded(self) -> tuple[str, str]:
-        return fold(self.article.title), fold(self.article.body)
+        return fold_nfc(self.article.title), fold_nfc(self.article.body)  # stored text is NFC
 
     @cached_property
     def _title_words(self) -> list[str]:
@@ -139,7 +132,7 @@ class ArticleStory:
             folded_text="\n".join(self._folded),
             entities=entities_of(self.analysis),
             day=article.published if article.date_known else None,
-            frequencies=self.index.frequencies(),
+            frequencies=self.index.frequencies,
         )
 
     def keys(self) -> Sequence[str]:

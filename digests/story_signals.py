@@ -19,11 +19,9 @@ Everything here is pure: no database, no clock.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import re
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -76,25 +74,29 @@ class StoryProfile:
 
 
 class Frequencies:
-    """Document frequencies of folded syllables, with the function-word prior.
+    """Document frequencies of folded syllables, in memory, with the function-word prior.
 
-    ``counts`` may be a plain dict the caller keeps up to date (see
-    :class:`digests.story_cluster.StoryIndex`)."""
+    Made from the store's counts when a run starts; :meth:`add` counts each article the
+    run stores, so every decision weighs words by everything stored before it."""
 
     def __init__(self, counts: Mapping[str, int], docs: int) -> None:
-        self.counts = counts
-        self.docs = docs
+        self.counts: Counter[str] = Counter(counts)
+        self.counts.update(dict.fromkeys(FUNCTION_SYLLABLES, PRIOR_DOCS))
+        self.docs = docs + PRIOR_DOCS
 
     def idfs(self, words: Iterable[str]) -> dict[str, float]:
         """Smoothed IDF of each word, the article being profiled counted as one more
-        document that contains them all."""
-        counts = self.counts.get
-        ceiling = math.log(self.docs + 1 + PRIOR_DOCS + 1)
-        return {
-            word: ceiling
-            - math.log(counts(word, 0) + 2 + (PRIOR_DOCS if word in FUNCTION_SYLLABLES else 0))
-            for word in words
-        }
+        document that contains them all: log((N + 2) / (df + 2))."""
+        unique = list(words)
+        ceiling = math.log(self.docs + 2)
+        # map() keeps this in C: it runs for every distinct word of every article.
+        logs = map(math.log, map((2).__add__, map(self.counts.__getitem__, unique)))
+        return dict(zip(unique, map(ceiling.__sub__, logs), strict=True))
+
+    def add(self, words: Iterable[str]) -> None:
+        """Count one more stored article with these distinct words."""
+        self.counts.update(words)
+        self.docs += 1
 
 
 def profile(
@@ -122,19 +124,22 @@ def profile(
     )
 
 
+_TF = [0.0, *(1 + math.log(n) for n in range(1, 256))]  # term-frequency weight by count
+
+
 def _vector(
     syllables: list[str], idf: Mapping[str, float], limit: int, *, bigrams: bool = False
 ) -> dict[str, float]:
     """Unit-length TF-IDF over syllables (and with ``bigrams``, adjacent pairs "a b"),
     the ``limit`` heaviest terms, heaviest first."""
-    log = math.log
-    weights = {word: (1 + log(n)) * idf[word] for word, n in Counter(syllables).items()}
+    tf = _TF
+    weights = {word: tf[min(n, 255)] * idf[word] for word, n in Counter(syllables).items()}
     if bigrams:
         pairs = Counter(itertools.pairwise(syllables))
         weights.update(
-            {f"{a} {b}": (1 + log(n)) * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items()}
+            {f"{a} {b}": tf[min(n, 255)] * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items()}
         )
-    top = heapq.nlargest(limit, weights.items(), key=itemgetter(1))
+    top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:limit]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
     return {term: w / norm for term, w in top}
 
@@ -166,32 +171,38 @@ _FIELD, _ITEM = "\x1e", "\x1f"  # separators no folded word or name contains
 
 
 def to_blob(p: StoryProfile) -> bytes:
-    """A compact stored form, opaque to the store: the names, figures, date and terms as
-    compressed text, then the weights as 32-bit floats (~1.7 KB per article)."""
+    """A compact stored form, opaque to the store: the date, names, figures and terms as
+    text, then the terms' weights as 32-bit floats (~1.6 KB per article).  Not
+    compressed: every candidate is decoded at each decision."""
     text = _FIELD.join(
         [
             p.day.isoformat() if p.day else "",
             _ITEM.join(sorted(p.entities)),
             _ITEM.join(sorted(p.figures)),
-            _ITEM.join(p.body),
-            _ITEM.join(p.title),
+            _ITEM.join([*p.body, *p.title]),
+        ]
+    ).encode()
+    weights = array("f", [*p.body.values(), *p.title.values()])
+    return b"".join(
+        [
+            len(text).to_bytes(4, "little"),
+            text,
+            len(p.body).to_bytes(2, "little"),
+            weights.tobytes(),
         ]
     )
-    packed = zlib.compress(text.encode(), 1)
-    weights = array("f", [*p.body.values(), *p.title.values()])
-    return len(packed).to_bytes(4, "little") + packed + weights.tobytes()
 
 
 def from_blob(blob: bytes) -> StoryProfile:
     size = int.from_bytes(blob[:4], "little")
-    day, entities, found, body, title = zlib.decompress(blob[4 : 4 + size]).decode().split(_FIELD)
+    day, entities, found, terms = blob[4 : 4 + size].decode().split(_FIELD)
+    body_size = int.from_bytes(blob[4 + size : 6 + size], "little")
     weights = array("f")
-    weights.frombytes(blob[4 + size :])
-    body_terms = body.split(_ITEM) if body else []
-    title_terms = title.split(_ITEM) if title else []
+    weights.frombytes(blob[6 + size :])
+    names = terms.split(_ITEM) if terms else []
     return StoryProfile(
-        body=dict(zip(body_terms, weights, strict=False)),
-        title=dict(zip(title_terms, weights[len(body_terms) :], strict=False)),
+        body=dict(zip(names[:body_size], weights[:body_size], strict=True)),
+        title=dict(zip(names[body_size:], weights[body_size:], strict=True)),
         entities=frozenset(entities.split(_ITEM)) if entities else frozenset(),
         figures=frozenset(found.split(_ITEM)) if found else frozenset(),
         day=date.fromisoformat(day) if day else None,

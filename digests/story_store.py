@@ -19,8 +19,9 @@ from sqlite_utils import Database
 
 from digests.textnorm import fold
 
-STORY_CANDIDATES = 5  # candidates scored per new article
-STORY_KEY_RECENT = 64  # per key, only the most recently stored articles are candidates
+STORY_CANDIDATES = 4  # candidates scored per new article (3 did as well on the dev set)
+STORY_KEY_RECENT = 32  # per key, only the most recently stored articles are candidates
+STORY_KEYS_SHARED = 1  # a candidate shares at least this many keys
 _WORDS = re.compile(r"\w+")
 
 SCHEMA = """
@@ -55,6 +56,11 @@ class StoryDecider(Protocol):
 
     def keys(self) -> Sequence[str]: ...
 
+    @property
+    def words(self) -> set[str]:
+        """Its distinct folded words (title and body): what document frequencies count."""
+        ...
+
     def blob(self) -> bytes: ...
 
     def choose(self, candidates: Sequence[StoryCandidate]) -> int | None: ...
@@ -80,7 +86,8 @@ def candidates(db: Database, keys: Sequence[str], *, other_than: int) -> list[St
     rows = db.execute(
         "SELECT c.article_id, a.story_id, p.profile FROM "
         f"(SELECT article_id, COUNT(*) AS shared FROM ({per_key}) WHERE article_id != ?"
-        " GROUP BY article_id ORDER BY shared DESC, article_id DESC LIMIT ?) c "
+        f" GROUP BY article_id HAVING shared >= {STORY_KEYS_SHARED}"
+        " ORDER BY shared DESC, article_id DESC LIMIT ?) c "
         "JOIN story_profiles p ON p.article_id = c.article_id "
         "JOIN articles a ON a.id = c.article_id",
         [*keys, other_than, STORY_CANDIDATES],
@@ -125,6 +132,29 @@ def forget(db: Database, article_id: int) -> None:
 
 
 # --------------------------------------------------------------------------- word counts
+
+
+# The words of articles a bulk ingest stored and the search index has not taken yet, as
+# their deciders gave them, so the batch need not find them again.  Keyed by connection
+# and article id; set (or cleared) by every write of an article, so a rolled-back
+# article's entry is overwritten by the next article given its id.  After a crash
+# the batch finds the words in the stored text.
+_WAITING_WORDS: dict[tuple[int, int], set[str]] = {}
+
+
+def hold_words(db: Database, article_id: int, story: StoryDecider | None) -> None:
+    """Keep a waiting article's words for its batch (see _WAITING_WORDS)."""
+    key = (id(db.conn), article_id)
+    if story is None:
+        _WAITING_WORDS.pop(key, None)
+    else:
+        _WAITING_WORDS[key] = story.words
+
+
+def waiting_words(db: Database, article_id: int, folded_title: str, folded_body: str) -> set[str]:
+    """A waiting article's words: as held for it, else found in its folded text."""
+    held = _WAITING_WORDS.pop((id(db.conn), article_id), None)
+    return held if held is not None else folded_words(folded_title, folded_body)
 
 
 def folded_words(folded_title: str, folded_body: str) -> set[str]:

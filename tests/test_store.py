@@ -231,12 +231,13 @@ class FixedStory:
     """A stand-in for the story logic: fixed keys, a marker profile, and a record of
     the candidates the store offered it; it joins the story of the first one."""
 
-    words: list[str]
+    given_keys: list[str]
     marker: bytes
     offered: list[list[tuple[int, int, bytes]]] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
 
     def keys(self) -> list[str]:
-        return self.words
+        return self.given_keys
 
     def blob(self) -> bytes:
         return self.marker

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from digests import cli, stories, story_cluster, story_signals
+from digests import cli, stories, story_cluster, story_signals, story_store
 from digests.analyse import analyse
 from digests.clean import clean_document
 from digests.ingest import ingest
 from digests.model import CleanArticle, RawDocument
-from digests.store import open_db
+from digests.store import open_db, write_transaction
 from digests.textnorm import fold
 
 # One event (a product launch) told by two outlets in their own words ...
@@ -154,6 +154,11 @@ def test_ingest_links_outlets_keeps_identical_copies_and_reingest_is_a_no_op(
     story = {source: story_id for source, _id, story_id in rows}
     assert story["a_launch.txt"] == story["b_retold.txt"] == story["c_copy.txt"]
     assert story["d_signing.txt"] != story["a_launch.txt"]
+    counted = db.execute("SELECT word, df FROM word_df WHERE df > 0 ORDER BY word").fetchall()
+    with write_transaction(db):  # the batches counted what a recount from the text finds
+        story_store.count_all_words(db)
+    assert db.execute("SELECT word, df FROM word_df ORDER BY word").fetchall() == counted
+    assert dict(counted)["vnpt"] == 4 and dict(counted)["genai"] == 3
     again = ingest(db, [str(folder)], today=date(2026, 1, 5))
     assert again.summary() == "added 0, updated 0, skipped 4, failed 0"
     assert (
