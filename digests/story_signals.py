@@ -90,7 +90,8 @@ class Frequencies:
         unique = list(words)
         ceiling = math.log(self.docs + 2)
         # map() keeps this in C: it runs for every distinct word of every article.
-        logs = map(math.log, map((2).__add__, map(self.counts.__getitem__, unique)))
+        dfs = map(self.counts.get, unique, itertools.repeat(0))
+        logs = map(math.log, map((2).__add__, dfs))
         return dict(zip(unique, map(ceiling.__sub__, logs), strict=True))
 
     def add(self, words: Iterable[str]) -> None:
@@ -124,7 +125,7 @@ def profile(
     )
 
 
-_TF = [0.0, *(1 + math.log(n) for n in range(1, 256))]  # term-frequency weight by count
+_TF = [0.0, *(1 + math.log(n) for n in range(1, 4096))]  # term-frequency weight by count
 
 
 def _vector(
@@ -132,12 +133,12 @@ def _vector(
 ) -> dict[str, float]:
     """Unit-length TF-IDF over syllables (and with ``bigrams``, adjacent pairs "a b"),
     the ``limit`` heaviest terms, heaviest first."""
-    tf = _TF
-    weights = {word: tf[min(n, 255)] * idf[word] for word, n in Counter(syllables).items()}
+    tf = _TF  # a word said 4,096 times in one article says nothing about its event
+    weights = {word: tf[n] * idf[word] for word, n in Counter(syllables).items() if n < 4096}
     if bigrams:
         pairs = Counter(itertools.pairwise(syllables))
         weights.update(
-            {f"{a} {b}": tf[min(n, 255)] * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items()}
+            {f"{a} {b}": tf[n] * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items() if n < 4096}
         )
     top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:limit]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
