@@ -517,7 +517,7 @@ def _save_article(
     story: story_store.StoryDecider | None,
 ) -> SaveResult:
     url = canonical_url(article.url or doc.url)
-    folded_body = fold(article.body)
+    folded_body = story.folded_body if story is not None else fold(article.body)
     digest = content_hash(article.body, folded_body, source=source_name(doc, article))
     try:
         with write_transaction(db):

@@ -18,7 +18,8 @@ keys and profile and lets it choose among the candidates the store found.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, KeysView, Sequence
 from functools import cached_property
 from typing import Protocol
 
@@ -44,7 +45,7 @@ class Candidate(Protocol):
     def profile(self) -> bytes: ...
 
 
-def score(a: signals.StoryProfile, b: signals.StoryProfile) -> float:
+def score(a: signals.StoryProfile, b: signals.Comparable) -> float:
     """How strongly two articles look like one event told twice; 0 when dates forbid."""
     if a.day is not None and b.day is not None and abs((a.day - b.day).days) > DATE_WINDOW:
         return 0.0
@@ -55,15 +56,15 @@ def score(a: signals.StoryProfile, b: signals.StoryProfile) -> float:
     if not shared_figures and a.figures and b.figures:
         figure_term = -FIGURE_WEIGHT * FIGURES_COUNTED
     return (
-        signals.cosine(a.body, b.body)
-        + TITLE_WEIGHT * signals.cosine(a.title, b.title)
+        b.body_cosine(a.body)
+        + TITLE_WEIGHT * b.title_cosine(a.title)
         + figure_term
         + ENTITY_WEIGHT * signals.overlap(a.entities, b.entities)
     )
 
 
 def choose_story(
-    new: signals.StoryProfile, candidates: Iterable[tuple[int, signals.StoryProfile]]
+    new: signals.StoryProfile, candidates: Iterable[tuple[int, signals.Comparable]]
 ) -> int | None:
     """The story id of the best candidate that reaches ``SAME_STORY``, else None."""
     best_story, best_score = None, SAME_STORY
@@ -107,29 +108,32 @@ class ArticleStory:
         self.index = index
 
     @cached_property
-    def _folded(self) -> tuple[str, str]:
-        return fold_nfc(self.article.title), fold_nfc(self.article.body)  # stored text is NFC
+    def folded_body(self) -> str:
+        """The body folded (stored text is NFC); the store uses it too."""
+        return fold_nfc(self.article.body)
 
     @cached_property
     def _title_words(self) -> list[str]:
-        return signals.folded_words(self._folded[0])
+        return signals.folded_words(fold_nfc(self.article.title))
 
     @cached_property
-    def _body_words(self) -> list[str]:
-        return signals.folded_words(self._folded[1])
+    def _counts(self) -> Counter[str]:
+        counts = Counter(self._title_words)
+        counts.update(signals.folded_words(self.folded_body))
+        return counts
 
-    @cached_property
-    def words(self) -> set[str]:
+    @property
+    def words(self) -> KeysView[str]:
         """Its distinct folded words: what document frequencies count."""
-        return set(self._title_words) | set(self._body_words)
+        return self._counts.keys()
 
     @cached_property
     def profile(self) -> signals.StoryProfile:
         article = self.article
         return signals.profile(
             self._title_words,
-            self._body_words,
-            folded_text="\n".join(self._folded),
+            self._counts,
+            folded_body=self.folded_body,
             entities=entities_of(self.analysis),
             day=article.published if article.date_known else None,
             frequencies=self.index.frequencies,

@@ -27,7 +27,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
+from functools import cached_property
+from operator import itemgetter, mul
 
 TERMS = 100  # heaviest syllables kept per article: the cosine needs no more (dev set)
 TITLE_TERMS = 40
@@ -72,6 +73,12 @@ class StoryProfile:
     day: date | None
     keys: tuple[str, ...]  # its heaviest words, for finding candidates
 
+    def body_cosine(self, vector: Mapping[str, float]) -> float:
+        return cosine(self.body, vector)
+
+    def title_cosine(self, vector: Mapping[str, float]) -> float:
+        return cosine(self.title, vector)
+
 
 class Frequencies:
     """Document frequencies of folded syllables, in memory, with the function-word prior.
@@ -102,24 +109,24 @@ class Frequencies:
 
 def profile(
     title_words: list[str],
-    body_words: list[str],
+    counts: Counter[str],
     *,
-    folded_text: str,
+    folded_body: str,
     entities: Iterable[str],
     day: date | None,
     frequencies: Frequencies,
 ) -> StoryProfile:
-    """The story profile of one article from the folded words of its title and body and
-    its whole folded text, weighted by the store's document frequencies."""
-    syllables = title_words + body_words
-    idf = frequencies.idfs(set(syllables))
-    body_vector = _vector(syllables, idf, TERMS)
+    """The story profile of one article from the folded words of its title, the counts
+    of every folded word of its title and body, and its folded body (for figures),
+    weighted by the store's document frequencies."""
+    idf = frequencies.idfs(counts)
+    body_vector = _weigh(counts, idf, TERMS)
     keys = [term for term in body_vector if not term.isdigit()][:KEYS]
     return StoryProfile(
         body=body_vector,
-        title=_vector(title_words, idf, TITLE_TERMS, bigrams=True),
+        title=_title_vector(title_words, idf),
         entities=frozenset(entities),
-        figures=figures(folded_text),
+        figures=figures(folded_body),
         day=day,
         keys=tuple(keys),
     )
@@ -128,18 +135,23 @@ def profile(
 _TF = [0.0, *(1 + math.log(n) for n in range(1, 4096))]  # term-frequency weight by count
 
 
-def _vector(
-    syllables: list[str], idf: Mapping[str, float], limit: int, *, bigrams: bool = False
-) -> dict[str, float]:
-    """Unit-length TF-IDF over syllables (and with ``bigrams``, adjacent pairs "a b"),
-    the ``limit`` heaviest terms, heaviest first."""
+def _weigh(counts: Counter[str], idf: Mapping[str, float], limit: int) -> dict[str, float]:
+    """Unit-length TF-IDF of the ``limit`` heaviest words, heaviest first."""
     tf = _TF  # a word said 4,096 times in one article says nothing about its event
-    weights = {word: tf[n] * idf[word] for word, n in Counter(syllables).items() if n < 4096}
-    if bigrams:
-        pairs = Counter(itertools.pairwise(syllables))
-        weights.update(
-            {f"{a} {b}": tf[n] * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items() if n < 4096}
-        )
+    return _unit({word: tf[n] * idf[word] for word, n in counts.items() if n < 4096}, limit)
+
+
+def _title_vector(title_words: list[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """The headline's vector over syllables and adjacent pairs ("a b"); a pair weighs the
+    mean IDF of its two syllables."""
+    tf = _TF
+    weights = {word: tf[n] * idf[word] for word, n in Counter(title_words).items()}
+    pairs = Counter(itertools.pairwise(title_words))
+    weights.update({f"{a} {b}": tf[n] * (idf[a] + idf[b]) / 2 for (a, b), n in pairs.items()})
+    return _unit(weights, TITLE_TERMS)
+
+
+def _unit(weights: dict[str, float], limit: int) -> dict[str, float]:
     top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:limit]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
     return {term: w / norm for term, w in top}
@@ -194,18 +206,57 @@ def to_blob(p: StoryProfile) -> bytes:
     )
 
 
-def from_blob(blob: bytes) -> StoryProfile:
-    size = int.from_bytes(blob[:4], "little")
-    day, entities, found, terms = blob[4 : 4 + size].decode().split(_FIELD)
-    body_size = int.from_bytes(blob[4 + size : 6 + size], "little")
-    weights = array("f")
-    weights.frombytes(blob[6 + size :])
-    names = terms.split(_ITEM) if terms else []
-    return StoryProfile(
-        body=dict(zip(names[:body_size], weights[:body_size], strict=True)),
-        title=dict(zip(names[body_size:], weights[body_size:], strict=True)),
-        entities=frozenset(entities.split(_ITEM)) if entities else frozenset(),
-        figures=frozenset(found.split(_ITEM)) if found else frozenset(),
-        day=date.fromisoformat(day) if day else None,
-        keys=(),
-    )
+class StoredProfile:
+    """A stored profile read back for a decision, decoded only as far as it needs: the
+    date first (it may settle the matter), the cosines straight from the stored
+    weights without building dictionaries."""
+
+    def __init__(self, blob: bytes) -> None:
+        size = int.from_bytes(blob[:4], "little")
+        day, self._entities, self._figures, terms = blob[4 : 4 + size].decode().split(_FIELD)
+        self.day = date.fromisoformat(day) if day else None
+        self._terms = terms
+        self._body_size = int.from_bytes(blob[4 + size : 6 + size], "little")
+        self._weights = memoryview(blob)[6 + size :].cast("f")
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return self._terms.split(_ITEM) if self._terms else []
+
+    @cached_property
+    def entities(self) -> frozenset[str]:
+        return frozenset(self._entities.split(_ITEM)) if self._entities else frozenset()
+
+    @cached_property
+    def figures(self) -> frozenset[str]:
+        return frozenset(self._figures.split(_ITEM)) if self._figures else frozenset()
+
+    def body_cosine(self, vector: Mapping[str, float]) -> float:
+        n = self._body_size
+        return _dot(self._weights[:n], self._names[:n], vector)
+
+    def title_cosine(self, vector: Mapping[str, float]) -> float:
+        n = self._body_size
+        return _dot(self._weights[n:], self._names[n:], vector)
+
+    @property
+    def body(self) -> dict[str, float]:
+        n = self._body_size
+        return dict(zip(self._names[:n], self._weights[:n].tolist(), strict=True))
+
+    @property
+    def title(self) -> dict[str, float]:
+        n = self._body_size
+        return dict(zip(self._names[n:], self._weights[n:].tolist(), strict=True))
+
+
+def _dot(weights: memoryview[float], names: list[str], vector: Mapping[str, float]) -> float:
+    # map() keeps the loop in C: a decision reads every candidate's terms.
+    return sum(map(mul, weights, map(vector.get, names, itertools.repeat(0.0))))
+
+
+Comparable = StoryProfile | StoredProfile
+
+
+def from_blob(blob: bytes) -> StoredProfile:
+    return StoredProfile(blob)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,8 +58,13 @@ class StoryDecider(Protocol):
     def keys(self) -> Sequence[str]: ...
 
     @property
-    def words(self) -> set[str]:
+    def words(self) -> AbstractSet[str]:
         """Its distinct folded words (title and body): what document frequencies count."""
+        ...
+
+    @property
+    def folded_body(self) -> str:
+        """``fold(article.body)``, which the store needs too: folded once."""
         ...
 
     def blob(self) -> bytes: ...
@@ -139,7 +145,7 @@ def forget(db: Database, article_id: int) -> None:
 # and article id; set (or cleared) by every write of an article, so a rolled-back
 # article's entry is overwritten by the next article given its id.  After a crash
 # the batch finds the words in the stored text.
-_WAITING_WORDS: dict[tuple[int, int], set[str]] = {}
+_WAITING_WORDS: dict[tuple[int, int], AbstractSet[str]] = {}
 
 
 def hold_words(db: Database, article_id: int, story: StoryDecider | None) -> None:
@@ -151,7 +157,9 @@ def hold_words(db: Database, article_id: int, story: StoryDecider | None) -> Non
         _WAITING_WORDS[key] = story.words
 
 
-def waiting_words(db: Database, article_id: int, folded_title: str, folded_body: str) -> set[str]:
+def waiting_words(
+    db: Database, article_id: int, folded_title: str, folded_body: str
+) -> AbstractSet[str]:
     """A waiting article's words: as held for it, else found in its folded text."""
     held = _WAITING_WORDS.pop((id(db.conn), article_id), None)
     return held if held is not None else folded_words(folded_title, folded_body)
@@ -162,7 +170,7 @@ def folded_words(folded_title: str, folded_body: str) -> set[str]:
     return set(_WORDS.findall(folded_title)) | set(_WORDS.findall(folded_body))
 
 
-def count_words(db: Database, articles: Iterable[set[str]], step: int = 1) -> None:
+def count_words(db: Database, articles: Iterable[AbstractSet[str]], step: int = 1) -> None:
     """Add (or with step=-1 take away) articles' words to the document frequencies."""
     counts: Counter[str] = Counter()
     for words in articles:

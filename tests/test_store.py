@@ -233,8 +233,13 @@ class FixedStory:
 
     given_keys: list[str]
     marker: bytes
+    body: str
     offered: list[list[tuple[int, int, bytes]]] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
+
+    @property
+    def folded_body(self) -> str:
+        return fold(self.body)
 
     def keys(self) -> list[str]:
         return self.given_keys
@@ -249,12 +254,12 @@ class FixedStory:
 
 def test_the_store_offers_articles_sharing_keys_and_records_the_choice(db_path: Path) -> None:
     db = store.open_db(db_path)
-    first = FixedStory(["vnpt", "ai"], b"p1")
-    other = FixedStory(["viettel"], b"p2")
-    retold = FixedStory(["ai", "vnpt", "smartbot"], b"p3")
+    first = FixedStory(["vnpt", "ai"], b"p1", f"{LONG} Bài 1.")
+    other = FixedStory(["viettel"], b"p2", f"{LONG} Bài 2.")
+    retold = FixedStory(["ai", "vnpt", "smartbot"], b"p3", f"{LONG} Bài 3.")
     for n, story in enumerate((first, other, retold), start=1):
         doc = make_doc(f"https://x{n}.vn/a", url=f"https://x{n}.vn/a")
-        article = make_article(body=f"{LONG} Bài {n}.")
+        article = make_article(body=story.body)
         assert store.save_article(db, doc, article, make_analysis(article), story) == "added"
     assert first.offered == [[]] and other.offered == [[]]
     assert retold.offered == [[(1, 1, b"p1")]]  # shares two keys with 1, none with 2
@@ -270,9 +275,10 @@ def test_an_updated_article_forgets_its_old_keys_and_is_decided_again(db_path: P
     db = store.open_db(db_path)
     doc = make_doc("https://a.vn/1", url="https://a.vn/1")
     article = make_article(body=LONG)
-    store.save_article(db, doc, article, make_analysis(article), FixedStory(["vnpt"], b"old"))
+    old = FixedStory(["vnpt"], b"old", LONG)
+    store.save_article(db, doc, article, make_analysis(article), old)
     changed = make_article(body=LONG + " Cập nhật.")
-    story = FixedStory(["viettel"], b"new")
+    story = FixedStory(["viettel"], b"new", LONG + " Cập nhật.")
     assert store.save_article(db, doc, changed, make_analysis(changed), story) == "updated"
     assert story.offered == [[]]  # never offered itself
     assert db.execute("SELECT key FROM story_keys").fetchall() == [("viettel",)]
