@@ -485,6 +485,7 @@ class _Existing:
     url: str | None
     source: str
     date_known: int
+    story_id: int | None
 
 
 def save_article(
@@ -537,7 +538,9 @@ def _save_article(
 
 
 def _find_existing(db: Database, url: str | None, digest: str, origin: str) -> _Existing | None:
-    columns = "id, content_hash, title, published, published_at, body, url, source, date_known"
+    columns = (
+        "id, content_hash, title, published, published_at, body, url, source, date_known, story_id"
+    )
     row = None
     if url:
         row = db.execute(f"SELECT {columns} FROM articles WHERE url = ?", [url]).fetchone()
@@ -641,7 +644,10 @@ def _update(
     _delete_children(db, existing.id, existing.title, existing.body)
     values = {
         **_article_values(doc, article, url, digest),
-        "story_id": story_store.decide(db, story, existing.id),
+        # Without a decider (no story logic at hand) the article keeps its story.
+        "story_id": story_store.decide(db, story, existing.id)
+        if story is not None
+        else existing.story_id or existing.id,
         "updated_at": _now(),
     }
     if not article.date_known and not existing.date_known:
