@@ -27,7 +27,7 @@ from digests import story_signals as signals
 from digests.model import Analysis, CleanArticle
 from digests.textnorm import fold_nfc, words
 
-SAME_STORY = 0.36  # score at which two articles are one story (dev set: see notes)
+SAME_STORY = 0.40  # score at which two articles are one story (dev sets: see notes)
 TITLE_WEIGHT = 0.1
 FIGURE_WEIGHT = 0.05  # per shared figure with unit, at most FIGURES_COUNTED of them
 FIGURES_COUNTED = 2
