@@ -494,3 +494,19 @@ def test_a_deleted_article_leaves_nothing_waiting_for_the_index(db_path: Path) -
         assert save(db, make_article()) == "added"
         db.execute("DELETE FROM articles WHERE id = 1")
         assert count(db, "search_pending") == 0
+
+
+def test_an_article_updated_without_a_decider_keeps_its_story(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    for n in (1, 2):
+        doc = make_doc(f"https://x{n}.vn/a", url=f"https://x{n}.vn/a")
+        article = make_article(body=f"{LONG} Bài {n}.")
+        story = FixedStory(["vnpt"], b"p", article.body)
+        store.save_article(db, doc, article, make_analysis(article), story)
+    changed = make_article(body=f"{LONG} Bài 2, cập nhật.")
+    doc = make_doc("https://x2.vn/a", url="https://x2.vn/a")
+    assert store.save_article(db, doc, changed, make_analysis(changed)) == "updated"
+    assert db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall() == [
+        (1, 1),
+        (2, 1),
+    ]
