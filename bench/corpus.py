@@ -29,8 +29,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests import lookup, store
+from digests.answers import lookup
 from digests.model import BadItem, RawDocument
+from digests.store import store
 from digests.textnorm import words
 
 VERSION = "corpus-2"  # 2: stories decided by story_cluster at ingest
@@ -113,8 +114,8 @@ class IngestStats:
 
 def seed_sentences() -> list[str]:
     """The seed articles' sentences, cleaned and split by our own pipeline."""
-    from digests.clean import clean_document
-    from digests.sentences import split_sentences
+    from digests.analysis.sentences import split_sentences
+    from digests.sources.clean import clean_document
 
     pool: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):
@@ -126,7 +127,7 @@ def seed_sentences() -> list[str]:
 
 
 def organisation_names() -> list[str]:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     names = [org.name for org in load_registry().all() if org.kind == "company"]
     names += [f"Công ty Cổ phần Công nghệ Sao Mai {i}" for i in range(1, 41)]

@@ -23,8 +23,8 @@ from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
-from digests.render import render_digest
-from digests.select import build_digest, window_for_chat
+from digests.digest.render import render_digest
+from digests.digest.select import build_digest, window_for_chat
 
 log = logging.getLogger(__name__)
 

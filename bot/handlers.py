@@ -22,10 +22,10 @@ from bot import answers, chats, storage, texts
 from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
-from digests.lookup import BadArgument
+from digests.analysis.themes import Theme, load_themes
+from digests.answers.lookup import BadArgument
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
-from digests.themes import Theme, load_themes
 
 log = logging.getLogger(__name__)
 

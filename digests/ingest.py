@@ -166,7 +166,7 @@ def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
 
 
 def _sync_registry(db: Database) -> None:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     store.sync_registry(db, load_registry().all())
 

@@ -24,6 +24,7 @@ from digests.model import (
     Sentence,
     Target,
 )
+from digests.store import store
 from digests.textnorm import fold
 
 BODY = (

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from digests import story_store
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
+from digests.stories import signals as stories
 from digests.textnorm import fold
 
 SaveResult = Literal["added", "updated", "unchanged"]
