@@ -175,10 +175,10 @@ def _article_text(rng: random.Random, pool: list[str], orgs: list[str]) -> str:
 
 def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     """Run every document through the real pipeline, timing each step."""
-    from digests.analyse import analyse
-    from digests.clean import clean_document
-    from digests.companies import load_registry
+    from digests.analysis.analyse import analyse
+    from digests.analysis.companies import load_registry
     from digests.ingest import store_article, story_index
+    from digests.sources.clean import clean_document
 
     store.sync_registry(db, load_registry().all())
     added = failed = 0

@@ -77,7 +77,7 @@ def pairwise(labels: dict[str, object], gold: dict[str, str]) -> tuple[float, fl
 def product_stories(rows: Sequence[dict[str, str]]) -> tuple[dict[str, object], int]:
     """Ingest the dev set as files into a fresh store; each article's story by file id."""
     from digests.ingest import ingest
-    from digests.store import open_db
+    from digests.store.store import open_db
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "dev"
@@ -95,8 +95,8 @@ def product_stories(rows: Sequence[dict[str, str]]) -> tuple[dict[str, object], 
 
 def cleaned(rows: Sequence[dict[str, str]]) -> list[tuple[str, object, object]]:
     """(id, document, cleaned article) for every dev article the cleaner accepts."""
-    from digests.clean import clean_document
     from digests.model import BadItem, RawDocument
+    from digests.sources.clean import clean_document
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,7 +114,7 @@ def cleaned(rows: Sequence[dict[str, str]]) -> list[tuple[str, object, object]]:
 
 def minhash_stories(articles: Sequence[tuple[str, object, object]]) -> dict[str, object]:
     """The method before this change, in memory: 5-gram MinHash, LSH bands, top-5 verified."""
-    from digests import stories
+    from digests.stories import minhash as stories
     from digests.textnorm import fold
 
     bands: dict[int, list[int]] = {}
@@ -143,10 +143,10 @@ def store_step_ms(articles: Sequence[tuple[str, object, object]]) -> dict[str, f
     """Mean CPU time of the store step per article (ms), best of three interleaved rounds
     (the machine may be shared): with stories on, and with no story decision at all; and
     the old method's own story work (5-gram signature and band keys, no SQL)."""
-    from digests import stories
-    from digests.analyse import analyse
+    from digests.analysis.analyse import analyse
     from digests.ingest import store_article, story_index
-    from digests.store import bulk_writes, open_db, save_article
+    from digests.store.store import bulk_writes, open_db, save_article
+    from digests.stories import minhash as stories
     from digests.textnorm import fold
 
     analysed = [(doc, article, analyse(article)) for _id, doc, article in articles]  # type: ignore[arg-type]

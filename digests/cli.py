@@ -548,7 +548,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """List stories with their outlets and dates, the most recent first."""
-    from digests.story_list import list_stories
+    from digests.answers.stories import list_stories
 
     lookup.check_page(args.limit, args.offset)
     result = list_stories(open_store(args), args.since, args.limit, args.offset)

@@ -17,12 +17,13 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import store, story_store
-from digests.fetch import Fetcher
 from digests.model import Analysis, BadItem, CleanArticle, RawDocument
 from digests.progress import Progress
-from digests.sources import Failure, Item, iter_items
-from digests.story_cluster import StoryIndex
+from digests.sources.fetch import Fetcher
+from digests.sources.files_and_feeds import Failure, Item, iter_items
+from digests.store import store
+from digests.store import stories as story_store
+from digests.stories.cluster import StoryIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -126,8 +127,8 @@ def ingest_document(
 
     ``stories`` carries the word statistics across a run; without it they are read
     from the store for this one document."""
-    from digests.analyse import analyse
-    from digests.clean import clean_document
+    from digests.analysis.analyse import analyse
+    from digests.sources.clean import clean_document
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import store, story_store
 from digests.model import (
     Analysis,
     CleanArticle,
@@ -25,6 +24,7 @@ from digests.model import (
     Target,
 )
 from digests.store import store
+from digests.store import stories as story_store
 from digests.textnorm import fold
 
 BODY = (

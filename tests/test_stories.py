@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from digests import cli, stories, story_cluster, story_signals, story_store
-from digests.analyse import analyse
-from digests.clean import clean_document
+from digests import cli
+from digests.analysis.analyse import analyse
 from digests.ingest import ingest
 from digests.model import CleanArticle, RawDocument
-from digests.store import open_db, write_transaction
+from digests.sources.clean import clean_document
+from digests.store import stories as story_store
+from digests.store.store import open_db, write_transaction
+from digests.stories import cluster as story_cluster
+from digests.stories import minhash as stories
+from digests.stories import signals as story_signals
 from digests.textnorm import fold
 
 # One event (a product launch) told by two outlets in their own words ...

@@ -24,9 +24,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlite_utils import Database
 
-from digests import story_store
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
-from digests.stories import signals as stories
+from digests.store import stories as story_store
 from digests.textnorm import fold
 
 SaveResult = Literal["added", "updated", "unchanged"]
@@ -503,7 +502,7 @@ def save_article(
     article.  Identical text from the same outlet is "unchanged" whatever its URL,
     since ``content_hash`` is unique; from another outlet it is a second article.
     ``story`` decides which story a new or changed article joins (see
-    :mod:`digests.story_cluster`); without one, the article is a story of its own.
+    :mod:`digests.stories.cluster`); without one, the article is a story of its own.
     """
     result = _save_article(db, doc, article, analysis, story)
     if id(db.conn) in _BULK and _pending_search(db) >= SEARCH_BATCH:

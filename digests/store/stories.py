@@ -1,7 +1,7 @@
 """The store's side of stories: candidate lookup, stored profiles, word frequencies.
 
 No story logic lives here.  A profile is an opaque blob and index keys are plain
-words handed over by the caller (see :mod:`digests.story_cluster`); this module
+words handed over by the caller (see :mod:`digests.stories.cluster`); this module
 only finds the recent articles sharing keys with a new one, records what was
 decided, and counts in how many stored articles each folded word occurs, which is
 what the caller weighs words by.

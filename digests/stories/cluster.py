@@ -23,8 +23,8 @@ from collections.abc import Iterable, KeysView, Sequence
 from functools import cached_property
 from typing import Protocol
 
-from digests import story_signals as signals
 from digests.model import Analysis, CleanArticle
+from digests.stories import signals
 from digests.textnorm import fold_nfc, words
 
 SAME_STORY = 0.40  # score at which two articles are one story (dev sets: see notes)
