@@ -27,6 +27,7 @@ BENCHES = (
     "feeds",
     "pages",
     "trend",
+    "stories",
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 

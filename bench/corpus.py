@@ -34,14 +34,17 @@ from digests.model import BadItem, RawDocument
 from digests.store import store
 from digests.textnorm import words
 
-VERSION = "corpus-1"
+VERSION = "corpus-2"  # 2: stories decided by story_cluster at ingest
 FULL, QUICK = 100_000, 2_000
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEEDS = ROOT / "seeds"
 PIPELINE_FILES = (
     "store.py",
-    "stories.py",
+    "ingest.py",
+    "story_signals.py",
+    "story_cluster.py",
+    "story_store.py",
     "clean.py",
     "outlets.py",
     "extract.py",
@@ -176,6 +179,7 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     """Run every document through the real pipeline, timing each step."""
     from digests.analysis.analyse import analyse
     from digests.analysis.companies import load_registry
+    from digests.ingest import store_article, story_index
     from digests.sources.clean import clean_document
 
     store.sync_registry(db, load_registry().all())
@@ -183,6 +187,7 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     clean_s = analyse_s = save_s = 0.0
     clock = time.perf_counter
     with store.bulk_writes(db):  # as digests.ingest.ingest does
+        stories = story_index(db)
         for doc in docs:
             t0 = clock()
             try:
@@ -194,7 +199,7 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
             t1 = clock()
             analysis = analyse(article)
             t2 = clock()
-            if store.save_article(db, doc, article, analysis) == "added":
+            if store_article(db, doc, article, analysis, stories) == "added":  # stories on
                 added += 1
             t3 = clock()
             clean_s, analyse_s, save_s = clean_s + t1 - t0, analyse_s + t2 - t1, save_s + t3 - t2

@@ -41,6 +41,7 @@ COMMAND_HELP: dict[str, dict[str, str]] = {
     "vi": {
         "ingest": "nạp tệp, thư mục, nguồn RSS/Atom và URL vào kho",
         "articles": "liệt kê bài đã lưu: số, ngày, nguồn, tiêu đề",
+        "stories": "liệt kê sự kiện: các bài cùng một việc, nguồn và ngày",
         "company": "các bài nói gì về một doanh nghiệp hay cơ quan",
         "companies": "doanh nghiệp và cơ quan kèm số bài nhắc đến",
         "person": "một người đã nói gì, được nhắc đến ở đâu, với chức vụ lúc ấy",
@@ -54,6 +55,7 @@ COMMAND_HELP: dict[str, dict[str, str]] = {
     "en": {
         "ingest": "ingest files, folders, RSS/Atom feeds and URLs",
         "articles": "list stored articles: id, date, source, title",
+        "stories": "list stories: articles about one event, their outlets and dates",
         "company": "what the articles say about a company or agency",
         "companies": "companies and agencies with article counts",
         "person": "what a person said or is quoted in, with their role at the time",
@@ -262,6 +264,10 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
 
     cmd = add_command(parser, "articles", helps["articles"], cmd_articles)
+    _paging(cmd, 20, say)
+
+    cmd = add_command(parser, "stories", helps["stories"], cmd_stories)
+    cmd.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
     _paging(cmd, 20, say)
 
     cmd = add_command(parser, "company", helps["company"], cmd_company)
@@ -603,6 +609,16 @@ def cmd_articles(args: argparse.Namespace) -> int:
     lookup.check_page(args.limit, args.offset)
     result = lookup.list_articles(open_store(args), args.limit, args.offset)
     emit(args, "articles", result, result=result)
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    """List stories with their outlets and dates, the most recent first."""
+    from digests.answers.stories import list_stories
+
+    lookup.check_page(args.limit, args.offset)
+    result = list_stories(open_store(args), args.since, args.limit, args.offset)
+    emit(args, "stories", result, result=result)
     return EXIT_OK
 
 

@@ -18,12 +18,14 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from digests.analysis import relevance
-from digests.model import BadItem, RawDocument
+from digests.model import Analysis, BadItem, CleanArticle, RawDocument
 from digests.progress import Progress
 from digests.sources.feedlist import SourceSpec
 from digests.sources.fetch import Fetcher
 from digests.sources.files_and_feeds import Failure, Item, Skipped, iter_items
 from digests.store import store
+from digests.store import stories as story_store
+from digests.stories.cluster import StoryIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,8 +91,9 @@ def ingest(
         _load_pipeline()
         _sync_registry(db)
         with store.bulk_writes(db):
+            stories = story_index(db)
             items = iter_items(list(targets), http, outlet=outlet)
-            _ingest_items(db, items, report, progress, today)
+            _ingest_items(db, items, report, progress, today, stories)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
     except store.DatabaseBusy as exc:
@@ -112,6 +115,7 @@ def _ingest_items(
     report: IngestReport,
     progress: Progress | None,
     today: date | None,
+    stories: StoryIndex,
 ) -> None:
     for item in items:
         if isinstance(item, Skipped):
@@ -121,7 +125,7 @@ def _ingest_items(
             report.fail(item)
         else:
             try:
-                report.count(ingest_document(db, item, today=today))
+                report.count(ingest_document(db, item, today=today, stories=stories))
             except BadItem as exc:
                 report.fail(Failure.from_error(_label(item), exc))
             except store.DatabaseBusy as exc:
@@ -134,9 +138,16 @@ def _ingest_items(
 
 
 def ingest_document(
-    db: Database, doc: RawDocument, *, today: date | None = None
+    db: Database,
+    doc: RawDocument,
+    *,
+    today: date | None = None,
+    stories: StoryIndex | None = None,
 ) -> store.SaveResult:
-    """Clean, analyse and store one document; BadItem if it cannot become an article."""
+    """Clean, analyse and store one document; BadItem if it cannot become an article.
+
+    ``stories`` carries the word statistics across a run; without it they are read
+    from the store for this one document."""
     from digests.analysis.analyse import analyse
     from digests.sources.clean import clean_document
 
@@ -151,10 +162,27 @@ def ingest_document(
         log.warning("relevance failed for %s; stored without theme scores", doc.origin)
         log.debug("relevance failure", exc_info=True)
         analysis.theme_scores = {}
+    return store_article(db, doc, article, analysis, stories or story_index(db))
+
+
+def store_article(
+    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis, stories: StoryIndex
+) -> store.SaveResult:
+    """Store one analysed article; the story logic decides, among the candidates the
+    store finds, which story it joins."""
+    story = stories.story_for(article, analysis)
     try:
-        return store.save_article(db, doc, article, analysis)
+        result = store.save_article(db, doc, article, analysis, story)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written
         raise BadItem(f"not stored: {exc}") from exc
+    if result == "added":
+        stories.learn(story)
+    return result
+
+
+def story_index(db: Database) -> StoryIndex:
+    """The store's word statistics, for one run's story decisions."""
+    return StoryIndex(*story_store.word_frequencies(db))
 
 
 def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from digests.ingest import store_article, story_index
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.store.store import save_article
 
 LABELS = Path(__file__).resolve().parent / "data" / "theme_labels.jsonl"
 
@@ -109,7 +109,7 @@ def save_seed(
         kind="text",
         url=url,
     )
-    save_article(db, doc, article, analysis)
+    store_article(db, doc, article, analysis, story_index(db))  # stories decided as ingest does
 
 
 def store_labelled_seeds(db: Database, labels: Sequence[Label] | None = None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from digests.model import (
     Target,
 )
 from digests.store import store
+from digests.store import stories as story_store
 from digests.textnorm import fold
 
 BODY = (
@@ -203,7 +206,7 @@ def test_one_transaction_per_article(db_path: Path) -> None:
     analysis.sentences.append(analysis.sentences[0])  # duplicate primary key → failure midway
     with pytest.raises(sqlite3.IntegrityError):
         store.save_article(db, make_doc(), article, analysis)
-    for table in ("articles", "sentences", "mentions", "targets", "story_sketches"):
+    for table in ("articles", "sentences", "mentions", "targets", "story_profiles", "word_df"):
         assert count(db, table) == 0, table
     assert fts_ids(db, '"viettel"') == []
 
@@ -224,15 +227,90 @@ LONG = (
 )
 
 
-def test_near_duplicate_from_another_outlet_is_one_story(db_path: Path) -> None:
+@dataclass
+class FixedStory:
+    """A stand-in for the story logic: fixed keys, a marker profile, and a record of
+    the candidates the store offered it; it joins the story of the first one."""
+
+    given_keys: list[str]
+    marker: bytes
+    body: str
+    offered: list[list[tuple[int, int, bytes]]] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+
+    @property
+    def folded_body(self) -> str:
+        return fold(self.body)
+
+    def keys(self) -> list[str]:
+        return self.given_keys
+
+    def blob(self) -> bytes:
+        return self.marker
+
+    def choose(self, candidates: Sequence[story_store.StoryCandidate]) -> int | None:
+        self.offered.append([(c.article_id, c.story_id, c.profile) for c in candidates])
+        return candidates[0].story_id if candidates else None
+
+
+def test_the_store_offers_articles_sharing_keys_and_records_the_choice(db_path: Path) -> None:
     db = store.open_db(db_path)
-    save(db, make_article(body=LONG), make_doc("https://a.vn/1", url="https://a.vn/1"))
-    reworded = LONG.replace("Sáng 17/10/2022", "Ngày 17/10") + " Theo báo Tổ Quốc."
-    save(db, make_article(body=reworded), make_doc("https://b.vn/2", url="https://b.vn/2"))
-    unrelated = " ".join(reversed(LONG.split()))
-    save(db, make_article(body=unrelated), make_doc("https://c.vn/3", url="https://c.vn/3"))
+    first = FixedStory(["vnpt", "ai"], b"p1", f"{LONG} Bài 1.")
+    other = FixedStory(["viettel"], b"p2", f"{LONG} Bài 2.")
+    retold = FixedStory(["ai", "vnpt", "smartbot"], b"p3", f"{LONG} Bài 3.")
+    for n, story in enumerate((first, other, retold), start=1):
+        doc = make_doc(f"https://x{n}.vn/a", url=f"https://x{n}.vn/a")
+        article = make_article(body=story.body)
+        assert store.save_article(db, doc, article, make_analysis(article), story) == "added"
+    assert first.offered == [[]] and other.offered == [[]]
+    assert retold.offered == [[(1, 1, b"p1")]]  # shares two keys with 1, none with 2
     rows = db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()
-    assert rows == [(1, 1), (2, 1), (3, 3)]
+    assert rows == [(1, 1), (2, 2), (3, 1)]
+    keys = db.execute("SELECT key, article_id FROM story_keys ORDER BY key, article_id")
+    assert keys.fetchall() == [
+        ("ai", 1), ("ai", 3), ("smartbot", 3), ("viettel", 2), ("vnpt", 1), ("vnpt", 3)
+    ]  # fmt: skip
+
+
+def test_an_updated_article_forgets_its_old_keys_and_is_decided_again(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    doc = make_doc("https://a.vn/1", url="https://a.vn/1")
+    article = make_article(body=LONG)
+    old = FixedStory(["vnpt"], b"old", LONG)
+    store.save_article(db, doc, article, make_analysis(article), old)
+    changed = make_article(body=LONG + " Cập nhật.")
+    story = FixedStory(["viettel"], b"new", LONG + " Cập nhật.")
+    assert store.save_article(db, doc, changed, make_analysis(changed), story) == "updated"
+    assert story.offered == [[]]  # never offered itself
+    assert db.execute("SELECT key FROM story_keys").fetchall() == [("viettel",)]
+    assert db.execute("SELECT profile FROM story_profiles").fetchall() == [(b"new",)]
+
+
+def test_identical_text_from_another_outlet_is_a_second_article(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    article = make_article(body=LONG)
+    first = RawDocument("https://a.vn/1", "a.vn", LONG, "text", url="https://a.vn/1")
+    second = RawDocument("https://b.vn/2", "b.vn", LONG, "text", url="https://b.vn/2")
+    assert store.save_article(db, first, article, make_analysis(article)) == "added"
+    assert store.save_article(db, second, article, make_analysis(article)) == "added"
+    for doc in (first, second):  # and each again: nothing changes
+        assert store.save_article(db, doc, article, make_analysis(article)) == "unchanged"
+    rows = db.execute("SELECT id, source, url FROM articles ORDER BY id").fetchall()
+    assert rows == [(1, "a.vn", "https://a.vn/1"), (2, "b.vn", "https://b.vn/2")]
+
+
+def test_word_frequencies_count_each_article_once_and_follow_updates(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    save(db, make_article(body=LONG, title="Giao ban"))
+    save(db, make_article(title="Bưu điện"), make_doc("seeds/b.txt"))
+    counts, docs = story_store.word_frequencies(db)
+    assert docs == 2
+    assert (counts["giao"], counts["viettel"], counts["hung"]) == (1, 1, 1)
+    assert counts["va"] == 2  # in both bodies, counted once per article
+    changed = make_article(body=BODY.replace("Viettel", "VNPT"), title="Bưu điện")
+    save(db, changed, make_doc("seeds/b.txt"))
+    counts, docs = story_store.word_frequencies(db)
+    assert docs == 2 and counts["viettel"] == 0 and counts["vnpt"] == 1
 
 
 def test_locked_database_gives_one_line_reason(db_path: Path) -> None:
@@ -338,21 +416,24 @@ def test_a_wal_grown_past_the_everyday_limit_is_truncated_after_the_bulk_run(
     assert count(db, "articles") == 1
 
 
-def test_v2_rebands_stories_written_under_v1(db_path: Path) -> None:
-    """A v1 store's bands (16 of 4) are rebuilt as 12 of 3, so old articles stay findable."""
+def test_a_v4_store_upgrades_keeping_story_ids_and_counting_words(db_path: Path) -> None:
     db = store.open_db(db_path)
-    assert save(db, make_article(body=LONG)) == "added"
-    db.execute("DELETE FROM story_bands")
-    db.execute("INSERT INTO story_bands VALUES (1, 1), (2, 1)")  # stand-ins for v1 keys
-    db.execute("DELETE FROM schema_migrations WHERE version >= 2")
+    save(db, make_article(body=LONG))
+    save(db, make_article(), make_doc("seeds/b.txt"))
+    db.execute("UPDATE articles SET story_id = 1")  # as the old method had decided
+    for table in ("story_profiles", "story_keys", "word_df"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("CREATE TABLE story_sketches (article_id INTEGER PRIMARY KEY, signature BLOB)")
+    db.execute("CREATE TABLE story_bands (band_key INTEGER, article_id INTEGER)")
+    db.execute("DELETE FROM schema_migrations WHERE version > 4")
     db.close()
     db = store.open_db(db_path)
-    keys = [row[0] for row in db.execute("SELECT band_key FROM story_bands ORDER BY band_key")]
-    assert len(keys) == 12 and [key >> 32 for key in keys] == list(range(12))
-    retold = LONG.replace("Sáng 17/10/2022", "Ngày 17/10") + " Theo báo Tổ Quốc."
-    doc = make_doc("https://other.vn/a", url="https://other.vn/a", raw=retold)
-    assert save(db, make_article(body=retold), doc) == "added"
-    assert db.execute("SELECT story_id FROM articles WHERE id = 2").fetchone()[0] == 1
+    names = set(db.table_names())
+    assert {"story_profiles", "story_keys", "word_df"} <= names
+    assert not {"story_sketches", "story_bands"} & names
+    assert db.execute("SELECT id, story_id FROM articles").fetchall() == [(1, 1), (2, 1)]
+    counts, docs = story_store.word_frequencies(db)
+    assert docs == 2 and counts["va"] == 2 and counts["hung"] == 1
 
 
 def bulk_article(n: int) -> tuple[CleanArticle, RawDocument]:
@@ -414,3 +495,19 @@ def test_a_deleted_article_leaves_nothing_waiting_for_the_index(db_path: Path) -
         assert save(db, make_article()) == "added"
         db.execute("DELETE FROM articles WHERE id = 1")
         assert count(db, "search_pending") == 0
+
+
+def test_an_article_updated_without_a_decider_keeps_its_story(db_path: Path) -> None:
+    db = store.open_db(db_path)
+    for n in (1, 2):
+        doc = make_doc(f"https://x{n}.vn/a", url=f"https://x{n}.vn/a")
+        article = make_article(body=f"{LONG} Bài {n}.")
+        story = FixedStory(["vnpt"], b"p", article.body)
+        store.save_article(db, doc, article, make_analysis(article), story)
+    changed = make_article(body=f"{LONG} Bài 2, cập nhật.")
+    doc = make_doc("https://x2.vn/a", url="https://x2.vn/a")
+    assert store.save_article(db, doc, changed, make_analysis(changed)) == "updated"
+    assert db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall() == [
+        (1, 1),
+        (2, 1),
+    ]

@@ -149,6 +149,8 @@ class ArticleRow:
     title: str
     url: str | None
     themes: dict[str, float] = field(default_factory=dict)  # what it is about, with scores
+    story: int | None = None  # the story it belongs to (see story_cluster)
+    origin: str | None = None  # the file path or URL it was read from
 
 
 @dataclass(frozen=True)
@@ -621,8 +623,8 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
     """Stored articles, newest publication date first."""
     limit, offset = _page(limit, offset)
     rows = db.execute(
-        f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url FROM articles a "
-        "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+        f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url, a.story_id, a.origin "
+        "FROM articles a ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
         [limit, offset],
     ).fetchall()
     total = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -635,6 +637,8 @@ def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList
             title=row[3],
             url=row[4],
             themes={k: round(v, 2) for k, v in about.get(row[0], {}).items()},
+            story=row[5],
+            origin=row[6],
         )
         for row in rows
     ]

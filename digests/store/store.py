@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +28,7 @@ from sqlite_utils import Database
 from digests.analysis import relevance
 from digests.analysis.themes import ThemeFileError
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
-from digests.stories import minhash as stories
+from digests.store import stories as story_store
 from digests.textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -52,10 +51,8 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024  # the WAL file is cut back to this after 
 # interleaved): limit 64 MB 2.71 / 3.09 ms, 256 MB 2.51 / 2.72 ms, none 2.26 / 2.63 ms.
 # The WAL's length is still bounded by the checkpoints; the limit only trims the file.
 BULK_JOURNAL_SIZE_LIMIT = -1
-STORY_CANDIDATES = 5  # near-duplicate candidates verified per new article
 FTS_AUTOMERGE = 16  # FTS5 segments merged at once (see _corpus_v3)
 FTS_CRISISMERGE = 32  # segments on one level that force a merge within the transaction
-STORY_BAND_RECENT = 64  # per band, only the most recently stored articles are candidates
 SEARCH_BATCH = 256  # during a bulk ingest, articles added to the search index per transaction
 APP_DIR = "ictdigest"
 DB_NAME = "ictdigest.db"
@@ -380,18 +377,9 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)
 
 
 def _corpus_v2(db: Database) -> None:
-    """Story bands re-keyed to the current banding (12 bands of 3 buckets, from 16 of 4):
-    fewer index pages written per article; rebuilt from the stored signatures."""
+    """Story bands were re-keyed here to a new MinHash banding; that method is gone and
+    :func:`_corpus_story_signals` drops its tables, so nothing is rebuilt any more."""
     db.execute("DELETE FROM story_bands")
-    sketches = db.execute("SELECT article_id, signature FROM story_sketches").fetchall()
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
-        (
-            (key, article_id)
-            for article_id, blob in sketches
-            for key in stories.band_keys(stories.from_blob(blob))
-        ),
-    )
 
 
 def _corpus_v3(db: Database) -> None:
@@ -441,6 +429,21 @@ def _corpus_people_by_name(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS people_name ON people (name, org_key, article_id)")
 
 
+def _corpus_story_signals(db: Database) -> None:
+    """Stories across outlets: profiles, a candidate index of heavy words and word
+    document frequencies replace the 5-gram MinHash tables.
+
+    Existing story ids are kept (the old method decided them) and stored articles get
+    no profile, so only articles stored from now on are candidates; the word counts
+    are taken over every stored article, so weights are right from the start.
+    ``content_hash`` values are kept too: from now on they are keyed by outlet (see
+    :func:`content_hash`), which cannot collide with an old text-only hash."""
+    db.execute("DROP TABLE IF EXISTS story_bands")
+    db.execute("DROP TABLE IF EXISTS story_sketches")
+    story_store.create_tables(db)
+    story_store.count_all_words(db)
+
+
 CORPUS_MIGRATIONS: list[Migration] = [
     _corpus_v1,
     _corpus_v2,
@@ -448,6 +451,7 @@ CORPUS_MIGRATIONS: list[Migration] = [
     _corpus_v4,
     _corpus_article_themes,
     _corpus_people_by_name,
+    _corpus_story_signals,
 ]
 
 
@@ -486,13 +490,12 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
-_WORDS = re.compile(r"\w+")
-
-
-def content_hash(body: str, folded_body: str | None = None) -> str:
-    """sha256 of the folded body: the same text with other tone marks or case is the same."""
+def content_hash(body: str, folded_body: str | None = None, *, source: str = "") -> str:
+    """sha256 of the outlet's name and the folded body: the same text with other tone
+    marks or case, from the same outlet, is the same article; from another outlet it is
+    another article (of the same story)."""
     folded = fold(body) if folded_body is None else folded_body
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{source}\n{folded}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -506,47 +509,62 @@ class _Existing:
     url: str | None
     source: str
     date_known: int
+    story_id: int | None
 
 
 def save_article(
-    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis
+    db: Database,
+    doc: RawDocument,
+    article: CleanArticle,
+    analysis: Analysis,
+    story: story_store.StoryDecider | None = None,
 ) -> SaveResult:
     """Store one article and its analysis in one transaction; say what happened.
 
-    Identity is the canonical URL, else the content hash; a file without a URL is
-    also recognised by its path, so an edited file updates its article.  Identical
-    text is "unchanged" whatever its URL, since ``content_hash`` is unique.
+    Identity is the canonical URL, else the content hash (outlet and text); a file
+    without a URL is also recognised by its path, so an edited file updates its
+    article.  Identical text from the same outlet is "unchanged" whatever its URL,
+    since ``content_hash`` is unique; from another outlet it is a second article.
+    ``story`` decides which story a new or changed article joins (see
+    :mod:`digests.stories.cluster`); without one, the article is a story of its own.
     """
-    result = _save_article(db, doc, article, analysis)
+    result = _save_article(db, doc, article, analysis, story)
     if id(db.conn) in _BULK and _pending_search(db) >= SEARCH_BATCH:
         index_pending_search(db)
     return result
 
 
 def _save_article(
-    db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis
+    db: Database,
+    doc: RawDocument,
+    article: CleanArticle,
+    analysis: Analysis,
+    story: story_store.StoryDecider | None,
 ) -> SaveResult:
     url = canonical_url(article.url or doc.url)
-    folded_body = fold(article.body)
-    digest = content_hash(article.body, folded_body)
+    folded_body = story.folded_body if story is not None else fold(article.body)
+    digest = content_hash(article.body, folded_body, source=source_name(doc, article))
     try:
         with write_transaction(db):
             existing = _find_existing(db, url, digest, doc.origin)
             if existing is None:
-                _insert(db, doc, article, analysis, url, digest, folded_body)
+                _insert(db, doc, article, analysis, url, digest, folded_body, story)
                 return "added"
             if existing.content_hash != digest and _hash_taken(db, digest, existing.id):
                 return "unchanged"  # this text is already stored under another identity
             if _same(existing, article, digest, source_name(doc, article)):
                 return "unchanged"
-            _update(db, existing, doc, article, analysis, url or existing.url, digest, folded_body)
+            new_url = url or existing.url
+            _update(db, existing, doc, article, analysis, new_url, digest, folded_body, story)
             return "updated"
     except sqlite3.OperationalError as exc:
         raise explain(exc) from exc
 
 
 def _find_existing(db: Database, url: str | None, digest: str, origin: str) -> _Existing | None:
-    columns = "id, content_hash, title, published, published_at, body, url, source, date_known"
+    columns = (
+        "id, content_hash, title, published, published_at, body, url, source, date_known, story_id"
+    )
     row = None
     if url:
         row = db.execute(f"SELECT {columns} FROM articles WHERE url = ?", [url]).fetchone()
@@ -616,8 +634,8 @@ def _insert(
     url: str | None,
     digest: str,
     folded_body: str,
+    story: story_store.StoryDecider | None,
 ) -> int:
-    sketch = _sketch(folded_body)
     # The id SQLite would choose (we hold the write lock), taken up front so the row is
     # written once with its story: setting story_id afterwards rewrote its index entry.
     article_id = int(db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0])
@@ -625,14 +643,14 @@ def _insert(
     values = {
         "id": article_id,
         **_article_values(doc, article, url, digest),
-        "story_id": _earlier_story(db, sketch, other_than=article_id) or article_id,
+        "story_id": story_store.decide(db, story, article_id),
         "ingested_at": now,
         "updated_at": now,
     }
     names = ", ".join(values)
     marks = ", ".join("?" for _ in values)
     db.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", list(values.values()))
-    _write_children(db, article_id, article, analysis, folded_body, sketch)
+    _write_children(db, article_id, article, analysis, folded_body, story)
     return article_id
 
 
@@ -645,19 +663,22 @@ def _update(
     url: str | None,
     digest: str,
     folded_body: str,
+    story: story_store.StoryDecider | None,
 ) -> None:
     _delete_children(db, existing.id, existing.title, existing.body)
-    sketch = _sketch(folded_body)
     values = {
         **_article_values(doc, article, url, digest),
-        "story_id": _earlier_story(db, sketch, other_than=existing.id) or existing.id,
+        # Without a decider (no story logic at hand) the article keeps its story.
+        "story_id": story_store.decide(db, story, existing.id)
+        if story is not None
+        else existing.story_id or existing.id,
         "updated_at": _now(),
     }
     if not article.date_known and not existing.date_known:
         values["published"] = existing.published  # still the day it was first loaded
     assignments = ", ".join(f"{name} = ?" for name in values)
     db.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), existing.id])
-    _write_children(db, existing.id, article, analysis, folded_body, sketch)
+    _write_children(db, existing.id, article, analysis, folded_body, story)
 
 
 def _delete_children(db: Database, article_id: int, title: str, body: str) -> None:
@@ -675,22 +696,17 @@ def _delete_children(db: Database, article_id: int, title: str, body: str) -> No
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
     # A contentless FTS5 row is deleted by repeating the exact values it was indexed with;
     # an article still waiting for the index has no row there to delete.
+    # Its words leave the document frequencies the same way (they are counted with it).
     waiting = db.execute("DELETE FROM search_pending WHERE article_id = ?", [article_id])
     if waiting.rowcount == 0:
+        folded_title, folded_body = fold(title), fold(body)
         db.execute(
             "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
             "VALUES ('delete', ?, ?, ?)",
-            [article_id, fold(title), fold(body)],
+            [article_id, folded_title, folded_body],
         )
-    row = db.execute(
-        "SELECT signature FROM story_sketches WHERE article_id = ?", [article_id]
-    ).fetchone()
-    if row is not None:
-        for key in stories.band_keys(stories.from_blob(row[0])):
-            db.execute(
-                "DELETE FROM story_bands WHERE band_key = ? AND article_id = ?", [key, article_id]
-            )
-        db.execute("DELETE FROM story_sketches WHERE article_id = ?", [article_id])
+        story_store.count_words(db, [story_store.folded_words(folded_title, folded_body)], -1)
+    story_store.forget(db, article_id)
 
 
 def _write_children(
@@ -699,7 +715,7 @@ def _write_children(
     article: CleanArticle,
     analysis: Analysis,
     folded_body: str,
-    sketch: _Sketch,
+    story: story_store.StoryDecider | None,
 ) -> None:
     conn = db.conn
     conn.executemany(
@@ -742,22 +758,19 @@ def _write_children(
     if scores is None:
         scores = relevance.theme_scores(article, analysis, sector_outlet=analysis.sector_outlet)
     relevance.write_scores(db, article_id, scores, analysis.sector_outlet)
+    # Document frequencies are counted with the search index, so a bulk ingest writes
+    # them in the same batches (one upsert per word and batch, not per article).
     if id(conn) in _BULK:
         conn.execute("INSERT INTO search_pending (article_id) VALUES (?)", [article_id])
+        story_store.hold_words(db, article_id, story)
     else:
+        folded_title = fold(article.title)
         conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            [article_id, fold(article.title), folded_body],
+            [article_id, folded_title, folded_body],
         )
-    if sketch.signature is not None:
-        conn.execute(
-            "INSERT INTO story_sketches (article_id, signature) VALUES (?, ?)",
-            [article_id, stories.to_blob(sketch.signature)],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in sketch.band_keys],
-        )
+        story_store.count_words(db, [story_store.folded_words(folded_title, folded_body)])
+    story_store.record(db, story, article_id)
 
 
 def folded_sentences(body: str, folded_body: str, sentences: Sequence[Sentence]) -> Iterator[str]:
@@ -806,50 +819,6 @@ def sync_registry(db: Database, organisations: Sequence[Organisation]) -> None:
         )
 
 
-@dataclass(frozen=True)
-class _Sketch:
-    """An article body's near-duplicate signature and its band keys (none if too short)."""
-
-    signature: stories.Signature | None
-    band_keys: list[int]
-
-
-def _sketch(folded_body: str) -> _Sketch:
-    sig = stories.signature(_WORDS.findall(folded_body))
-    return _Sketch(sig, stories.band_keys(sig) if sig is not None else [])
-
-
-def _earlier_story(db: Database, sketch: _Sketch, *, other_than: int) -> int | None:
-    """The story of the stored article this body retells most closely, if any does."""
-    sig, keys = sketch.signature, sketch.band_keys
-    if sig is None or not keys:
-        return None
-    # A near-duplicate shares many bands, a chance collision one: verify only the few
-    # candidates sharing the most.  Each band contributes its most recent articles
-    # only: a band common to thousands of articles says little (in the 100k bench
-    # corpus, built from few seed sentences, one band held 6,000), and counting all
-    # of them was the slowest query of the store step.
-    per_band = " UNION ALL ".join(
-        "SELECT * FROM (SELECT article_id FROM story_bands WHERE band_key = ?"
-        f" ORDER BY article_id DESC LIMIT {STORY_BAND_RECENT})"
-        for _ in keys
-    )
-    rows = db.execute(
-        "SELECT s.signature, a.story_id FROM "
-        f"(SELECT article_id, COUNT(*) AS shared FROM ({per_band}) WHERE article_id != ?"
-        " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?) c "
-        "JOIN story_sketches s ON s.article_id = c.article_id "
-        "JOIN articles a ON a.id = c.article_id",
-        [*keys, other_than, STORY_CANDIDATES],
-    ).fetchall()
-    best_story, best_score = None, 0.0
-    for blob, story in rows:
-        score = stories.similarity(sig, stories.from_blob(blob))
-        if score >= stories.SAME_STORY and score > best_score:
-            best_story, best_score = int(story), score
-    return best_story
-
-
 def index_pending_search(db: Database) -> int:
     """Add the articles a bulk ingest stored to the search index, in one transaction.
 
@@ -864,10 +833,11 @@ def index_pending_search(db: Database) -> int:
             "SELECT a.id, a.title, a.body FROM search_pending p"
             " JOIN articles a ON a.id = p.article_id"
         ).fetchall()
+        folded = [(article_id, fold(title), fold(body)) for article_id, title, body in rows]
         db.conn.executemany(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            [(article_id, fold(title), fold(body)) for article_id, title, body in rows],
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", folded
         )
+        story_store.count_words(db, (story_store.waiting_words(db, i, t, b) for i, t, b in folded))
         db.execute("DELETE FROM search_pending")
     return len(rows)
 
@@ -897,6 +867,7 @@ def reindex_fts(db: Database) -> int:
                 [article_id, fold(title), fold(body)],
             )
             count += 1
+        story_store.count_all_words(db)  # the waiting articles are counted now too
     return count
 
 

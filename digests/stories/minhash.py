@@ -1,4 +1,6 @@
-"""Near-duplicate detection: the same story told by another outlet.
+"""Near-duplicate detection by MinHash over word 5-grams: the method stories were decided
+by before story_cluster.py.  Kept as the baseline bench/stories.py measures; nothing in
+the product calls it any more (it linked 1 % of same-story pairs across outlets).
 
 Each article body gets a MinHash-style signature over its folded word 5-grams
 ("one permutation hashing": one CRC32 per shingle, the hash space cut into 64
