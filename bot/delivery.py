@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from telegram import Bot
 from telegram.ext import Application
 
-from bot import chats, outbox
+from bot import chats, indoubt, outbox
 from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
@@ -147,6 +147,8 @@ async def send_delivery(
             len(row.messages),
             list(row.uncertain_parts),
         )
+        if row.state == "uncertain" and svc.settings.in_doubt == "notice":
+            await indoubt.notify(app, row)
     return row
 
 
@@ -238,6 +240,11 @@ async def _send_part(
                 await svc.db.write(outbox.replace_part, row.id, part, plain)
                 await svc.db.write(outbox.mark_part_sent, row.id, part + 1)
                 return "next"
+            resend = svc.settings.in_doubt == "resend"
+            if action.kind is Kind.UNCERTAIN and resend and reconnects < MAX_RECONNECTS:
+                reconnects += 1  # the chat prefers a rare duplicate to a gap
+                log.warning("event=delivery_uncertain resending %s", context)
+                continue
             if action.kind is Kind.UNCERTAIN:
                 log.warning("event=delivery_uncertain not_resending %s", context)
                 await svc.db.write(outbox.mark_part_uncertain, row.id, part, str(exc))
@@ -320,12 +327,14 @@ async def daily_digest_job(context: Any) -> None:
 async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """After a restart: settle crashed rows, resume the outbox, deliver missed digests once."""
     svc = services_of(app)
-    for row in await svc.db.write(outbox.recover_after_crash):
+    resend = svc.settings.in_doubt == "resend"
+    for row in await svc.db.write(outbox.recover_after_crash, resend=resend):
         log.warning(
-            "event=delivery_interrupted chat_id=%s digest_key=%s uncertain_parts=%s",
+            "event=delivery_interrupted chat_id=%s digest_key=%s in_doubt=%s part=%d",
             row.chat_id,
             row.key,
-            list(row.uncertain_parts),
+            "resend" if resend else "notice",
+            row.parts_sent if resend else row.uncertain_parts[-1],
         )
     await sweep_outbox(app)
     active = await svc.db.read(chats.list_chats, active_only=True)
@@ -347,6 +356,7 @@ async def sweep_outbox(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             log.warning("event=delivery_expired chat_id=%s digest_key=%s", row.chat_id, row.key)
             continue
         await send_delivery(app, row.id)
+    await indoubt.notify_all(app)  # also rows whose notice a crash or a 429 held back
 
 
 async def catch_up_all(

@@ -18,7 +18,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import answers, chats, storage, texts
+from bot import answers, chats, indoubt, storage, texts
 from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
@@ -134,7 +134,10 @@ def parse_callback(data: str | None) -> tuple[str, list[str]]:
     if not data:
         return "", []
     kind, _, rest = data.partition(":")
-    if kind == "more" and re.fullmatch(r"\d+:\d+", rest):
+    # Bounded digit counts: forged ids past SQLite's INTEGER are refused, not crashed on.
+    if kind == "more" and re.fullmatch(r"\d{1,18}:\d{1,4}", rest):
+        return kind, rest.split(":")
+    if kind == "resend" and indoubt.parse_resend(rest) is not None:
         return kind, rest.split(":")
     if kind == "theme" and rest:
         return kind, [rest]
@@ -569,6 +572,8 @@ async def on_button(update: Update, context: Context) -> None:
         await more_button(update, context, int(values[0]), int(values[1]))
     elif kind == "theme":
         await theme_button(update, context)
+    elif kind == "resend":
+        await indoubt.resend_button(update, context, int(values[0]), int(values[1]))
     else:
         chat = await current_chat(update, context)
         await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))

@@ -41,6 +41,7 @@ class Delivery:
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    notified_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -69,6 +70,7 @@ def _row(row: dict[str, Any]) -> Delivery:
         error=row["error"],
         created_at=datetime.fromisoformat(row["created_at"]),
         finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
+        notified_at=datetime.fromisoformat(row["notified_at"]) if row.get("notified_at") else None,
     )
 
 
@@ -236,15 +238,44 @@ def replace_part(db: Database, delivery_id: int, part: int, text: str) -> None:
         )
 
 
-def recover_after_crash(db: Database) -> list[Delivery]:
-    """Rows a killed process left in ``sending``: their current part becomes uncertain."""
+def recover_after_crash(db: Database, *, resend: bool = False) -> list[Delivery]:
+    """Rows a killed process left in ``sending``: the part in flight is in doubt.
+
+    With ``resend`` it goes out again (a rare duplicate rather than a gap);
+    otherwise it is recorded as uncertain and the reader gets a notice with a
+    button that resends it (bot/indoubt.py). Either way it is resolved, never dropped.
+    """
     with write_transaction(db):
         rows = [_row(r) for r in db.query("SELECT * FROM deliveries WHERE state = 'sending'")]
         for row in rows:
-            _skip_uncertain_part(
-                db, row.id, row.parts_sent, "interrupted while sending; part may have arrived"
-            )
+            if resend:
+                db.execute(
+                    "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE id = ?",
+                    [_now(), row.id],
+                )
+            else:
+                _skip_uncertain_part(
+                    db, row.id, row.parts_sent, "interrupted while sending; part may have arrived"
+                )
     return [get_delivery_by_id(db, row.id) for row in rows]
+
+
+def unnotified(db: Database) -> list[Delivery]:
+    """Finished rows with a part in doubt whose reader has not been told yet."""
+    return [
+        _row(r)
+        for r in db.query(
+            "SELECT * FROM deliveries WHERE state = 'uncertain' AND notified_at IS NULL ORDER BY id"
+        )
+    ]
+
+
+def mark_notified(db: Database, delivery_id: int) -> None:
+    with write_transaction(db):
+        db.execute(
+            "UPDATE deliveries SET notified_at = ?, updated_at = ? WHERE id = ?",
+            [_now(), _now(), delivery_id],
+        )
 
 
 def unfinished(db: Database) -> list[Delivery]:

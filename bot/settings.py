@@ -58,6 +58,7 @@ ENV_VARS: dict[str, str] = {
     "webhook_port": "ICTDIGEST_WEBHOOK_PORT",
     "template_dir": "ICTDIGEST_TEMPLATE_DIR",
     "language": "ICTDIGEST_LANGUAGE",
+    "in_doubt": "ICTDIGEST_IN_DOUBT",
 }
 SECRET_FIELDS = frozenset({"token", "webhook_secret"})
 
@@ -90,6 +91,7 @@ class Settings:
     webhook_port: int = 8443  # ICTDIGEST_WEBHOOK_PORT
     template_dir: Path | None = None  # ICTDIGEST_TEMPLATE_DIR, operator overrides
     language: str = "vi"  # ICTDIGEST_LANGUAGE, default UI language of new chats
+    in_doubt: str = "notice"  # ICTDIGEST_IN_DOUBT: notice (reader taps to resend) or resend
 
     def __repr__(self) -> str:
         parts = []
@@ -358,6 +360,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "webhook_listen": parse_host,
     "webhook_port": parse_port,
     "template_dir": parse_template_dir,
+    "in_doubt": _choice(("notice", "resend")),
     "language": _choice(LANGUAGES),
 }
 

@@ -63,7 +63,12 @@ def _v1(db: Database) -> None:
     )
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1]
+def _bot_in_doubt_notices(db: Database) -> None:
+    """When the reader was told that a part of a digest may be missing (bot/indoubt.py)."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN notified_at TEXT")
+
+
+BOT_MIGRATIONS: list[Migration] = [_v1, _bot_in_doubt_notices]
 
 
 def apply_bot_migrations(db: Database) -> int:

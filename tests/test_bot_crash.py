@@ -38,9 +38,11 @@ def db_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def start_worker(emu: BotApiEmulator, db_path: Path, rate: float) -> subprocess.Popen[bytes]:
+def start_worker(
+    emu: BotApiEmulator, db_path: Path, rate: float, in_doubt: str = "notice"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [emu.base_url, emu.token, str(db_path), NOW.isoformat(), str(rate)]
+    args = [emu.base_url, emu.token, str(db_path), NOW.isoformat(), str(rate), in_doubt]
     return subprocess.Popen([sys.executable, str(WORKER), *args], env=env, cwd=ROOT)
 
 
@@ -62,10 +64,15 @@ def rows(db_path: Path) -> dict[int, outbox.Delivery]:
         db.conn.close()
 
 
+NOTICE = "(một phần bản tin có thể chưa được gửi: Xem lại)"
+
+
+@pytest.mark.parametrize("policy", ["notice", "resend"])
 def test_kill_9_mid_run_then_restart_loses_nothing_and_repeats_nothing(
-    db_path: Path,
+    db_path: Path, policy: str
 ) -> None:
     received: dict[int, list[str]] = {c: [] for c in CHATS}
+    buttons: dict[int, list[str]] = {c: [] for c in CHATS}
     with BotApiEmulator() as telegram:
         telegram.add_chats(CHATS)
         for _ in range(SENT_BEFORE_HOLD):
@@ -94,29 +101,41 @@ def test_kill_9_mid_run_then_restart_loses_nothing_and_repeats_nothing(
 
     with BotApiEmulator() as telegram:  # the same Telegram, answering at once again
         telegram.add_chats(CHATS)
-        second = start_worker(telegram, db_path, rate=30)
+        second = start_worker(telegram, db_path, rate=30, in_doubt=policy)
         assert second.wait(timeout=60) == 0
         for chat_id in CHATS:
-            received[chat_id] += [m["text"] for m in telegram.sent_messages(chat_id)]
+            for message in telegram.sent_messages(chat_id):
+                received[chat_id].append(message["text"])
+                keyboard = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+                buttons[chat_id] += [b["callback_data"] for row in keyboard for b in row]
 
     after = rows(db_path)
     assert sorted(after) == CHATS  # every chat has its digest row
     for chat_id in CHATS:
         row = after[chat_id]
         expected = list(row.messages)
-        if chat_id in in_doubt:
-            # The part in doubt is recorded, skipped on restart, and never sent again.
+        if chat_id in in_doubt and policy == "resend":
+            # The part in doubt goes out again: a duplicate only if it had arrived.
             part = at_kill[chat_id].parts_sent
-            assert row.state == "uncertain"
+            assert row.state == "sent"
+            if received_at_kill[chat_id] > part:
+                expected.insert(part, expected[part])
+        elif chat_id in in_doubt:
+            # Recorded, not resent blindly: the reader gets a notice with a resend button.
+            part = at_kill[chat_id].parts_sent
+            assert row.state == "uncertain" and row.notified_at is not None
             assert row.uncertain_parts == (part,)
             if received_at_kill[chat_id] <= part:  # killed before the request arrived
                 del expected[part]
+            expected.append(NOTICE)
+            assert buttons[chat_id] == [f"resend:{row.id}:{part}"]
         else:
             assert row.state == "sent", (chat_id, row.state, row.error)
             assert row.uncertain_parts == ()
         assert received[chat_id] == expected, chat_id  # each part once, in order
         assert row.parts_sent == len(row.messages)
-    assert sum(len(r.uncertain_parts) for r in after.values()) == len(in_doubt)
+    doubtful = 0 if policy == "resend" else len(in_doubt)
+    assert sum(len(r.uncertain_parts) for r in after.values()) == doubtful
 
     db = open_bot_db(db_path)
     try:

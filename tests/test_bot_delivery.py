@@ -106,3 +106,41 @@ async def test_unparsable_html_is_resent_as_plain_text(
         sent = await emulator.await_messages(USER, 1)
     assert sent[0]["parse_mode"] is None
     assert "Bản tin" in sent[0]["visible_text"]
+
+
+async def test_in_doubt_notice_button_resends_that_part_once(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    clock = Clock(datetime(2025, 3, 10, 7, 0, tzinfo=HCM))
+    emulator.add_chat(USER)
+    subscribe(db_path, USER, clock.now - timedelta(days=1))
+    db = open_bot_db(db_path)
+    row, _ = outbox.enqueue(
+        db, USER, clock.now.date(), ["một", "<b>hai</b>"], max_article_id=None, article_count=2
+    )
+    outbox.claim_part(db, row.id, 0)  # a process died with part 0 on the wire
+    db.conn.close()
+    async with running(make_app(emulator, db_path, clock)):
+        await emulator.await_messages(USER, 2)
+        [sent_two, notice] = emulator.sent_messages(USER)
+        assert (sent_two["text"], notice["text"]) == (
+            "<b>hai</b>",
+            "(một phần bản tin có thể chưa được gửi: Xem lại)",
+        )
+        [[button]] = notice["reply_markup"]["inline_keyboard"]
+        mark = emulator.mark()
+        emulator.press_button(USER, USER, notice["message_id"], button["callback_data"])
+        [resent] = await emulator.await_messages(USER, 1, after=mark)
+        assert resent["text"] == "một"
+        with pytest.raises(ValueError):  # the button is gone: one tap, one resend
+            emulator.press_button(USER, USER, notice["message_id"], button["callback_data"])
+
+
+def test_forged_callback_data_is_refused_by_the_parser() -> None:
+    from bot.handlers import parse_callback
+
+    assert parse_callback("more:99999999999999999999:0") == ("", [])
+    assert parse_callback("more:12:99999") == ("", [])
+    assert parse_callback("resend:99999999999999999999:0") == ("", [])
+    assert parse_callback("resend:7:1") == ("resend", ["7", "1"])
+    assert parse_callback("more:12:1") == ("more", ["12", "1"])

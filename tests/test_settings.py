@@ -56,6 +56,7 @@ def test_every_setting_from_the_environment(tmp_path: Path) -> None:
         "ICTDIGEST_WEBHOOK_PORT": "88",
         "ICTDIGEST_TEMPLATE_DIR": str(templates),
         "ICTDIGEST_LANGUAGE": "EN",
+        "ICTDIGEST_IN_DOUBT": "Resend",
     }
     assert set(ENV_VARS.values()) == set(env), "the test sets every documented variable"
     s = load_settings(env)
@@ -73,6 +74,7 @@ def test_every_setting_from_the_environment(tmp_path: Path) -> None:
     assert s.log_level == "DEBUG"
     assert s.log_format == "json"
     assert s.webhook_url == "https://bot.example.org/hook"
+    assert s.in_doubt == "resend"
     assert s.webhook_secret == "s3cret_-X"
     assert (s.webhook_listen, s.webhook_port) == ("127.0.0.1", 88)
     assert s.template_dir == templates
