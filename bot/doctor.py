@@ -218,12 +218,24 @@ def _database_checks(path: Path, *, quick: bool, now: datetime) -> list[Check]:
         conn = open_existing(path)
     except BackupError as exc:
         return [Check("database", False, f"{exc}"), *(Check(n, False, skipped) for n in names)]
+    # Damaged pages can hand back bytes that are not UTF-8 (even in error messages):
+    # read them as text with replacement characters so the damage is reported, not raised.
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
+        integrity = _integrity(conn, quick=quick)
+        try:
+            versions = schema_versions(conn)
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            return [
+                Check("database", True, f"({path}, {_size(path)})"),
+                integrity,
+                *(Check(n, False, "not checked: the schema is unreadable") for n in names[1:]),
+            ]
         return [
             Check("database", True, f"({path}, {_size(path)})"),
-            _integrity(conn, quick=quick),
+            integrity,
             check_schema(
-                schema_versions(conn),
+                versions,
                 {CORPUS_NAMESPACE: len(CORPUS_MIGRATIONS), BOT_NAMESPACE: len(BOT_MIGRATIONS)},
             ),
             check_scheduler(_active_chats(conn), _read_heartbeat(conn), now),
@@ -236,28 +248,40 @@ def _integrity(conn: sqlite3.Connection, *, quick: bool) -> Check:
     pragma = "quick_check" if quick else "integrity_check"
     try:
         rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        rows = [str(exc)]
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        rows = [_damage(exc)]
     if rows == ["ok"]:
         return Check("integrity", True, f"({pragma})")
+    problems = [
+        line for row in rows for line in row.splitlines() if line.strip() and line[:3] != "***"
+    ]
+    first = problems[0] if problems else "damage"
+    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
     return Check(
         "integrity",
         False,
-        f"{pragma} reports {rows[0]!r}; restore the latest backup (`ictdigest restore FILE`)",
+        f"{pragma} reports {first[:120]!r}{more}: the file is damaged, stop the bot;"
+        " restore the latest backup (`ictdigest restore FILE`)",
     )
+
+
+def _damage(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "unreadable bytes where text was expected (damaged pages)"
+    return str(exc)
 
 
 def _active_chats(conn: sqlite3.Connection) -> list[int]:
     try:
         return [int(r[0]) for r in conn.execute("SELECT chat_id FROM chats WHERE active = 1")]
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError):
         return []
 
 
 def _read_heartbeat(conn: sqlite3.Connection) -> Heartbeat | None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", [HEARTBEAT_KEY]).fetchone()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
         return None
     return None if row is None else parse_heartbeat(row[0])
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import httpx
 import pytest
+from bot_helpers import SEEDS, seeded_db
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -13,6 +17,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.cli import main
 from bot.errors import Kind, decide, html_to_plain
 
 
@@ -77,3 +82,40 @@ def test_unknown_exception_is_a_bug() -> None:
 def test_html_to_plain_keeps_text_links_and_entities() -> None:
     text = '<b>VNPT &amp; Viettel</b> <a href="https://x.vn/a?b=1&amp;c=2">Đọc</a> 5 &lt; 6'
     assert html_to_plain(text) == "VNPT & Viettel Đọc (https://x.vn/a?b=1&c=2) 5 < 6"
+
+
+# --------------------------------------------------------------------------- a damaged store
+
+
+def _damage(path: Path, seed: int, spots: int = 60) -> None:
+    """Random bytes over random places of the file, as a failing disk leaves it."""
+    data = bytearray(path.read_bytes())
+    rnd = random.Random(seed)
+    for _ in range(spots):
+        at = rnd.randrange(0, len(data) - 64)
+        data[at : at + 64] = rnd.randbytes(64)
+    path.write_bytes(bytes(data))
+
+
+COMMANDS = [["doctor", "--quick"], ["ingest", str(SEEDS)], ["search", "Viettel"], ["digest"]]
+
+
+@pytest.mark.parametrize("seed", [2, 5, 21, 33])
+def test_a_damaged_store_gets_one_line_from_every_command_and_doctor_says_restore(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    seed: int,
+) -> None:
+    path = seeded_db(tmp_path, tmp_path_factory.getbasetemp())
+    _damage(path, seed)
+    for command in COMMANDS:
+        code = main(["--db", str(path), *command])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        if command[0] == "doctor":
+            assert code == 1
+            assert "ictdigest restore FILE" in out or "ictdigest restore FILE" in err
+        elif code != 0:  # a command may still read undamaged pages; else one clear line
+            assert len(err.strip().splitlines()) == 1, err
+            assert "ictdigest doctor" in err
