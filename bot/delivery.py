@@ -24,6 +24,7 @@ from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
 from digests.render import render_digest
+from digests.store import StoreError
 from digests.select import build_digest, window_for_chat
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_WAITS = 5  # RetryAfter answers for one part before leaving it for the next sweep
 MAX_RECONNECTS = 3  # connection failures (request never sent) before leaving it pending
 RECONNECT_DELAY_S = 1.0
+RETRY_FIRST_S = 15.0  # a scheduled digest that met a locked database tries again after this
+RETRY_MAX_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,52 @@ async def daily_digest_job(context: Any) -> None:
     """The chat's daily digest, for the local day the job fired on."""
     svc = services_of(context)
     chat_id = int(context.job.chat_id)
-    await deliver(context.application, chat_id, digest_day(svc.now(), svc.tz))
+    retry = context.job.data if isinstance(context.job.data, RetryOf) else None
+    day = retry.day if retry else digest_day(svc.now(), svc.tz)
+    try:
+        await deliver(context.application, chat_id, day)
+    except StoreError as exc:
+        # A database locked past DbWorker's patience (or a full disk): the day's digest is
+        # retried until it goes out; the outbox's (chat, day) key keeps it to one.
+        attempt = (retry.attempt if retry else 0) + 1
+        retry_digest_later(context.application, chat_id, day, attempt, str(exc))
+
+
+@dataclass(frozen=True)
+class RetryOf:
+    day: date
+    attempt: int
+
+
+def retry_digest_later(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    chat_id: int,
+    day: date,
+    attempt: int,
+    reason: str,
+) -> None:
+    """Run the chat's digest for ``day`` again after a backoff (capped at 5 minutes)."""
+    svc = services_of(app)
+    age = svc.now().astimezone(svc.tz).date() - day
+    if app.job_queue is None or age > timedelta(hours=svc.settings.catchup_hours):
+        log.error("event=digest_retry_abandoned chat_id=%s day=%s error=%r", chat_id, day, reason)
+        return
+    delay = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** min(attempt - 1, 10))
+    log.warning(
+        "event=digest_retry_scheduled chat_id=%s day=%s attempt=%d in_s=%.0f error=%r",
+        chat_id,
+        day,
+        attempt,
+        delay,
+        reason,
+    )
+    app.job_queue.run_once(
+        daily_digest_job,
+        when=delay,
+        chat_id=chat_id,
+        data=RetryOf(day, attempt),
+        name=f"retry:{job_name(chat_id)}",  # not a daily job: doctor counts those
+    )
 
 
 async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -23,6 +23,7 @@ from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, u
 from bot.guards import admin_only, can_change
 from bot.services import Services, services_of
 from digests.lookup import BadArgument
+from digests.store import DatabaseBusy
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 from digests.themes import Theme, load_themes
@@ -681,9 +682,13 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden) and chat_id is not None:
         await deactivate_chat(context.application, chat_id)
         return
-    log.error("event=handler_error chat_id=%s", chat_id, exc_info=error)
+    busy = isinstance(error, DatabaseBusy)
+    if busy:  # waited out for DbWorker's patience already: refuse in clear words, no traceback
+        log.warning("event=db_busy_refused chat_id=%s error=%r", chat_id, str(error))
+    else:
+        log.error("event=handler_error chat_id=%s", chat_id, exc_info=error)
     if isinstance(update, Update) and chat is not None:
         try:
-            await say(update, context, "error")
+            await say(update, context, "db_busy" if busy else "error")
         except Exception as again:
             log.error("event=error_reply_failed chat_id=%s error=%r", chat_id, str(again))
