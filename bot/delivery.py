@@ -24,8 +24,8 @@ from bot.outbox import Delivery
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
 from digests.render import render_digest
-from digests.store import StoreError
 from digests.select import build_digest, window_for_chat
+from digests.store import StoreError
 
 log = logging.getLogger(__name__)
 
