@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import random
+import socket
 from pathlib import Path
 
 import httpx
@@ -18,7 +20,10 @@ from telegram.error import (
 )
 
 from bot.cli import main
+from bot.emulator import BotApiEmulator
 from bot.errors import Kind, decide, html_to_plain
+from bot.runner import wait_for_bot_api
+from bot.settings import Settings
 
 
 def _caused_by(error: Exception, cause: Exception) -> Exception:
@@ -119,3 +124,49 @@ def test_a_damaged_store_gets_one_line_from_every_command_and_doctor_says_restor
         elif code != 0:  # a command may still read undamaged pages; else one clear line
             assert len(err.strip().splitlines()) == 1, err
             assert "ictdigest doctor" in err
+
+
+# --------------------------------------------------------------------------- Bot API unreachable
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_waits_for_an_unreachable_bot_api_with_one_line_per_try(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port = _free_port()
+    telegram = BotApiEmulator(port=port)
+    settings = Settings(token=telegram.token, api_base_url=f"http://127.0.0.1:{port}/bot")
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            telegram.start()  # the network comes up
+
+    caplog.set_level(logging.INFO)
+    try:
+        assert wait_for_bot_api(settings, sleep=sleep) is None
+    finally:
+        telegram.stop()
+    assert pauses == [1.0, 2.0, 4.0]  # backoff
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.runner"]
+    assert [line.split()[0] for line in lines] == ["event=bot_api_unreachable"] * 3 + [
+        "event=bot_api_reachable"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_run_with_a_token_telegram_rejects_ends_in_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with BotApiEmulator() as telegram:
+        settings = Settings(token="999:wrong-token-for-this-bot", api_base_url=telegram.base_url)
+        assert wait_for_bot_api(settings, sleep=lambda s: None) == 1
+    assert [r.getMessage().split()[0] for r in caplog.records if r.name == "bot.runner"] == [
+        "event=bot_token_rejected"
+    ]
