@@ -1,7 +1,7 @@
 """Ingest: sources → clean → analyse → store, one article per transaction.
 
 One bad item never stops a batch: each becomes a Failure with a one-line reason.
-Only a database that stays locked stops it, since every further item would wait
+Only a database that stays locked, or a full disk, stops it, since every further item would wait
 and fail the same way; what landed before stays, and the report says why it
 stopped.
 """
@@ -34,7 +34,8 @@ class IngestReport:
     skipped: int = 0  # already stored, unchanged
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
-    stopped: str | None = None  # why the batch stopped early (database locked), else None
+    stopped: str | None = None  # why the batch stopped early (locked, disk full), else None
+    stopped_because: str = ""  # "busy" or "disk_full" (store.WriteStopped.because)
 
     @property
     def done(self) -> int:
@@ -77,8 +78,8 @@ def ingest(
             _ingest_items(db, iter_items(list(targets), http), report, progress, today)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
-    except store.DatabaseBusy as exc:
-        report.stopped = str(exc)
+    except store.WriteStopped as exc:
+        report.stopped, report.stopped_because = str(exc), exc.because
     finally:
         if progress is not None:
             progress.finish()
@@ -102,8 +103,8 @@ def _ingest_items(
                 report.count(ingest_document(db, item, today=today))
             except BadItem as exc:
                 report.fail(Failure.from_error(_label(item), exc))
-            except store.DatabaseBusy as exc:
-                report.stopped = str(exc)
+            except store.WriteStopped as exc:  # locked or disk full: the rest would fail alike
+                report.stopped, report.stopped_because = str(exc), exc.because
                 return
         if progress is not None:
             progress.update(

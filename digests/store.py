@@ -60,8 +60,20 @@ class StoreError(Exception):
     """A database problem with a one-line explanation for the operator."""
 
 
-class DatabaseBusy(StoreError):
+class WriteStopped(StoreError):
+    """Writes cannot go on for now; every committed transaction is kept (see ``because``)."""
+
+    because = "busy"
+
+
+class DatabaseBusy(WriteStopped):
     """Another process held the write lock longer than the busy timeout."""
+
+
+class DiskFull(WriteStopped):
+    """SQLite could not grow the file or its journal: the transaction was rolled back."""
+
+    because = "disk_full"
 
 
 class DatabaseDamaged(StoreError):
@@ -126,6 +138,8 @@ def explain(exc: sqlite3.Error, where: str = "") -> StoreError:
     if len(text) > 120:  # damaged text columns quote the bytes they could not decode
         text = text[:120] + "…"
     place = f" ({where})" if where else ""
+    if "disk is full" in text:
+        return DiskFull(f"the disk is full{place}; the last write was rolled back, free some space")
     if "locked" in text or "busy" in text:
         return DatabaseBusy(f"database is locked by another process{place}; try again in a moment")
     column = re.search(r"Could not decode to UTF-8 column '([^']*)'", text)

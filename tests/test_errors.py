@@ -24,6 +24,9 @@ from bot.emulator import BotApiEmulator
 from bot.errors import Kind, decide, html_to_plain
 from bot.runner import wait_for_bot_api
 from bot.settings import Settings
+from digests.ingest import ingest
+from digests.store import open_db
+from digests.templating import render
 
 
 def _caused_by(error: Exception, cause: Exception) -> Exception:
@@ -170,3 +173,24 @@ def test_run_with_a_token_telegram_rejects_ends_in_one_line(
     assert [r.getMessage().split()[0] for r in caplog.records if r.name == "bot.runner"] == [
         "event=bot_token_rejected"
     ]
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+def test_ingest_on_a_full_disk_says_how_far_it_got_and_keeps_what_it_stored(
+    tmp_path: Path,
+) -> None:
+    db = open_db(tmp_path / "full.db")
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 30}")  # room for two of the five seeds
+    report = ingest(db, [str(SEEDS)])
+    assert (report.added, report.stopped_because) == (2, "disk_full")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2  # kept, none half
+    text = render("ingest_report", lang="vi", report=report)
+    assert "Đã dừng giữa chừng sau 2 mục: ổ đĩa đã đầy." in text
+    assert "2 bài đã ghi trước đó vẫn được giữ và kho không hỏng" in text
+    db.execute("PRAGMA max_page_count = 1000000")  # space freed: the same command finishes
+    again = ingest(db, [str(SEEDS)])
+    assert (again.added, again.skipped, again.stopped) == (3, 2, None)
