@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import ChatMigrated, Forbidden, TelegramError
@@ -238,7 +239,7 @@ async def usage(
             lang,
             tdir,
             command=texts.command_spec(command, lang, tdir),
-            problem=problem.strip(),
+            problem=Markup(problem.strip()),  # already rendered (escaped) HTML: escape once
             choices=list(choices),
             themes=theme_rows(lang) if kind == "unknown_theme" else [],
         ),
