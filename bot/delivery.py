@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot import chats, indoubt, outbox
 from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
+from bot.ratelimit import Released
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
 from digests.render import render_digest
@@ -86,6 +87,8 @@ async def deliver(
 ) -> Delivery | None:
     """Send ``chat_id`` its digest for ``day`` unless the outbox already has it."""
     svc = services_of(app)
+    if stopping(app):
+        return None  # SIGTERM: no new work; owed digests are caught up after the restart
     chat = await svc.db.read(chats.get_chat, chat_id)
     if chat is None or not chat.active:
         return None
@@ -127,13 +130,15 @@ async def send_delivery(
     svc = services_of(app)
     row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
     while not row.done and row.parts_sent < len(row.messages):
+        if stopping(app):
+            return row  # released: the remaining parts go out after the restart
         part = row.parts_sent
         claim = PartClaim(svc, row.id, part)
         if app.bot.rate_limiter is None and not await claim.take():
             return row  # someone else has it
         try:
             outcome = await _send_part(app, svc, row, part, claim)
-        except ClaimLost:
+        except (ClaimLost, Released):  # another sender has it / stopping, never sent: pending
             return await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         if outcome == "stop":
@@ -155,6 +160,11 @@ async def send_delivery(
     return row
 
 
+def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """SIGTERM closed the rate limiter: take no new part (see bot/ratelimit.py)."""
+    return bool(getattr(app.bot.rate_limiter, "closed", False))
+
+
 class ClaimLost(Exception):
     """Another task or process claimed the part first: it sends it, we stop."""
 
@@ -162,7 +172,7 @@ class ClaimLost(Exception):
 class PartClaim:
     """The outbox claim of one part, taken when the rate limiter lets the request go.
 
-    Taking it only then (``TelegramLimits`` calls ``take`` right before the HTTP
+    Taking it only then (``FairLimits`` calls ``take`` right before the HTTP
     request) keeps the window of doubt to the request itself: a process killed
     while hundreds of parts queue in the limiter leaves none of them "in doubt",
     so a restart sends them instead of marking them uncertain.
@@ -177,6 +187,12 @@ class PartClaim:
         if not self.taken:
             self.taken = await self._svc.db.write(outbox.claim_part, self._delivery_id, self._part)
         return self.taken
+
+    async def release(self) -> None:
+        """The request was refused (429): the part is pending again until the next try."""
+        if self.taken:
+            await self._svc.db.write(outbox.release_claim, self._delivery_id)
+            self.taken = False
 
     async def before_request(self) -> None:
         if not await self.take():
@@ -202,7 +218,7 @@ async def _send_part(
                 await bot.send_message(chat_id, text, rate_limit_args=claim)  # type: ignore[call-arg]
             else:
                 await bot.send_message(chat_id, text)
-        except ClaimLost:
+        except (ClaimLost, Released):
             raise
         except Exception as exc:
             action = decide(exc)
@@ -210,7 +226,10 @@ async def _send_part(
             if action.kind is Kind.WAIT_AND_RETRY and waits < MAX_WAITS:
                 waits += 1
                 log.info("event=retry_after wait_s=%.1f %s", action.wait_seconds, context)
-                await asyncio.sleep(action.wait_seconds)
+                if limited:  # refused, so certainly not sent: not in doubt while we wait
+                    await claim.release()
+                else:  # with a limiter, it holds this chat (only) for the wait
+                    await asyncio.sleep(action.wait_seconds)
                 continue
             if action.kind is Kind.RETRY_NOW and reconnects < MAX_RECONNECTS:
                 reconnects += 1
@@ -237,6 +256,8 @@ async def _send_part(
                         )
                     else:
                         await bot.send_message(chat_id, plain, parse_mode=None)
+                except Released:
+                    raise
                 except Exception as again:
                     await _give_up(app, svc, row, part, again)
                     return "stop"

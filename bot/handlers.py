@@ -16,12 +16,13 @@ from typing import Any
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import answers, chats, indoubt, storage, texts
 from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, unschedule
 from bot.guards import admin_only, can_change
+from bot.ratelimit import Released
 from bot.services import Services, services_of
 from digests.lookup import BadArgument
 from digests.store import DatabaseBusy
@@ -682,6 +683,11 @@ async def on_error(update: object, context: Context) -> None:
         return
     if isinstance(error, Forbidden) and chat_id is not None:
         await deactivate_chat(context.application, chat_id)
+        return
+    if isinstance(error, RetryAfter | Released):
+        # Flooded chat (its own 429: the limiter already holds it back) or shutting down:
+        # one line, and no error reply that would meet the same limit.
+        log.warning("event=reply_dropped chat_id=%s reason=%r", chat_id, str(error))
         return
     busy = isinstance(error, DatabaseBusy)
     if busy:  # waited out for DbWorker's patience already: refuse in clear words, no traceback

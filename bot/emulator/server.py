@@ -22,6 +22,10 @@ LOOPBACK = "127.0.0.1"
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A bot opening its connection pool at once (a broadcast's first burst of ~30) overflowed
+    # socketserver's backlog of 5: some connections were reset (httpx.ReadError), which the
+    # bot must treat as "may have arrived". Telegram's servers have no such tiny backlog.
+    request_queue_size = 256
     emulator: BotApiEmulator
 
 
