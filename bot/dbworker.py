@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 # rather than being lost. Every write is one transaction rolled back on failure, so a
 # retry never applies half of one.
 BUSY_PATIENCE_S = 60.0
+# FULL: each commit of the bot's writer (a claim, a "sent" mark, a settings change) is
+# fsynced before the call returns, so power loss cannot undo a recorded send and make the
+# part go out twice. Ingest keeps NORMAL on its own connection (a lost article is re-fetched).
+# Cost: see docs/BENCHMARKS.md, "Faults" (fsync per outbox write).
+WRITER_SYNCHRONOUS = "FULL"
 BUSY_BACKOFF_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
@@ -53,6 +58,8 @@ class DbWorker:
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
             db = open_bot_db(self.path, migrate=migrate)
+            if migrate:  # the writer: outbox marks and settings survive power loss
+                db.execute(f"PRAGMA synchronous = {WRITER_SYNCHRONOUS}")
             self._local.db = db
             with self._lock:
                 self._opened.append(db)

@@ -111,3 +111,14 @@ def test_time_change_restarts_the_schedule(tmp_path: Path) -> None:
     after = chats.set_time(db, 42, time(6, 15))
     assert after is not None and after.time == time(6, 15)
     assert after.schedule_since >= before.schedule_since
+
+
+def test_the_bot_writer_commits_with_synchronous_full(tmp_path: Path) -> None:
+    from bot.dbworker import DbWorker
+
+    worker = DbWorker(tmp_path / "bot.db")
+    try:
+        level = worker.write_sync(lambda db: db.execute("PRAGMA synchronous").fetchone()[0])
+    finally:
+        worker.close()
+    assert level == 2  # FULL: a "sent" mark survives power loss
