@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHES = ("corpus", "digest_speed", "quality", "broadcast", "roundtrip")
+BENCHES = ("corpus", "digest_speed", "quality", "broadcast", "roundtrip", "faults")
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 
 
