@@ -132,9 +132,10 @@ def enqueue(
     now = _now()
     with relaxed_sync(db), write_transaction(db):
         cursor = db.execute(
-            "INSERT OR IGNORE INTO deliveries (chat_id, digest_day, state, messages, parts_sent,"
+            "INSERT INTO deliveries (chat_id, digest_day, state, messages, parts_sent,"
             " max_article_id, article_count, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, digest_day) DO NOTHING",  # SQLite and PostgreSQL alike
             [
                 chat_id,
                 digest_day.isoformat(),
