@@ -104,6 +104,7 @@ class KillRound:
     in_doubt: int
     notices: int
     killed_after: int  # sends accepted before the kill
+    offered: int = 0  # parts not received but announced by the in-doubt notice's button
 
 
 def total_sends(master: Path, folder: Path) -> int:
@@ -144,7 +145,7 @@ def kill_round(master: Path, folder: Path, rnd: random.Random, index: int, total
 
 def _score(db_path: Path, received: dict[int, list[str]], in_doubt: int, after: int) -> KillRound:
     db = open_bot_db(db_path)
-    parts = delivered = duplicated = notices = 0
+    parts = delivered = duplicated = notices = offered = 0
     try:
         for chat_id in CHATS:
             row = outbox.get_delivery(db, chat_id, DAY)
@@ -152,13 +153,15 @@ def _score(db_path: Path, received: dict[int, list[str]], in_doubt: int, after: 
             got = received[chat_id]
             notices += got.count(NOTICE)
             parts += len(messages)
-            for message in messages:
+            for index, message in enumerate(messages):
                 seen = got.count(message)
                 delivered += seen > 0
                 duplicated += max(0, seen - 1)
+                told = row is not None and index in row.uncertain_parts and NOTICE in got
+                offered += seen == 0 and told
     finally:
         db.conn.close()
-    return KillRound(parts, delivered, duplicated, in_doubt, notices, after)
+    return KillRound(parts, delivered, duplicated, in_doubt, notices, after, offered)
 
 
 # --------------------------------------------------------------------------- flood
@@ -346,11 +349,13 @@ def run(quick: bool) -> str:
             f"| Parts owed | {parts:,} | |",
             f"| Parts delivered after restart | {delivered:,} ({share:.4%}) | ≥ 99.9 %"
             f" ({verdicts['share']}) |",
+            f"| Parts not received, each announced by the notice's resend button |"
+            f" {sum(k.offered for k in kills)} of {parts - delivered} | all (no silent gap) |",
             f"| Parts duplicated | {duplicated} | 0 ({verdicts['dup']}) |",
             f"| Parts in doubt per kill (mean / max) | {statistics.mean(doubt):.2f} /"
             f" {max(doubt)} | at most the requests in flight |",
-            f"| In-doubt notices sent | {sum(k.notices for k in kills)} | one per doubtful part"
-            " that stayed unresolved |",
+            f"| In-doubt notices sent | {sum(k.notices for k in kills)} | one per digest with a"
+            " doubtful part |",
             f"| Kill points (sends before kill, min–max) | {min(k.killed_after for k in kills)}"
             f"–{max(k.killed_after for k in kills)} | random |",
             "",
