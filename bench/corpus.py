@@ -29,8 +29,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests import lookup, store
+from digests.answers import lookup
 from digests.model import BadItem, RawDocument
+from digests.store import store
 from digests.textnorm import words
 
 VERSION = "corpus-1"
@@ -110,8 +111,8 @@ class IngestStats:
 
 def seed_sentences() -> list[str]:
     """The seed articles' sentences, cleaned and split by our own pipeline."""
-    from digests.clean import clean_document
-    from digests.sentences import split_sentences
+    from digests.analysis.sentences import split_sentences
+    from digests.sources.clean import clean_document
 
     pool: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):
@@ -123,7 +124,7 @@ def seed_sentences() -> list[str]:
 
 
 def organisation_names() -> list[str]:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     names = [org.name for org in load_registry().all() if org.kind == "company"]
     names += [f"Công ty Cổ phần Công nghệ Sao Mai {i}" for i in range(1, 41)]
@@ -171,9 +172,9 @@ def _article_text(rng: random.Random, pool: list[str], orgs: list[str]) -> str:
 
 def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     """Run every document through the real pipeline, timing each step."""
-    from digests.analyse import analyse
-    from digests.clean import clean_document
-    from digests.companies import load_registry
+    from digests.analysis.analyse import analyse
+    from digests.analysis.companies import load_registry
+    from digests.sources.clean import clean_document
 
     store.sync_registry(db, load_registry().all())
     added = failed = 0

@@ -62,8 +62,8 @@ def _lexrank_all(bodies: list[str]) -> float:
 def run(quick: bool = False) -> str:
     from digest_helpers import save_seed
 
-    from digests.select import DigestWindow, build_digest
-    from digests.store import open_db
+    from digests.digest.select import DigestWindow, build_digest
+    from digests.store.store import open_db
 
     count = 200 if quick else 1000
     articles = _articles(count)

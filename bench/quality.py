@@ -42,7 +42,7 @@ class VietnameseSumyTokenizer:
     language = "vietnamese"
 
     def to_sentences(self, paragraph: str) -> list[str]:
-        from digests.summarize import split_body
+        from digests.digest.summarize import split_body
 
         return split_body(paragraph)
 
@@ -56,8 +56,8 @@ def theme_precision() -> list[tuple[str, int, int]]:
 
     from digest_helpers import load_labels, store_labelled_seeds
 
-    from digests.select import DigestWindow, build_digest
-    from digests.store import open_db
+    from digests.digest.select import DigestWindow, build_digest
+    from digests.store.store import open_db
 
     labels = {label.sentence: label for label in load_labels()}
     with tempfile.TemporaryDirectory() as folder:
@@ -97,7 +97,7 @@ def lexrank(body: str, n: int, max_chars: int) -> str:
 def evaluate(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     from rouge_score import rouge_scorer
 
-    from digests.summarize import split_body, summarize_sentences
+    from digests.digest.summarize import split_body, summarize_sentences
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], tokenizer=SyllableTokenizer())
     totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))

@@ -15,11 +15,11 @@ from sqlite_utils import Database
 
 from bot import texts
 from bot.settings import Settings
-from digests import lookup
-from digests.select import build_digest, window_for_chat
-from digests.telegram_html import truncate_text, visible_length, visible_text
+from digests.analysis.themes import load_themes
+from digests.answers import lookup
+from digests.digest.select import build_digest, window_for_chat
+from digests.digest.telegram_html import truncate_text, visible_length, visible_text
 from digests.templating import reader_date
-from digests.themes import load_themes
 
 PAGE_LIMIT = 3000  # visible characters per page: a phone screen or two, well under 4096
 ONE_PAGE_LIMIT = 3800  # an answer this short is sent whole rather than leave a tiny page 2

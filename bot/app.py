@@ -41,8 +41,8 @@ from bot.flood import flood_gate
 from bot.ratelimit import FairLimits
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
-from digests.backup import HEARTBEAT_INTERVAL_S
-from digests.store import resolve_db_path
+from digests.store.backup import HEARTBEAT_INTERVAL_S
+from digests.store.store import resolve_db_path
 from digests.templating import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pull the configured sources off the event loop; a source that is down waits a run."""
     from digests.ingest import ingest
-    from digests.store import open_db
+    from digests.store.store import open_db
 
     services = services_of(context)
     sources = list(services.settings.sources)

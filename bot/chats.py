@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.store import write_transaction
+from digests.store.store import write_transaction
 
 DEFAULT_TIME = time(7, 0)
 

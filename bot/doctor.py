@@ -34,7 +34,7 @@ from bot.schedule import job_name
 from bot.settings import ENV_VARS, Settings
 from bot.storage import BOT_MIGRATIONS
 from bot.storage import NAMESPACE as BOT_NAMESPACE
-from digests.backup import (
+from digests.store.backup import (
     CORPUS_NAMESPACE,
     HEARTBEAT_INTERVAL_S,
     HEARTBEAT_KEY,
@@ -43,7 +43,7 @@ from digests.backup import (
     open_existing,
     schema_versions,
 )
-from digests.store import CORPUS_MIGRATIONS, resolve_db_path, set_meta, write_transaction
+from digests.store.store import CORPUS_MIGRATIONS, resolve_db_path, set_meta, write_transaction
 
 TOKEN_TIMEOUT_S = 10.0
 SOURCE_TIMEOUT_S = 5.0

@@ -28,7 +28,6 @@ from digests.lookup import BadArgument
 from digests.store import DatabaseBusy
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
-from digests.themes import Theme, load_themes
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests.store import Migration, apply_migrations, open_db, write_transaction
+from digests.store.store import Migration, apply_migrations, open_db, write_transaction
 
 NAMESPACE = "bot"
 

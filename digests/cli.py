@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
-from digests import lookup, store
+from digests.answers import lookup
+from digests.store import store
 from digests.templating import render
 
 Handler = Callable[[argparse.Namespace], int]
@@ -339,7 +340,7 @@ def _paging(cmd: argparse.ArgumentParser, default: int, say: Callable[[str, str]
 
 
 def _theme_keys() -> list[str]:
-    from digests.themes import ThemeFileError, load_themes
+    from digests.analysis.themes import ThemeFileError, load_themes
 
     try:
         return load_themes().keys
@@ -509,9 +510,9 @@ def to_jsonable(value: Any) -> Any:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every target and print the failures and the summary line."""
-    from digests.fetch import Fetcher
     from digests.ingest import ingest
     from digests.progress import Progress, ProgressState
+    from digests.sources.fetch import Fetcher
 
     targets = [t.strip() for t in args.targets if t.strip()]
     if not targets:
@@ -580,8 +581,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Summarise one article file, or every line of a JSONL file (as JSONL)."""
+    from digests.digest.summarize import summarize_article, summarize_path
     from digests.model import BadItem
-    from digests.summarize import summarize_article, summarize_path
 
     low, high = SUMMARY_SENTENCES
     if not low <= args.sentences <= high:
@@ -665,8 +666,8 @@ def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Print the digest for a date window, by theme."""
-    from digests.render import render_digest
-    from digests.select import DigestWindow, build_digest
+    from digests.digest.render import render_digest
+    from digests.digest.select import DigestWindow, build_digest
 
     if args.since and args.until and args.since > args.until:
         raise lookup.BadArgument(
@@ -699,7 +700,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Back up the database to PATH."""
-    from digests.backup import BackupError, backup
+    from digests.store.backup import BackupError, backup
 
     try:
         result = backup(store.resolve_db_path(getattr(args, "db", None)), Path(args.path))
@@ -712,7 +713,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore the database from a backup at PATH."""
-    from digests.backup import BackupError, restore
+    from digests.store.backup import BackupError, restore
 
     try:
         result = restore(

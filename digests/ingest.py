@@ -17,11 +17,11 @@ from typing import TypeVar
 
 from sqlite_utils import Database
 
-from digests import store
-from digests.fetch import Fetcher
 from digests.model import BadItem, RawDocument
 from digests.progress import Progress
-from digests.sources import Failure, Item, iter_items
+from digests.sources.fetch import Fetcher
+from digests.sources.files_and_feeds import Failure, Item, iter_items
+from digests.store import store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,8 +116,8 @@ def ingest_document(
     db: Database, doc: RawDocument, *, today: date | None = None
 ) -> store.SaveResult:
     """Clean, analyse and store one document; BadItem if it cannot become an article."""
-    from digests.analyse import analyse
-    from digests.clean import clean_document
+    from digests.analysis.analyse import analyse
+    from digests.sources.clean import clean_document
 
     article = _step("cleaning", doc, lambda: clean_document(doc, today=today))
     analysis = _step("analysis", doc, lambda: analyse(article))
@@ -139,7 +139,7 @@ def _step(name: str, doc: RawDocument, run: Callable[[], T]) -> T:
 
 
 def _sync_registry(db: Database) -> None:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     store.sync_registry(db, load_registry().all())
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.store import save_article
+from digests.store.store import save_article
 
 LABELS = Path(__file__).resolve().parent / "data" / "theme_labels.jsonl"
 

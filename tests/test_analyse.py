@@ -6,7 +6,7 @@ from datetime import date
 
 from analyse_helpers import seed_article
 
-from digests.analyse import analyse
+from digests.analysis.analyse import analyse
 from digests.model import CleanArticle, Mention, Organisation, Person, Sentence
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from digests.backup import (
+from digests.store.backup import (
     HEARTBEAT_KEY,
     BackupError,
     backup,
     parse_heartbeat_age,
     restore,
 )
-from digests.store import CORPUS_MIGRATIONS, open_db
+from digests.store.store import CORPUS_MIGRATIONS, open_db
 
 NOW = datetime(2025, 6, 1, 0, 30, tzinfo=UTC)
 

@@ -13,9 +13,9 @@ from bot.answers import paginate
 from bot.app import menu
 from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
 from bot.settings import Settings
-from digests.lookup import BadArgument, parse_year_range
-from digests.telegram_html import visible_length
-from digests.themes import load_themes
+from digests.analysis.themes import load_themes
+from digests.answers.lookup import BadArgument, parse_year_range
+from digests.digest.telegram_html import visible_length
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
 GROUP = -100123

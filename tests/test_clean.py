@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digests.clean import (
+from digests.model import BadItem, CleanArticle, RawDocument
+from digests.sources.clean import (
     clean_document,
     clean_meta_title,
     fallback_title,
@@ -22,7 +23,6 @@ from digests.clean import (
     junk_reason,
     strip_glued_byline,
 )
-from digests.model import BadItem, CleanArticle, RawDocument
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TODAY = date(2025, 6, 1)

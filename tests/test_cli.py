@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from digests import cli, store
+from digests import cli
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
+from digests.store import store
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

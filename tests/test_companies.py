@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from analyse_helpers import seed_text
 
-from digests.companies import (
+from digests.analysis.companies import (
     RegistryError,
     figures,
     find_mentions,
@@ -17,8 +17,8 @@ from digests.companies import (
     scan_sentence,
     statement_score,
 )
+from digests.analysis.sentences import split_sentences
 from digests.model import Person
-from digests.sentences import split_sentences
 from digests.textnorm import fold, fold_nfc
 
 REGISTRY = load_registry()
@@ -263,7 +263,7 @@ def test_malformed_registries_are_refused_with_the_entry_named(tmp_path: Path) -
 
 
 def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
-    from digests.companies import statement_focus
+    from digests.analysis.companies import statement_focus
 
     listing = "Tham dự có VNPT, Viettel, Tổng công ty Bưu điện Việt Nam (Vietnam Post), FPT."
     assert statement_focus(listing, ["Vietnam Post"], organisations=4) == 0
@@ -277,7 +277,7 @@ def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
 
 
 def test_a_known_company_without_articles_gets_one_line() -> None:
-    from digests.lookup import CompanyReport
+    from digests.answers.lookup import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("viettel-post", "Viettel Post", "company", [], 0, [], [], "Viettel Post")
@@ -292,7 +292,7 @@ def test_a_known_company_without_articles_gets_one_line() -> None:
 def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
     """The kind "agency" covers ministries, associations (VINASA, USABC) and the ITU: the label
     must not call an association a state agency."""
-    from digests.lookup import CompanyReport
+    from digests.answers.lookup import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("usabc", "USABC", "agency", [], 0, [], [], "USABC")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from digests.dates import (
+from digests.sources.dates import (
     find_lead_date,
     find_publication_date,
     infer_year,

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import cli, lookup, store
+from digests import cli
+from digests.analysis.targets import Deadline, deadline
+from digests.answers import lookup
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
-from digests.targets import Deadline, deadline
+from digests.store import store
 from digests.templating import make_environment, render
 
 PUBLISHED = date(2022, 10, 17)

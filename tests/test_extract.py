@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digests.clean import clean_document
-from digests.extract import extract_blocks, extract_html
 from digests.model import BadItem, RawDocument
+from digests.sources.clean import clean_document
+from digests.sources.extract import extract_blocks, extract_html
 
 HTML = Path(__file__).resolve().parent / "data" / "html"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import LocalSite, Page
 
-from digests import store
-from digests.fetch import Fetcher
 from digests.ingest import IngestReport, ingest
 from digests.model import Analysis, CleanArticle
 from digests.progress import Progress, ProgressState
+from digests.sources.fetch import Fetcher
+from digests.store import store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -295,16 +295,16 @@ def test_progress_state_rate() -> None:
 def test_a_bug_on_one_document_fails_only_that_document(
     db_path: Path, tmp_path: Path, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import digests.analyse
+    import digests.analysis.analyse
 
-    real = digests.analyse.analyse
+    real = digests.analysis.analyse.analyse
 
     def flaky(article: CleanArticle) -> Analysis:
         if "Hoa Kỳ" in article.title:
             raise RuntimeError("boom")
         return real(article)
 
-    monkeypatch.setattr(digests.analyse, "analyse", flaky)
+    monkeypatch.setattr(digests.analysis.analyse, "analyse", flaky)
     (tmp_path / "a.txt").write_text(seed(4), encoding="utf-8")
     (tmp_path / "b.txt").write_text(seed(1), encoding="utf-8")
     report = ingest(store.open_db(db_path), [str(tmp_path)], fetcher=fetcher)

@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 from sqlite_utils import Database
 
-from digests import lookup, store
+from digests.answers import lookup
 from digests.model import (
     Analysis,
     CleanArticle,
@@ -20,6 +20,7 @@ from digests.model import (
     Sentence,
     Target,
 )
+from digests.store import store
 from digests.templating import render
 
 
@@ -101,7 +102,7 @@ def db(db_path: Path) -> Database:
 
 
 class FakeRegistry:
-    """Just enough of digests.companies.Registry for lookups on hand-built records."""
+    """Just enough of digests.analysis.companies.Registry for lookups on hand-built records."""
 
     orgs: ClassVar[dict[str, Organisation]] = {
         "viettel": Organisation("viettel", "Viettel", "company", ("Tập đoàn Viettel",)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from digests.outlets import (
+from digests.sources.outlets import (
     from_banner,
     from_contact,
     from_credit,

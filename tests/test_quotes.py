@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import lookup, store
-from digests.quotes import Shown, balance, present
+from digests.analysis.quotes import Shown, balance, present
+from digests.answers import lookup
+from digests.store import store
 from digests.templating import render
 
 # The people seed 000 names, as the people table holds them.

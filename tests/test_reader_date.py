@@ -10,10 +10,11 @@ import pytest
 
 from bot import answers
 from bot.settings import Settings
-from digests import cli, store
+from digests import cli
+from digests.digest.render import render_digest
+from digests.digest.select import Digest, DigestItem, DigestSection
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.render import render_digest
-from digests.select import Digest, DigestItem, DigestSection
+from digests.store import store
 from digests.templating import reader_date, render
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digests.render import render_digest, safe_url
-from digests.select import Digest, DigestItem, DigestSection
-from digests.telegram_html import validate, visible_length
+from digests.digest.render import render_digest, safe_url
+from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.telegram_html import validate, visible_length
 
 
 def _item(n: int, **overrides: object) -> DigestItem:

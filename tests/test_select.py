@@ -11,9 +11,15 @@ import pytest
 from digest_helpers import load_labels, save_seed, store_labelled_seeds
 from sqlite_utils import Database
 
-from digests.select import Digest, DigestWindow, build_digest, is_enumeration, window_for_chat
-from digests.store import open_db
-from digests.summarize import is_dangling
+from digests.digest.select import (
+    Digest,
+    DigestWindow,
+    build_digest,
+    is_enumeration,
+    window_for_chat,
+)
+from digests.digest.summarize import is_dangling
+from digests.store.store import open_db
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
 

@@ -8,7 +8,7 @@ from analyse_helpers import seed_text
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digests.sentences import JoinedText, split_sentences
+from digests.analysis.sentences import JoinedText, split_sentences
 
 
 def test_thousands_separators_and_decimal_commas_do_not_split() -> None:

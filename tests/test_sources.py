@@ -10,9 +10,9 @@ import httpx
 import pytest
 from conftest import LocalSite, Page
 
-from digests.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
 from digests.model import RawDocument
-from digests.sources import (
+from digests.sources.fetch import USER_AGENT, Fetcher, connect_failure, parse_content_type
+from digests.sources.files_and_feeds import (
     Failure,
     SourceProblem,
     decode,

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests import store
 from digests.model import (
     Analysis,
     CleanArticle,
@@ -22,6 +21,7 @@ from digests.model import (
     Sentence,
     Target,
 )
+from digests.store import store
 from digests.textnorm import fold
 
 BODY = (

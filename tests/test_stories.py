@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from digests import stories
-from digests.clean import clean_document
 from digests.model import RawDocument
+from digests.sources.clean import clean_document
+from digests.stories import signals as stories
 from digests.textnorm import fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digests.summarize import (
+from digests.digest.summarize import (
     SummarizeInputError,
     balance_quotes,
     is_dangling,

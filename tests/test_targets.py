@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from analyse_helpers import seed_article
 
-from digests.analyse import analyse
+from digests.analysis.analyse import analyse
+from digests.analysis.targets import extract_targets
 from digests.model import CleanArticle, Mention, Person, Sentence, Target
-from digests.targets import extract_targets
 
 
 def seed_targets(number: str) -> list[tuple[int, int | None, str, str | None]]:

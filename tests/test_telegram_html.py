@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digests.telegram_html import (
+from digests.digest.telegram_html import (
     split_html_blocks,
     truncate_text,
     utf16_length,

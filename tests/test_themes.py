@@ -7,11 +7,7 @@ from pathlib import Path
 import pytest
 from digest_helpers import load_labels, store_labelled_seeds
 
-from digests.select import DigestWindow, build_digest
-from digests.store import open_db
-from digests.summarize import syllables
-from digests.textnorm import fold
-from digests.themes import (
+from digests.analysis.themes import (
     THEMES_ENV,
     ThemeFileError,
     ThemeSet,
@@ -19,6 +15,10 @@ from digests.themes import (
     load_themes,
     parse_themes,
 )
+from digests.digest.select import DigestWindow, build_digest
+from digests.digest.summarize import syllables
+from digests.store.store import open_db
+from digests.textnorm import fold
 
 EXTRA_THEME = """
 [[theme]]

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from digests import cli, store
-from digests.analyse import analyse
-from digests.clean import clean_document
-from digests.lookup import corpus_stats, list_articles, search
+from digests import cli
+from digests.analysis.analyse import analyse
+from digests.answers.lookup import corpus_stats, list_articles, search
 from digests.model import RawDocument
+from digests.sources.clean import clean_document
+from digests.store import store
 
 UNDATED = (
     "VNPT mở rộng mạng cáp quang tới các xã vùng cao\n\n"
@@ -77,7 +78,7 @@ def test_the_cli_lists_an_undated_file_as_undated(
 def test_the_digest_cites_an_undated_article_as_undated(tmp_path: Path) -> None:
     from datetime import datetime
 
-    from digests import render, select
+    from digests.digest import render, select
 
     db = store.open_db(tmp_path / "d.db")
     article = clean_document(doc(UNDATED, "a.txt"), today=date(2026, 11, 23))

@@ -1,6 +1,6 @@
 """Telegram's HTML parse mode, as the Bot API server applies it to a message text.
 
-Independent of ``digests.telegram_html`` on purpose: the emulator checks what the digest
+Independent of ``digests.digest.telegram_html`` on purpose: the emulator checks what the digest
 renderer produces, so the two must not share a bug.
 
 ``parse_html`` returns the visible text and its entities (offsets in UTF-16 code units, as

@@ -25,8 +25,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlite_utils import Database
 
-from digests import stories
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
+from digests.stories import signals as stories
 from digests.textnorm import fold
 
 SaveResult = Literal["added", "updated", "unchanged"]

@@ -19,7 +19,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from digests.summarize import (
+from digests.analysis.themes import (
+    SENTENCE_THRESHOLD,
+    ArticleTheme,
+    ThemeMatcher,
+    ThemeSet,
+    classify_article,
+    load_themes,
+)
+from digests.digest.summarize import (
     THEME_WEIGHT,
     ArticleVectors,
     features,
@@ -30,14 +38,6 @@ from digests.summarize import (
     syllables,
 )
 from digests.textnorm import fold_nfc, nfc
-from digests.themes import (
-    SENTENCE_THRESHOLD,
-    ArticleTheme,
-    ThemeMatcher,
-    ThemeSet,
-    classify_article,
-    load_themes,
-)
 
 FIRST_DAYS = 7  # a chat's first digest covers this many days of publication dates…
 FIRST_FALLBACK = 10  # …or, if those days hold nothing, this many latest articles

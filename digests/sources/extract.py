@@ -2,7 +2,7 @@
 
 Only the article's own paragraphs are kept: navigation, comments, tables and link
 lists are left to trafilatura's boilerplate removal. Line-level junk that survives
-(captions, bylines …) is the job of :mod:`digests.clean`.
+(captions, bylines …) is the job of :mod:`digests.sources.clean`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import trafilatura
 from lxml import etree
 
-from digests import outlets
+from digests.sources import outlets
 from digests.textnorm import nfc, squash_spaces
 
 Meta = dict[str, str | None]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from digests.select import Digest, DigestItem, DigestSection
-from digests.telegram_html import (
+from digests.digest.select import Digest, DigestItem, DigestSection
+from digests.digest.telegram_html import (
     TELEGRAM_LIMIT,
     split_html_blocks,
     truncate_text,

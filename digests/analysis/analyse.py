@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-from digests.companies import (
+from digests.analysis.companies import (
     OrgHit,
     Registry,
     Scanner,
@@ -20,9 +20,9 @@ from digests.companies import (
     load_registry,
     mentions_from_hits,
 )
+from digests.analysis.sentences import JoinedText, split_sentences
+from digests.analysis.targets import TIME_CUE, extract_targets
 from digests.model import Analysis, CleanArticle, Mention, Person, Sentence
-from digests.sentences import JoinedText, split_sentences
-from digests.targets import TIME_CUE, extract_targets
 from digests.textnorm import fold_nfc
 
 

@@ -26,11 +26,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from digests import outlets
 from digests.model import BadItem, RawDocument
+from digests.sources import outlets
 
 if TYPE_CHECKING:
-    from digests.fetch import Fetcher, Response
+    from digests.sources.fetch import Fetcher, Response
 
 MAX_BYTES = 5 * 1024 * 1024
 FILE_SUFFIXES = frozenset({".txt", ".html", ".htm", ".xml", ".rss", ".atom"})

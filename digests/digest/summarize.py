@@ -377,7 +377,7 @@ def summarize_sentences(
 
 def split_body(body: str) -> list[str]:
     """Sentences of a body whose paragraphs are separated by blank lines or newlines."""
-    from digests.sentences import split_sentences
+    from digests.analysis.sentences import split_sentences
 
     result: list[str] = []
     for paragraph in re.split(r"\n+", nfc(body)):
@@ -401,8 +401,8 @@ def _looks_like_raw_page(text: str) -> bool:
 
 
 def _summarize_text_file(path: Path, text: str, sentences: int, max_chars: int | None) -> str:
-    from digests.clean import clean_document
     from digests.model import RawDocument
+    from digests.sources.clean import clean_document
 
     doc = RawDocument(
         origin=str(path),

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from digests.model import Mention, Organisation, Person, Sentence
 from digests.textnorm import fold, fold_nfc, nfc
 
-DEFAULT_REGISTRY = Path(__file__).resolve().parent / "data" / "organisations.toml"
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "organisations.toml"
 KINDS = ("company", "media", "agency")
 OrgKind = Literal["company", "media", "agency"]
 

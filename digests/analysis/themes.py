@@ -418,7 +418,7 @@ def _registry_aliases(org_keys: Mapping[str, float]) -> dict[str, float]:
     if not org_keys:
         return {}
     try:
-        from digests.companies import load_registry
+        from digests.analysis.companies import load_registry
     except ImportError:  # the registry is optional for themes: terms still work
         log.debug("organisation registry unavailable; theme organisations use terms only")
         return {}

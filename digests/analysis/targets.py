@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from digests.companies import ROLES
+from digests.analysis.companies import ROLES
 from digests.model import Mention, Person, Sentence, Target
 from digests.textnorm import fold_nfc, squash_spaces
 

@@ -16,7 +16,7 @@ from types import TracebackType
 
 import httpx
 
-from digests.sources import SourceProblem
+from digests.sources.files_and_feeds import SourceProblem
 
 USER_AGENT = "ictdigest/0.1 (+https://github.com/ictdigest)"
 MAX_BYTES = 5 * 1024 * 1024

@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from digests.companies import ROLES
+from digests.analysis.companies import ROLES
 
 OPEN, CLOSE = "“", "”"
 _OPENS_BEFORE = frozenset(" \t\n([{–—-:/")  # a straight " after these opens a quotation

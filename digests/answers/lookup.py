@@ -18,10 +18,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
+from digests.analysis.quotes import present
+from digests.analysis.targets import Deadline, deadline
 from digests.model import Organisation
-from digests.quotes import present
-from digests.store import get_meta
-from digests.targets import Deadline, deadline
+from digests.store.store import get_meta
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200
@@ -56,7 +56,7 @@ class Statement:
     url: str | None
     published: str | None  # None: the article gave no date (see SHOWN_DATE)
     has_figure: bool
-    # ``text`` is the sentence as shown: quote marks balanced (digests.quotes); ``speaker``
+    # ``text`` is the sentence as shown: quote marks balanced (digests.analysis.quotes); ``speaker``
     # is who said it when the sentence does not say so itself but its paragraph does.
     speaker: str | None = None
 
@@ -246,7 +246,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _registry() -> Any:
-    from digests.companies import load_registry
+    from digests.analysis.companies import load_registry
 
     return load_registry()
 
@@ -323,7 +323,7 @@ def _article_count(db: Database, key: str) -> int:
 
 def _statements(db: Database, key: str, limit: int) -> list[Statement]:
     """Newest mention sentences, figures first, then by informativeness; one per text."""
-    from digests.companies import has_figure, statement_focus, statement_score
+    from digests.analysis.companies import has_figure, statement_focus, statement_score
 
     rows = db.execute(
         f"SELECT s.text, s.folded, a.id, a.title, a.source, a.url, {SHOWN_DATE}, a.published, "

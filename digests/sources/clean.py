@@ -36,9 +36,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
 
-from digests import dates, outlets
-from digests.extract import Block, extract_blocks
 from digests.model import BadItem, CleanArticle, RawDocument
+from digests.sources import dates, outlets
+from digests.sources.extract import Block, extract_blocks
 from digests.textnorm import fold_nfc, nfc
 
 _fold = fold_nfc

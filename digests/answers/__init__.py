@@ -1,0 +1,1 @@
+"""/company, /target, /search and the other answers over the store."""

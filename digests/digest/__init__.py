@@ -1,0 +1,1 @@
+"""The daily digest: choose stories, summarise, render for Telegram."""

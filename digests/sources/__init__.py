@@ -1,0 +1,1 @@
+"""Where articles come from, and how a page becomes clean text."""

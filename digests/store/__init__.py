@@ -1,0 +1,1 @@
+"""The SQLite store (sqlite-utils, FTS5, one writer) and its backups."""

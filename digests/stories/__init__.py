@@ -1,0 +1,1 @@
+"""The same event across outlets: one story, many articles."""
