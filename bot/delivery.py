@@ -24,9 +24,9 @@ from bot.outbox import Delivery
 from bot.ratelimit import Released
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
-from digests.render import render_digest
-from digests.select import build_digest, window_for_chat
-from digests.store import StoreError
+from digests.digest.render import render_digest
+from digests.digest.select import build_digest, window_for_chat
+from digests.store.store import StoreError
 
 log = logging.getLogger(__name__)
 

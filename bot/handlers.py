@@ -24,8 +24,8 @@ from bot.delivery import deactivate_chat, move_chat, prepare_digest, schedule, u
 from bot.guards import admin_only, can_change
 from bot.ratelimit import Released
 from bot.services import Services, services_of
-from digests.lookup import BadArgument
-from digests.store import DatabaseBusy
+from digests.answers.lookup import BadArgument
+from digests.store.store import DatabaseBusy
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 

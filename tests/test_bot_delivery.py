@@ -20,7 +20,7 @@ from bot.emulator import BotApiEmulator
 from bot.schedule import job_name
 from bot.services import services_of
 from bot.storage import open_bot_db
-from digests import store
+from digests.store import store
 
 __all__ = ["emulator_fixture"]
 

@@ -24,13 +24,13 @@ from bot.emulator import BotApiEmulator
 from bot.handlers import parse_callback, parse_language, parse_theme_keys, split_words
 from bot.schedule import parse_hhmm
 from bot.storage import open_bot_db
-from digests import lookup
+from digests.analysis.themes import load_themes
+from digests.answers import lookup
+from digests.answers.lookup import BadArgument
+from digests.digest.render import render_digest
+from digests.digest.select import build_digest, window_for_chat
+from digests.digest.telegram_html import TELEGRAM_LIMIT, validate, visible_length
 from digests.ingest import IngestReport, ingest
-from digests.lookup import BadArgument
-from digests.render import render_digest
-from digests.select import build_digest, window_for_chat
-from digests.telegram_html import TELEGRAM_LIMIT, validate, visible_length
-from digests.themes import load_themes
 
 __all__ = ["unlimited_emulator_fixture"]
 
