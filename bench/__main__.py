@@ -28,6 +28,7 @@ BENCHES = (
     "pages",
     "trend",
     "stories",
+    "faults",
 )
 OUT = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -98,6 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"ictdigest: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # A damaged page met mid-command (not at open): one line, never a traceback.
+        from digests.store.store import RESTORE_HINT, explain
+
+        line = (
+            explain(exc) if isinstance(exc, sqlite3.Error) else f"database damaged; {RESTORE_HINT}"
+        )
+        print(f"ictdigest: {line}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

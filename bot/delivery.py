@@ -17,20 +17,24 @@ from typing import Any
 from sqlite_utils import Database
 from telegram.ext import Application
 
-from bot import chats, outbox, topics, topics_store
+from bot import chats, indoubt, outbox, topics, topics_store
 from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
+from bot.ratelimit import Released
 from bot.schedule import catch_up, digest_day, job_name
 from bot.services import Services, services_of
 from digests.digest.pages import short_digest
 from digests.digest.render import render_digest
 from digests.digest.select import build_digest, window_for_chat
+from digests.store.store import StoreError
 
 log = logging.getLogger(__name__)
 
 MAX_WAITS = 5  # RetryAfter answers for one part before leaving it for the next sweep
 MAX_RECONNECTS = 3  # connection failures (request never sent) before leaving it pending
 RECONNECT_DELAY_S = 1.0
+RETRY_FIRST_S = 15.0  # a scheduled digest that met a locked database tries again after this
+RETRY_MAX_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ async def deliver(
 ) -> Delivery | None:
     """Send ``chat_id`` its digest for ``day`` unless the outbox already has it."""
     svc = services_of(app)
+    if stopping(app):
+        return None  # SIGTERM: no new work; owed digests are caught up after the restart
     chat = await svc.db.read(chats.get_chat, chat_id)
     if chat is None or not chat.active:
         return None
@@ -144,13 +150,15 @@ async def send_delivery(
     svc = services_of(app)
     row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
     while not row.done and row.parts_sent < len(row.messages):
+        if stopping(app):
+            return row  # released: the remaining parts go out after the restart
         part = row.parts_sent
         claim = PartClaim(svc, row.id, part)
         if app.bot.rate_limiter is None and not await claim.take():
             return row  # someone else has it
         try:
             outcome = await _send_part(app, svc, row, part, claim)
-        except ClaimLost:
+        except (ClaimLost, Released):  # another sender has it / stopping, never sent: pending
             return await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         row = await svc.db.read(outbox.get_delivery_by_id, delivery_id)
         if outcome == "stop":
@@ -167,7 +175,14 @@ async def send_delivery(
             len(row.messages),
             list(row.uncertain_parts),
         )
+        if row.state == "uncertain" and svc.settings.in_doubt == "notice":
+            await indoubt.notify(app, row)
     return row
+
+
+def stopping(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """SIGTERM closed the rate limiter: take no new part (see bot/ratelimit.py)."""
+    return bool(getattr(app.bot.rate_limiter, "closed", False))
 
 
 class ClaimLost(Exception):
@@ -177,7 +192,7 @@ class ClaimLost(Exception):
 class PartClaim:
     """The outbox claim of one part, taken when the rate limiter lets the request go.
 
-    Taking it only then (``TelegramLimits`` calls ``take`` right before the HTTP
+    Taking it only then (``FairLimits`` calls ``take`` right before the HTTP
     request) keeps the window of doubt to the request itself: a process killed
     while hundreds of parts queue in the limiter leaves none of them "in doubt",
     so a restart sends them instead of marking them uncertain.
@@ -192,6 +207,12 @@ class PartClaim:
         if not self.taken:
             self.taken = await self._svc.db.write(outbox.claim_part, self._delivery_id, self._part)
         return self.taken
+
+    async def release(self) -> None:
+        """The request was refused (429): the part is pending again until the next try."""
+        if self.taken:
+            await self._svc.db.write(outbox.release_claim, self._delivery_id)
+            self.taken = False
 
     async def before_request(self) -> None:
         if not await self.take():
@@ -220,7 +241,7 @@ async def _send_part(
                 await send(chat_id, text, rate_limit_args=claim)
             else:
                 await send(chat_id, text)
-        except ClaimLost:
+        except (ClaimLost, Released):
             raise
         except Exception as exc:
             action = decide(exc)
@@ -228,7 +249,10 @@ async def _send_part(
             if action.kind is Kind.WAIT_AND_RETRY and waits < MAX_WAITS:
                 waits += 1
                 log.info("event=retry_after wait_s=%.1f %s", action.wait_seconds, context)
-                await asyncio.sleep(action.wait_seconds)
+                if limited:  # refused, so certainly not sent: not in doubt while we wait
+                    await claim.release()
+                else:  # with a limiter, it holds this chat (only) for the wait
+                    await asyncio.sleep(action.wait_seconds)
                 continue
             if action.kind is Kind.RETRY_NOW and reconnects < MAX_RECONNECTS:
                 reconnects += 1
@@ -253,12 +277,19 @@ async def _send_part(
                         await send(chat_id, plain, parse_mode=None, rate_limit_args=claim)
                     else:
                         await send(chat_id, plain, parse_mode=None)
+                except Released:
+                    raise
                 except Exception as again:
                     await _give_up(app, svc, row, part, again)
                     return "stop"
                 await svc.db.write(outbox.replace_part, row.id, part, plain)
                 await svc.db.write(outbox.mark_part_sent, row.id, part + 1)
                 return "next"
+            resend = svc.settings.in_doubt == "resend"
+            if action.kind is Kind.UNCERTAIN and resend and reconnects < MAX_RECONNECTS:
+                reconnects += 1  # the chat prefers a rare duplicate to a gap
+                log.warning("event=delivery_uncertain resending %s", context)
+                continue
             if action.kind is Kind.UNCERTAIN:
                 log.warning("event=delivery_uncertain not_resending %s", context)
                 await svc.db.write(outbox.mark_part_uncertain, row.id, part, str(exc))
@@ -335,18 +366,65 @@ async def daily_digest_job(context: Any) -> None:
     """The chat's daily digest, for the local day the job fired on."""
     svc = services_of(context)
     chat_id = int(context.job.chat_id)
-    await deliver(context.application, chat_id, digest_day(svc.now(), svc.tz))
+    retry = context.job.data if isinstance(context.job.data, RetryOf) else None
+    day = retry.day if retry else digest_day(svc.now(), svc.tz)
+    try:
+        await deliver(context.application, chat_id, day)
+    except StoreError as exc:
+        # A database locked past DbWorker's patience (or a full disk): the day's digest is
+        # retried until it goes out; the outbox's (chat, day) key keeps it to one.
+        attempt = (retry.attempt if retry else 0) + 1
+        retry_digest_later(context.application, chat_id, day, attempt, str(exc))
+
+
+@dataclass(frozen=True)
+class RetryOf:
+    day: date
+    attempt: int
+
+
+def retry_digest_later(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    chat_id: int,
+    day: date,
+    attempt: int,
+    reason: str,
+) -> None:
+    """Run the chat's digest for ``day`` again after a backoff (capped at 5 minutes)."""
+    svc = services_of(app)
+    age = svc.now().astimezone(svc.tz).date() - day
+    if app.job_queue is None or age > timedelta(hours=svc.settings.catchup_hours):
+        log.error("event=digest_retry_abandoned chat_id=%s day=%s error=%r", chat_id, day, reason)
+        return
+    delay = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** min(attempt - 1, 10))
+    log.warning(
+        "event=digest_retry_scheduled chat_id=%s day=%s attempt=%d in_s=%.0f error=%r",
+        chat_id,
+        day,
+        attempt,
+        delay,
+        reason,
+    )
+    app.job_queue.run_once(
+        daily_digest_job,
+        when=delay,
+        chat_id=chat_id,
+        data=RetryOf(day, attempt),
+        name=f"retry:{job_name(chat_id)}",  # not a daily job: doctor counts those
+    )
 
 
 async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """After a restart: settle crashed rows, resume the outbox, deliver missed digests once."""
     svc = services_of(app)
-    for row in await svc.db.write(outbox.recover_after_crash):
+    resend = svc.settings.in_doubt == "resend"
+    for row in await svc.db.write(outbox.recover_after_crash, resend=resend):
         log.warning(
-            "event=delivery_interrupted chat_id=%s digest_key=%s uncertain_parts=%s",
+            "event=delivery_interrupted chat_id=%s digest_key=%s in_doubt=%s part=%d",
             row.chat_id,
             row.key,
-            list(row.uncertain_parts),
+            "resend" if resend else "notice",
+            row.parts_sent if resend else row.uncertain_parts[-1],
         )
     await sweep_outbox(app)
     active = await svc.db.read(chats.list_chats, active_only=True)
@@ -368,6 +446,7 @@ async def sweep_outbox(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             log.warning("event=delivery_expired chat_id=%s digest_key=%s", row.chat_id, row.key)
             continue
         await send_delivery(app, row.id)
+    await indoubt.notify_all(app)  # also rows whose notice a crash or a 429 held back
 
 
 async def catch_up_all(

@@ -221,11 +221,22 @@ def _database_checks(path: Path, *, quick: bool, now: datetime) -> list[Check]:
             _check("database", False, "open_failed", error=str(exc)),
             *(_check(n, False, "not_checked") for n in names),
         ]
+    # Damaged pages can hand back bytes that are not UTF-8 (even in error messages):
+    # read them as text with replacement characters so the damage is reported, not raised.
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
-        versions = schema_versions(conn)
+        integrity = _integrity(conn, quick=quick)
+        try:
+            versions = schema_versions(conn)
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            return [
+                _check("database", True, "database_ok", path=str(path), size=_size(path)),
+                integrity,
+                *(_check(n, False, "schema_unreadable") for n in names[1:]),
+            ]
         return [
             _check("database", True, "database_ok", path=str(path), size=_size(path)),
-            _integrity(conn, quick=quick),
+            integrity,
             check_store_schema(
                 versions,
                 {CORPUS_NAMESPACE: len(CORPUS_MIGRATIONS), BOT_NAMESPACE: len(BOT_MIGRATIONS)},
@@ -245,24 +256,37 @@ def _integrity(conn: sqlite3.Connection, *, quick: bool) -> Check:
     pragma = "quick_check" if quick else "integrity_check"
     try:
         rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        rows = [str(exc)]
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        rows = [_damage(exc)]
     if rows == ["ok"]:
         return _check("integrity", True, "integrity_ok", pragma=pragma)
-    return _check("integrity", False, "integrity_bad", pragma=pragma, row=repr(rows[0]))
+    problems = [
+        line for row in rows for line in row.splitlines() if line.strip() and line[:3] != "***"
+    ]
+    first = problems[0] if problems else "damage"
+    return _check(
+        "integrity", False, "integrity_bad", pragma=pragma, row=repr(first[:120]),
+        more=len(problems) - 1,
+    )  # fmt: skip
+
+
+def _damage(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "unreadable bytes where text was expected (damaged pages)"
+    return str(exc)
 
 
 def _active_chats(conn: sqlite3.Connection) -> list[int]:
     try:
         return [int(r[0]) for r in conn.execute("SELECT chat_id FROM chats WHERE active = 1")]
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError):
         return []
 
 
 def _read_heartbeat(conn: sqlite3.Connection) -> Heartbeat | None:
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", [HEARTBEAT_KEY]).fetchone()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
         return None
     return None if row is None else parse_heartbeat(row[0])
 

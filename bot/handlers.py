@@ -14,21 +14,24 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import answers, chats, storage, texts
+from bot import answers, chats, indoubt, storage, texts
 from bot.delivery import deactivate_chat, move_chat, schedule, unschedule
 from bot.digest_length import cmd_length
 from bot.guards import admin_only, can_change
+from bot.ratelimit import Released
 from bot.services import Services, services_of
 from digests.analysis.themes import Theme, load_themes
 from digests.answers import lookup
 from digests.answers.lookup import BadArgument
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.window import FIRST_DAYS
+from digests.store.store import DatabaseBusy
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 
@@ -155,7 +158,10 @@ def parse_callback(data: str | None) -> tuple[str, list[str]]:
     kind, _, rest = data.partition(":")
     if kind == "pick" and re.fullmatch(r"[a-z0-9][a-z0-9-]*|@[^\x00-\x1f]{2,}", rest):
         return kind, [rest]
-    if kind == "more" and re.fullmatch(r"\d+:\d+", rest):
+    # Bounded digit counts: forged ids past SQLite's INTEGER are refused, not crashed on.
+    if kind == "more" and re.fullmatch(r"\d{1,18}:\d{1,4}", rest):
+        return kind, rest.split(":")
+    if kind == "resend" and indoubt.parse_resend(rest) is not None:
         return kind, rest.split(":")
     if kind == "theme" and rest:
         return kind, [rest]
@@ -257,7 +263,7 @@ async def usage(
             lang,
             tdir,
             command=texts.command_spec(command, lang, tdir),
-            problem=problem.strip(),
+            problem=Markup(problem.strip()),  # already rendered (escaped) HTML: escape once
             choices=list(choices),
             themes=theme_rows(lang) if kind == "unknown_theme" else [],
         ),
@@ -646,6 +652,8 @@ async def on_button(update: Update, context: Context) -> None:
         await theme_button(update, context)
     elif kind == "pick":
         await pick_button(update, context, values[0])
+    elif kind == "resend":
+        await indoubt.resend_button(update, context, int(values[0]), int(values[1]))
     else:
         chat = await current_chat(update, context)
         await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
@@ -765,9 +773,18 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden) and chat_id is not None:
         await deactivate_chat(context.application, chat_id)
         return
-    log.error("event=handler_error chat_id=%s", chat_id, exc_info=error)
+    if isinstance(error, RetryAfter | Released):
+        # Flooded chat (its own 429: the limiter already holds it back) or shutting down:
+        # one line, and no error reply that would meet the same limit.
+        log.warning("event=reply_dropped chat_id=%s reason=%r", chat_id, str(error))
+        return
+    busy = isinstance(error, DatabaseBusy)
+    if busy:  # waited out for DbWorker's patience already: refuse in clear words, no traceback
+        log.warning("event=db_busy_refused chat_id=%s error=%r", chat_id, str(error))
+    else:
+        log.error("event=handler_error chat_id=%s", chat_id, exc_info=error)
     if isinstance(update, Update) and chat is not None:
         try:
-            await say(update, context, "error")
+            await say(update, context, "db_busy" if busy else "error")
         except Exception as again:
             log.error("event=error_reply_failed chat_id=%s error=%r", chat_id, str(again))

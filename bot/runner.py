@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -60,8 +61,53 @@ def run(settings: Settings) -> int:
 
     configure_logging(settings)
     load_seeds_if_empty(settings)
+    refused = wait_for_bot_api(settings)
+    if refused is not None:
+        return refused
     serve(build_application(settings), settings)
     return 0
+
+
+API_BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+
+
+def wait_for_bot_api(settings: Settings, sleep: Any = time.sleep) -> int | None:
+    """Block until the Bot API answers getMe, one log line per failed try, with backoff.
+
+    A bot started before the network is up waits for it instead of dying with a
+    traceback; a token Telegram rejects is final (exit code 1), said in one line.
+    """
+    from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+
+    attempt = 0
+    while True:
+        try:
+            asyncio.run(_get_me(settings))
+        except (InvalidToken, Forbidden, BadRequest) as exc:
+            log.error("event=bot_token_rejected error=%r fix=check_TELEGRAM_BOT_TOKEN", str(exc))
+            return 1
+        except (NetworkError, OSError) as exc:
+            delay = API_BACKOFF_S[min(attempt, len(API_BACKOFF_S) - 1)]
+            attempt += 1
+            log.warning(
+                "event=bot_api_unreachable url=%s attempt=%d retry_in_s=%.0f error=%r",
+                settings.api_base_url,
+                attempt,
+                delay,
+                str(exc) or exc.__class__.__name__,
+            )
+            sleep(delay)
+            continue
+        if attempt:
+            log.info("event=bot_api_reachable after_attempts=%d", attempt)
+        return None
+
+
+async def _get_me(settings: Settings) -> None:
+    from telegram import Bot
+
+    async with Bot(str(settings.token), base_url=settings.api_base_url) as bot:
+        await bot.get_me()
 
 
 def console(settings: Settings) -> int:

@@ -59,6 +59,7 @@ ENV_VARS: dict[str, str] = {
     "template_dir": "ICTDIGEST_TEMPLATE_DIR",
     "language": "ICTDIGEST_LANG",  # one name for the bot and the CLI
     "fetch_allow_private": "ICTDIGEST_FETCH_ALLOW_PRIVATE",
+    "in_doubt": "ICTDIGEST_IN_DOUBT",
 }
 # Older names still read when the new one is unset.
 LEGACY_ENV_VARS: dict[str, str] = {"language": "ICTDIGEST_LANGUAGE"}
@@ -95,6 +96,7 @@ class Settings:
     language: str = "vi"  # ICTDIGEST_LANG (formerly ICTDIGEST_LANGUAGE), new chats' language
     # ICTDIGEST_FETCH_ALLOW_PRIVATE: let ingest fetch loopback, private and link-local addresses
     fetch_allow_private: bool = False
+    in_doubt: str = "notice"  # ICTDIGEST_IN_DOUBT: notice (reader taps to resend) or resend
 
     def __repr__(self) -> str:
         parts = []
@@ -363,6 +365,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "webhook_listen": parse_host,
     "webhook_port": parse_port,
     "template_dir": parse_template_dir,
+    "in_doubt": _choice(("notice", "resend")),
     "language": _choice(LANGUAGES),
     "fetch_allow_private": parse_bool,
 }

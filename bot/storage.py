@@ -74,7 +74,18 @@ def _bot_chat_digest_length(db: Database) -> None:
         db.execute("ALTER TABLE chats ADD COLUMN digest_length TEXT NOT NULL DEFAULT 'short'")
 
 
-BOT_MIGRATIONS: list[Migration] = [_v1, _bot_chat_digest_length, bot_watches, bot_topics]
+def _bot_in_doubt_notices(db: Database) -> None:
+    """When the reader was told that a part of a digest may be missing (bot/indoubt.py)."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN notified_at TEXT")
+
+
+BOT_MIGRATIONS: list[Migration] = [
+    _v1,
+    _bot_chat_digest_length,
+    bot_watches,
+    bot_topics,
+    _bot_in_doubt_notices,
+]
 
 
 def apply_bot_migrations(db: Database) -> int:

@@ -1,7 +1,7 @@
 """Ingest: sources → clean → analyse → store, one article per transaction.
 
 One bad item never stops a batch: each becomes a Failure with a one-line reason.
-Only a database that stays locked stops it, since every further item would wait
+Only a database that stays locked, or a full disk, stops it, since every further item would wait
 and fail the same way; what landed before stays, and the report says why it
 stopped.
 """
@@ -38,7 +38,8 @@ class IngestReport:
     skipped: int = 0  # already stored, unchanged
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
-    stopped: str | None = None  # why the batch stopped early (database locked), else None
+    stopped: str | None = None  # why the batch stopped early (locked, disk full), else None
+    stopped_because: str = ""  # "busy" or "disk_full" (store.WriteStopped.because)
     passed_over: list[Skipped] = field(default_factory=list)  # files that are no articles
     missing_module: str | None = None  # a package the install lacks: the batch stopped
 
@@ -96,8 +97,8 @@ def ingest(
             _ingest_items(db, items, report, progress, today, stories)
         if report.added or report.updated:
             store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
-    except store.DatabaseBusy as exc:
-        report.stopped = str(exc)
+    except store.WriteStopped as exc:
+        report.stopped, report.stopped_because = str(exc), exc.because
     except MissingModule as exc:
         report.stopped = str(exc)
         report.missing_module = exc.module
@@ -128,8 +129,8 @@ def _ingest_items(
                 report.count(ingest_document(db, item, today=today, stories=stories))
             except BadItem as exc:
                 report.fail(Failure.from_error(_label(item), exc))
-            except store.DatabaseBusy as exc:
-                report.stopped = str(exc)
+            except store.WriteStopped as exc:  # locked or disk full: the rest would fail alike
+                report.stopped, report.stopped_because = str(exc), exc.because
                 return
         if progress is not None:
             progress.update(

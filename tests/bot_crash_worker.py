@@ -1,6 +1,6 @@
 """One delivery pass in its own process, as the bot runs it on start (crash test helper).
 
-``python tests/bot_crash_worker.py BASE_URL TOKEN DB NOW RATE`` recovers rows a killed
+``python tests/bot_crash_worker.py BASE_URL TOKEN DB NOW RATE [IN_DOUBT]`` recovers rows a killed
 run left behind, resumes the outbox and delivers every missed digest, then exits.
 """
 
@@ -16,8 +16,10 @@ from bot.delivery import startup
 from bot.settings import Settings
 
 
-async def deliver_once(base_url: str, token: str, db: Path, now: datetime, rate: float) -> None:
-    settings = Settings(token=token, db_path=db, rate_overall_per_s=rate)
+async def deliver_once(
+    base_url: str, token: str, db: Path, now: datetime, rate: float, in_doubt: str = "notice"
+) -> None:
+    settings = Settings(token=token, db_path=db, rate_overall_per_s=rate, in_doubt=in_doubt)
     app = build_application(settings, base_url=base_url, clock=lambda: now)
     async with app:
         await startup(app)
@@ -25,4 +27,7 @@ async def deliver_once(base_url: str, token: str, db: Path, now: datetime, rate:
 
 if __name__ == "__main__":
     url, token, db, now, rate = sys.argv[1:6]
-    asyncio.run(deliver_once(url, token, Path(db), datetime.fromisoformat(now), float(rate)))
+    policy = sys.argv[6] if len(sys.argv) > 6 else "notice"
+    asyncio.run(
+        deliver_once(url, token, Path(db), datetime.fromisoformat(now), float(rate), policy)
+    )

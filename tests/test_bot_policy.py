@@ -3,6 +3,7 @@ against the Bot API emulator, which answers the daily digest's sends with the er
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -35,6 +36,7 @@ DAY = date(2025, 3, 10)
 USER = 901
 GROUP = -4902
 App = Application[Any, Any, Any, Any, Any, Any]
+IN_DOUBT_NOTICE = "(một phần bản tin có thể chưa được gửi: Xem lại)"
 
 
 @pytest.fixture
@@ -202,7 +204,28 @@ async def test_ambiguous_timeout_marks_the_part_uncertain_and_never_resends_it(
         again = await digest_for(app, USER)
         chat = await services_of(app).db.read(chats.get_chat, USER)
     assert row.state == "uncertain" and row.uncertain_parts == (0,)
-    assert again.state == "uncertain"
-    assert texts_sent(emulator, USER) == list(row.messages)  # part 0 arrived once; rest sent
+    assert again.state == "uncertain" and again.notified_at is not None
+    # part 0 arrived once, the rest were sent, and the reader is told, once, with a button
+    assert texts_sent(emulator, USER) == [*row.messages, IN_DOUBT_NOTICE]
+    notice = emulator.sent_messages(USER)[-1]
+    assert notice["reply_markup"]["inline_keyboard"] == [
+        [{"text": "Xem lại", "callback_data": f"resend:{row.id}:0"}]
+    ]
     assert len(row.messages) >= 2
     assert chat is not None and chat.last_article_id == row.max_article_id
+
+
+async def test_ambiguous_timeout_is_resent_when_the_chat_prefers_a_duplicate_to_a_gap(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator.add_chat(USER)
+    add_chat(db_path, USER, themes=None)
+    emulator.delay_next("sendMessage", 1.5)
+    async with started(emulator, db_path, read_timeout=0.4) as app:
+        services_of(app).settings = dataclasses.replace(
+            services_of(app).settings, in_doubt="resend"
+        )
+        row = await digest_for(app, USER)
+    assert row.state == "sent" and row.uncertain_parts == ()
+    # part 0 had arrived: the resend makes it a duplicate, never a gap
+    assert texts_sent(emulator, USER) == [row.messages[0], *row.messages]

@@ -60,6 +60,18 @@ def test_crash_while_sending_makes_only_that_part_uncertain(tmp_path: Path) -> N
     assert outbox.claim_part(db, row.id, 2)
     outbox.mark_part_sent(db, row.id, 3)
     assert outbox.finish(db, row.id).state == "uncertain"
+    assert [r.id for r in outbox.unnotified(db)] == [row.id]  # the reader is still to be told
+    outbox.mark_notified(db, row.id)
+    assert outbox.unnotified(db) == []
+
+
+def test_crash_while_sending_resends_that_part_when_the_chat_prefers_it(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    row, _ = outbox.enqueue(db, 42, DAY, ["a", "b"], max_article_id=9, article_count=2)
+    assert outbox.claim_part(db, row.id, 0)  # killed here
+    recovered = outbox.recover_after_crash(db, resend=True)
+    assert [(r.state, r.parts_sent, r.uncertain_parts) for r in recovered] == [("pending", 0, ())]
+    assert outbox.claim_part(db, row.id, 0)  # part 0 goes out again
 
 
 def test_empty_digest_is_recorded_as_answered(tmp_path: Path) -> None:
@@ -99,3 +111,14 @@ def test_time_change_restarts_the_schedule(tmp_path: Path) -> None:
     after = chats.set_time(db, 42, time(6, 15))
     assert after is not None and after.time == time(6, 15)
     assert after.schedule_since >= before.schedule_since
+
+
+def test_the_bot_writer_commits_with_synchronous_full(tmp_path: Path) -> None:
+    from bot.dbworker import DbWorker
+
+    worker = DbWorker(tmp_path / "bot.db")
+    try:
+        level = worker.write_sync(lambda db: db.execute("PRAGMA synchronous").fetchone()[0])
+    finally:
+        worker.close()
+    assert level == 2  # FULL: a "sent" mark survives power loss

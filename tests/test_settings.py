@@ -57,6 +57,7 @@ def test_every_setting_from_the_environment(tmp_path: Path) -> None:
         "ICTDIGEST_TEMPLATE_DIR": str(templates),
         "ICTDIGEST_LANG": "EN",
         "ICTDIGEST_FETCH_ALLOW_PRIVATE": "yes",
+        "ICTDIGEST_IN_DOUBT": "Resend",
     }
     assert set(ENV_VARS.values()) == set(env), "the test sets every documented variable"
     s = load_settings(env)
@@ -75,6 +76,7 @@ def test_every_setting_from_the_environment(tmp_path: Path) -> None:
     assert s.log_format == "json"
     assert s.webhook_url == "https://bot.example.org/hook"
     assert s.fetch_allow_private is True
+    assert s.in_doubt == "resend"
     assert s.webhook_secret == "s3cret_-X"
     assert (s.webhook_listen, s.webhook_port) == ("127.0.0.1", 88)
     assert s.template_dir == templates

@@ -146,6 +146,8 @@ class EmulatorCore:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._calls: list[tuple[float, str]] = []
         self._faults: dict[str, deque[Fault]] = {}
+        self._chat_faults: dict[int, deque[Fault]] = {}  # sendMessage faults for one chat
+        self._throttled_until = 0.0  # every sendMessage refused with 429 until then
         self._delays: dict[str, deque[float]] = {}
         self._webhook: dict[str, Any] = {}
         self._stats = EmulatorStats()
@@ -162,6 +164,8 @@ class EmulatorCore:
         with self._lock:
             delay = self._pop_delay(name)
             fault = self._pop_fault(name)
+            if fault is None and name == "sendmessage":
+                fault = self._send_fault(params)
             if name != "getupdates":
                 self._calls.append((self._monotonic(), name))
                 self._last_bot_activity = self._monotonic()
@@ -185,6 +189,19 @@ class EmulatorCore:
 
     def _pop_fault(self, name: str) -> Fault | None:
         queue = self._faults.get(name)
+        return queue.popleft() if queue else None
+
+    def _send_fault(self, params: dict[str, Any]) -> Fault | None:
+        """Fault injection for one chat, or Telegram's overall flood limit (see ``throttle``)."""
+        left = self._throttled_until - self._monotonic()
+        if left > 0:
+            wait = max(1, int(left + 0.999))
+            return Fault(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        try:
+            chat_id = get_int(params, "chat_id")
+        except Exception:
+            return None
+        queue = self._chat_faults.get(chat_id) if chat_id is not None else None
         return queue.popleft() if queue else None
 
     def _pop_delay(self, name: str) -> float:
@@ -996,6 +1013,19 @@ class EmulatorCore:
         with self._lock:
             fault = Fault(code, description, dict(parameters))
             self._faults.setdefault(method.lower(), deque()).append(fault)
+
+    def fail_chat(
+        self, chat_id: int, code: int, description: str, times: int = 1, **parameters: Any
+    ) -> None:
+        """The next ``times`` sendMessage calls to ``chat_id`` fail with this error."""
+        with self._lock:
+            queue = self._chat_faults.setdefault(chat_id, deque())
+            queue.extend(Fault(code, description, dict(parameters)) for _ in range(times))
+
+    def throttle(self, seconds: float) -> None:
+        """Telegram's overall limit hit: every sendMessage gets 429 for ``seconds``."""
+        with self._lock:
+            self._throttled_until = self._monotonic() + seconds
 
     def delay_next(self, method: str, seconds: float) -> None:
         """The next call of ``method`` is carried out, but answered ``seconds`` late."""
