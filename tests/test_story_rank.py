@@ -7,6 +7,7 @@ from datetime import date
 
 from digests.digest.standalone import needs_speaker, refers_back
 from digests.digest.story_rank import (
+    age_tier,
     agreement,
     best_theme,
     is_fresh,
@@ -33,11 +34,16 @@ def test_an_undated_story_never_outranks_a_fresh_one_and_recent_beats_old() -> N
     last_month = story_rank(date(2026, 11, 2), True, 3.0, TODAY)
     assert sorted([undated_strong, old_strong, last_month, fresh_weak]) == [
         fresh_weak,  # fresh first, whatever the score
-        undated_strong,  # then score less the age penalty (undated: as ten years old)
-        last_month,
+        last_month,  # then the fresher buckets: this month before 2020
         old_strong,
+        undated_strong,  # an undated story after every dated one
     ]
-    assert story_rank(None, True, 3.0, TODAY) > old_strong  # undated ranks as ten years old
+    # Within one bucket the score (less the age penalty) decides.
+    strong_2024 = story_rank(date(2024, 3, 1), True, 9.0, TODAY)
+    weak_2024 = story_rank(date(2024, 9, 1), True, 1.0, TODAY)
+    assert strong_2024 < weak_2024
+    assert age_tier(date(2024, 9, 1), TODAY) == age_tier(date(2024, 3, 1), TODAY) == 5
+    assert age_tier(date(2022, 10, 17), TODAY) > age_tier(date(2024, 8, 14), TODAY)
 
 
 def test_best_theme_and_tags() -> None:

@@ -73,11 +73,11 @@ def build_digest(
     today = today or date.today()
     theme_set = load_themes(themes_file).select(themes)
     articles = _window_articles(db, window)
-    candidates = _candidates_about(db, articles, theme_set)
+    candidates, about = _candidates_about(db, articles, theme_set)
     order = list(theme_set.keys)
     tag_of = {t.key: Tag(t.key, t.emoji, t.label_vi, t.label_en) for t in theme_set}
     ranked: dict[str, list[PlacedStory]] = {k: [] for k in order}
-    for story in group_stories(articles, candidates):
+    for story in group_stories(articles, candidates, about):
         scores = dict(story.scores)
         while (key := story_rank.best_theme(scores, order)) is not None:
             tags = tuple(tag_of[k] for k in story_rank.theme_tags(story.scores, key, order))
@@ -121,9 +121,9 @@ def stories_by_theme(
     places each story once."""
     theme_set = load_themes(themes_file)
     articles = _window_articles(db, window)
-    plans = _candidates_about(db, articles, theme_set)
+    plans, about = _candidates_about(db, articles, theme_set)
     counts = dict.fromkeys(theme_set.keys, 0)
-    for story in group_stories(articles, plans):
+    for story in group_stories(articles, plans, about):
         for key, score in story.scores.items():
             counts[key] += score > 0
     return counts
@@ -131,8 +131,9 @@ def stories_by_theme(
 
 def _candidates_about(
     db: Database, articles: list[_Article], theme_set: ThemeSet
-) -> dict[int, dict[str, BulletPlan]]:
-    """Each article's bullets for the themes it is about (empty articles left out).
+) -> tuple[dict[int, dict[str, BulletPlan]], dict[int, dict[str, float]]]:
+    """Each article's bullets for the themes it is about (empty articles left out), and
+    those themes' relevance scores, which place its story.
 
     "About" is the stored relevance score at or above the threshold
     (``relevance.themes_of``): a theme word in passing puts nothing in a digest or a
@@ -147,4 +148,4 @@ def _candidates_about(
         plans = article_bullet_plans(article, theme_set)
         if own := {key: plan for key, plan in plans.items() if key in keys}:
             found[article.id] = own
-    return found
+    return found, about

@@ -37,9 +37,14 @@ class GroupedStory:
 
 
 def group_stories(
-    articles: list[_Article], candidates: dict[int, dict[str, BulletPlan]]
+    articles: list[_Article],
+    candidates: dict[int, dict[str, BulletPlan]],
+    relevance: dict[int, dict[str, float]] | None = None,
 ) -> list[GroupedStory]:
-    """The window's articles with a bullet, grouped by story, in order of first article."""
+    """The window's articles with a bullet, grouped by story, in order of first article.
+
+    A story's score per theme sums its articles' stored ``relevance`` scores when given
+    (how much each article is about the theme), else their ``article_themes``."""
     grouped: dict[int, GroupedStory] = {}
     for article in sorted(articles, key=lambda a: a.id):
         own = candidates.get(article.id)
@@ -47,7 +52,11 @@ def group_stories(
         story.articles.append(article)
         if own:
             story.candidates[article.id] = own
-            for key, value in article_themes(own).items():
+            weights = article_themes(own)
+            if relevance is not None:
+                stored = relevance.get(article.id, {})
+                weights = {key: stored.get(key, 0.0) for key in own}
+            for key, value in weights.items():
                 story.scores[key] = story.scores.get(key, 0.0) + value
     return [story for story in grouped.values() if story.candidates]
 

@@ -13,7 +13,9 @@ from datetime import date
 
 FRESH_DAYS = 7  # an article published within this many days of the digest is "mới"
 AGE_WEIGHT = 0.5  # score points lost per doubling of a story's age in months
-UNDATED_AGE = 3650  # an undated story ranks as if ten years old
+UNDATED_AGE = 3650  # an undated story loses points as if ten years old…
+UNDATED_TIER = 1000  # …and comes after every dated one
+TIER_DAYS = (31, 92, 365)  # freshness buckets after the first week: month, quarter, year
 TAG_SHARE = 0.25  # another theme is tagged when it scores a quarter of the best one
 AGREEMENT_WEIGHT = 1.0  # score points for a sentence whose words every other outlet has
 SHORT_PER_THEME = 3  # stories per theme in the short (default) digest
@@ -32,17 +34,35 @@ def age_penalty(published: date | None, today: date) -> float:
     return AGE_WEIGHT * math.log2(1.0 + age / 30.0)
 
 
+def age_tier(published: date | None, today: date) -> int:
+    """How fresh a story is, as a bucket (smaller first): this week, this month, this
+    quarter, this year, then one bucket per further year; undated stories last."""
+    if published is None:
+        return UNDATED_TIER
+    age = max(0, (today - published).days)
+    if is_fresh(published, today):
+        return 0
+    for tier, days in enumerate(TIER_DAYS, start=1):
+        if age <= days:
+            return tier
+    return len(TIER_DAYS) + age // 365
+
+
 def story_rank(
     published: date | None, about: bool, score: float, today: date
 ) -> tuple[int, int, float]:
     """Sort key of a story in its section (smaller first).
 
-    Fresh dated stories come first whatever their score, so an undated or old one
-    never outranks them; then stories about the theme before those that only
-    mention it; then score less ``age_penalty``, so the recent rise.
+    Fresher stories come first whatever their score (this week, this month, this
+    quarter, this year, then year by year), so an old one never outranks a recent
+    one and an undated one comes last; within a bucket, stories about the theme before
+    those that only mention it, then score less ``age_penalty``.
     """
-    tier = 0 if is_fresh(published, today) else 1
-    return (tier, 0 if about else 1, -(score - age_penalty(published, today)))
+    return (
+        age_tier(published, today),
+        0 if about else 1,
+        -(score - age_penalty(published, today)),
+    )
 
 
 def best_theme(scores: Mapping[str, float], order: Sequence[str]) -> str | None:
