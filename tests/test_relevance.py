@@ -332,3 +332,23 @@ def test_why_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
     assert find_article(db, "https://example.vn/buu-dien") == 1
     assert find_article(db, "2") is None
     assert find_article(db, "bưu điện") is None
+
+
+def test_viettels_own_name_is_no_war() -> None:
+    from digests.analysis.relevance import score_article
+
+    title = "Viettel thử nghiệm mạng 6G tại Hà Nội"
+    sentences = [
+        (
+            "Tập đoàn Công nghiệp - Viễn thông Quân đội (Viettel) vừa thử nghiệm mạng 6G "
+            "với tốc độ 12,5 Gbps tại 24 trạm phát sóng ở Hà Nội.",
+            0,
+            False,
+        ),
+        ("Viettel cho biết sẽ thương mại hoá 6G trước năm 2030.", 1, False),
+    ]
+    telecom = score_article(title, sentences)["telecom"]
+    assert telecom.against == 0, telecom.evidence
+    # The army itself still speaks against: a parade is no telecom news.
+    parade = [("Quân đội tổ chức duyệt binh, Viettel phủ sóng 5G khu vực lễ.", 0, False)]
+    assert score_article("Lễ duyệt binh", parade)["telecom"].against > 0

@@ -56,12 +56,14 @@ SEED_SCORES = {
         "cybersecurity": (2.709, 1.693, 0, 4),
         "press": (2.469, 1.543, 0, 5),
     },
+    # Seed 002 names "Tập đoàn Công nghiệp - Viễn thông Quân đội" (Viettel): its
+    # "Quân đội" once counted as war; the name is masked now, so nothing speaks against.
     "002": {
-        "postal": (9.55, 11.141, 1.0, 6),
-        "telecom": (25.714, 30.0, 1.0, 33),
-        "ai": (2.834, 3.307, 1.0, 6),
-        "cybersecurity": (2.718, 3.171, 1.0, 6),
-        "press": (29.27, 34.148, 1.0, 20),
+        "postal": (11.141, 11.141, 0, 5),
+        "telecom": (30.0, 30.0, 0, 32),
+        "ai": (3.307, 3.307, 0, 5),
+        "cybersecurity": (3.171, 3.171, 0, 5),
+        "press": (34.148, 34.148, 0, 19),
     },
     "003": {
         "postal": (16.455, 16.455, 0, 7),
