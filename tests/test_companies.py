@@ -439,9 +439,9 @@ def test_the_same_amounts_are_the_same_fact() -> None:
     first = amounts_in("Với giá khởi điểm 11.900 đồng, VNPT sẽ thu về ít nhất hơn 850 tỷ đồng.")
     second = amounts_in("Dự kiến VNPT sẽ thu về ít nhất 850 tỷ đồng.")
     assert (first, second) == (frozenset({"11.900", "850"}), frozenset({"850"}))
-    assert same_amounts(first, second, same_article=True)
-    assert not same_amounts(first, second, same_article=False)
-    assert not same_amounts(frozenset(), frozenset(), same_article=True)
+    assert same_amounts(first, second, same_story=True)
+    assert not same_amounts(first, second, same_story=False)
+    assert not same_amounts(frozenset(), frozenset(), same_story=True)
 
 
 @pytest.mark.parametrize(

@@ -65,25 +65,40 @@ def company_statements(db: Database, key: str, limit: int) -> list[Statement]:
         key=lambda c: (rank(c.text, c.focus, c.statement.has_figure, c.year, newest), c.stored),
         reverse=True,
     )
+    story_of = _stories_of(db, {c.article_id for c in ranked})
     kept: list[tuple[frozenset[str], frozenset[str], int]] = []
+    told_by: dict[int, int] = {}  # per story, the one article whose account is shown
     statements: list[Statement] = []
     people: dict[int, list[tuple[str, str | None]]] = {}
     for candidate in ranked:
         words = frozenset(candidate.folded.split())
         amounts = amounts_in(candidate.text)
         aid = candidate.article_id
-        if any(
-            same_statement(words, other) or same_amounts(amounts, seen, aid == other_aid)
-            for other, seen, other_aid in kept
+        story = story_of.get(aid, -aid)
+        if told_by.setdefault(story, aid) != aid or any(
+            same_statement(words, other) or same_amounts(amounts, seen, story == other_story)
+            for other, seen, other_story in kept
         ):
-            continue
-        kept.append((words, amounts, aid))
+            continue  # the same fact again, or the same event as another outlet told it
+        kept.append((words, amounts, story))
         statements.append(
             _in_context(db, candidate.statement, candidate.idx, candidate.paragraph, people)
         )
         if len(statements) == limit:
             break
     return statements
+
+
+def _stories_of(db: Database, article_ids: set[int]) -> dict[int, int]:
+    """Each article's story: articles of one story report one event."""
+    ids = sorted(article_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute(f"SELECT id, story_id FROM articles WHERE id IN ({marks})", chunk)
+        found.update({int(aid): int(story) for aid, story in rows})
+    return found
 
 
 def _mention_candidates(db: Database, key: str) -> list[_Candidate]:
@@ -247,12 +262,12 @@ def same_statement(words: frozenset[str], other: frozenset[str], share: float = 
     return smaller > 0 and len(words & other) >= share * smaller
 
 
-def same_amounts(amounts: frozenset[str], other: frozenset[str], same_article: bool) -> bool:
+def same_amounts(amounts: frozenset[str], other: frozenset[str], same_story: bool) -> bool:
     """Whether two sentences state the same amounts: all of them (any two articles), or
-    one's all among the other's (in one article, which retells its own figures)."""
+    one's all among the other's (in one story, whose outlets retell its figures)."""
     if not amounts or not other:
         return False
-    return amounts == other or (same_article and (amounts <= other or other <= amounts))
+    return amounts == other or (same_story and (amounts <= other or other <= amounts))
 
 
 _JOINER = re.compile(r"^[\s,;/&()…]*(?:(?:và|cùng|hay|hoặc)\s*)?[\s,;/&()…]*$")
