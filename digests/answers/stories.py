@@ -76,6 +76,6 @@ def _row(story: int, articles: list[StoryArticle]) -> StoryRow:
         title=first.title,
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
-        outlets=list(dict.fromkeys(a.source for a in articles)),
+        outlets=list(dict.fromkeys(a.source for a in articles if a.source)),
         articles=articles,
     )

@@ -2,7 +2,7 @@
 which of its outlets' sentences lead, and how many bullets a short digest shows.
 
 Pure functions over plain values, so that each decision is unit-tested on its own;
-digests/select.py gathers the values from the store and applies them.
+digests/digest/select.py and story_group.py gather the values from the store and apply them.
 """
 
 from __future__ import annotations
