@@ -308,3 +308,17 @@ def test_band_keys_are_twelve_bands_of_three_buckets() -> None:
     # a band whose three buckets are all empty gets no key
     empty_first = (stories.EMPTY,) * 3 + sig[3:]
     assert [key >> 32 for key in stories.band_keys(empty_first)] == list(range(1, 12))
+
+
+def test_a_story_with_no_named_outlet_lists_no_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "a_launch.txt", LAUNCH)
+    db_path = tmp_path / "s.db"
+    ingest(open_db(db_path), [str(folder / "a_launch.txt")], today=date(2026, 1, 5))
+    code, out = run_cli(capsys, "--db", str(db_path), "stories")
+    assert (code, out.splitlines()[1]) == (0, "#1  18/12/2025  1 bài")
+    code, out = run_cli(capsys, "--db", str(db_path), "stories", "--json")
+    assert json.loads(out)["stories"][0]["outlets"] == []
