@@ -90,7 +90,7 @@ def test_a_dripping_server_cannot_hold_an_item_past_its_deadline() -> None:
                 fetcher.get(site.url("/drip"))
             took = time.monotonic() - started
     assert caught.value.code == "deadline"
-    assert 1.4 < took < 4  # not the minutes an endless drip would take
+    assert took < 4 and took > 1.4  # not the minutes an endless drip would take
 
 
 def test_retries_stop_at_the_deadline_with_the_last_answer() -> None:
