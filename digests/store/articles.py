@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from digests.analysis import relevance
 from digests.model import Analysis, CleanArticle, Organisation, RawDocument, Sentence
 from digests.store import stories as story_store
-from digests.store.connection import _BULK
-from digests.store.search_index import _pending_search, index_pending_search
+from digests.store.connection import in_bulk_writes
+from digests.store.search_index import index_pending_search, pending_search_count
 from digests.store.transactions import explain, write_transaction
 from digests.textnorm import fold
 
@@ -84,7 +84,7 @@ def save_article(
     :mod:`digests.stories.cluster`); without one, the article is a story of its own.
     """
     result = _save_article(db, doc, article, analysis, story)
-    if id(db.conn) in _BULK and _pending_search(db) >= SEARCH_BATCH:
+    if in_bulk_writes(db) and pending_search_count(db) >= SEARCH_BATCH:
         index_pending_search(db)
     return result
 
@@ -315,7 +315,7 @@ def _write_children(
     relevance.write_scores(db, article_id, scores, analysis.sector_outlet)
     # Document frequencies are counted with the search index, so a bulk ingest writes
     # them in the same batches (one upsert per word and batch, not per article).
-    if id(conn) in _BULK:
+    if in_bulk_writes(db):
         conn.execute("INSERT INTO search_pending (article_id) VALUES (?)", [article_id])
         story_store.hold_words(db, article_id, story)
     else:

@@ -1,4 +1,5 @@
-"""The article store: SQLite through sqlite-utils, WAL, one writer, FTS5 over folded text.
+"""Opening the article store (SQLite through sqlite-utils, WAL, one writer, FTS5 over folded
+text), and the settings and checkpoints of a bulk ingest.
 
 Every article is written in one ``BEGIN IMMEDIATE`` transaction, so a crash or a
 bad record never leaves half an article behind.  The full-text index is
@@ -19,7 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from digests.store.schema import CORPUS_MIGRATIONS, apply_migrations
-from digests.store.search_index import _index_pending_unless_busy
+from digests.store.search_index import index_pending_unless_busy
 from digests.store.transactions import RESTORE_HINT, DatabaseDamaged, explain
 
 BUSY_TIMEOUT_MS = 5000
@@ -82,7 +83,7 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
             apply_migrations(db, "corpus", CORPUS_MIGRATIONS)
             # Left by a killed bulk ingest (or waiting in another process's running one:
             # indexing them here is the same transaction that process would run).
-            _index_pending_unless_busy(db)
+            index_pending_unless_busy(db)
     except sqlite3.DatabaseError as exc:
         raise explain(exc, target) from exc
     except UnicodeDecodeError as exc:  # random bytes in the schema pages: not even an error reads
@@ -92,6 +93,11 @@ def open_db(path: Path | str | None = None, *, migrate: bool = True) -> Database
 
 # Connections inside bulk_writes (keyed by id(); sqlite3 connections take no weak refs).
 _BULK: set[int] = set()
+
+
+def in_bulk_writes(db: Database) -> bool:
+    """Whether ``db`` is inside :func:`bulk_writes` (search indexing then waits for a batch)."""
+    return id(db.conn) in _BULK
 
 
 @contextmanager
@@ -116,7 +122,7 @@ def bulk_writes(db: Database, *, every_s: float = 0.25) -> Iterator[None]:
             yield
     finally:
         _BULK.discard(id(db.conn))
-        _index_pending_unless_busy(db)
+        index_pending_unless_busy(db)
         db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         db.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")

@@ -34,11 +34,11 @@ def index_pending_search(db: Database) -> int:
     return len(rows)
 
 
-def _pending_search(db: Database) -> int:
+def pending_search_count(db: Database) -> int:
     return int(db.execute("SELECT COUNT(*) FROM search_pending").fetchone()[0])
 
 
-def _index_pending_unless_busy(db: Database) -> None:
+def index_pending_unless_busy(db: Database) -> None:
     """Index what is waiting, if anything; when another process holds the write lock, the
     next process to open the store (or that process's own ingest) does it."""
     if db.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is None:
