@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from digests.analysis.targets import (
+from digests.analysis.target_times import (
     _ABSOLUTE,
     _NUMBER_WORDS,
     _QUARTERS,
