@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from digests.analysis.target_times import _clause_end, _clause_start, _opens_clause, _TimeMatch
+from digests.analysis.target_times import TimeMatch, clause_end_of, clause_start_of, opens_clause
 from digests.model import Sentence
 
 # Where a goal clause starts when the time expression closes it.
@@ -23,12 +23,12 @@ _TRAILING = re.compile(r"[\s.…!?”\"’)/]+$|\s+(?:ngay|là)$")
 _TOPIC = re.compile(r"^(?:Về|Đối với)\s+(?P<task>việc\s+)?(?P<topic>[^,]{3,120}),")
 
 
-def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | None) -> str:
+def find_goal(text: str, time: TimeMatch, subject: str | None, context: Sentence | None) -> str:
     """What is aimed at, verbatim: the clause the time expression opens or closes, or the
     phrase a bare year sits in ("… các chỉ tiêu năm 2024 (doanh thu …)"); never fewer than
     three words: then the sentence itself."""
     after = text[time.end :]
-    opens = _opens_clause(text, _clause_start(text, time.start), time.start, time.end)
+    opens = opens_clause(text, clause_start_of(text, time.start), time.start, time.end)
     if opens:
         rest = after.lstrip()[1:].lstrip()
         stop = _GOAL_END.search(rest)
@@ -43,7 +43,7 @@ def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | 
             stop = _GOAL_END.search(after)
             goal = (after[: stop.start()] if stop else after).lstrip(" ,")
     goal = _tidy(goal, subject)
-    clause_rest = after[: _clause_end(after, 0)]
+    clause_rest = after[: clause_end_of(after, 0)]
     if len(goal.split()) < 3 and len(clause_rest.split()) >= 2:
         # "Phấn đấu đến năm 2030 có 100.000 doanh nghiệp": the aim is the whole clause.
         goal = _tidy(text[: time.end] + clause_rest, subject)
@@ -60,7 +60,7 @@ def _goal(text: str, time: _TimeMatch, subject: str | None, context: Sentence | 
     return goal
 
 
-def _phrase(text: str, time: _TimeMatch) -> str:
+def _phrase(text: str, time: TimeMatch) -> str:
     """The phrase around a bare year, from its clause's start (or the aim word) to the end
     of the sentence or the next clause: "hoàn thành 100% các chỉ tiêu năm 2024 (…)"."""
     head = text[: time.start]
@@ -75,9 +75,9 @@ _AIM_WORDS = re.compile(
 )
 
 
-def _aim(text: str, time: _TimeMatch) -> str:
+def _aim(text: str, time: TimeMatch) -> str:
     """The words from the last aim word before the time up to it: "đặt ra mục tiêu hoàn thành"."""
-    clause = _clause_start(text, time.start)
+    clause = clause_start_of(text, time.start)
     found = list(_AIM_WORDS.finditer(text, clause, time.start))
     return text[found[-1].start() : time.start].strip() if found else ""
 

@@ -46,13 +46,13 @@ _SAID_BY = re.compile(
 
 # Subjects that plan nothing themselves: a country, a document.  A person the paragraph
 # names as saying it is the better answer to "who set it".
-_NO_ONE = re.compile(
+PLANS_NOTHING = re.compile(
     r"^(?:Việt Nam|Nước ta|Chiến lược|Kế hoạch|Quyết định|Nghị quyết|Đề án|Chương trình"
     r"|Quy hoạch|Luật|Chỉ thị|Nghị định|Thông tư|Dự thảo)(?!\w)"
 )
 
 
-def _paragraph_speaker(
+def paragraph_speaker(
     sentences: Sequence[Sentence], position: int, people: Sequence[Person]
 ) -> str | None:
     """Who the paragraph makes the speaker of sentence ``position`` (digests.analysis.quotes)."""
@@ -65,7 +65,7 @@ def _paragraph_speaker(
     return present([s.text for s in own], index, pairs).speaker
 
 
-def _setter(
+def find_setter(
     sentence: Sentence,
     context: Sentence | None,
     people: Sequence[Person],
@@ -105,7 +105,9 @@ def _setter(
     return here or _speaker(context.idx if context else None, people), None
 
 
-def _said_by(sentence: Sentence, after: int, people: Sequence[Person]) -> tuple[str, int] | None:
+def closing_speaker(
+    sentence: Sentence, after: int, people: Sequence[Person]
+) -> tuple[str, int] | None:
     """Who a closing "…, X cho biết." names after ``after``, and where the words naming
     them start (a comma), or None.  A person the article linked wins over the bare words:
     "…, ông Tào Đức Thắng, Chủ tịch Viettel cho biết." is Chủ tịch Tào Đức Thắng."""

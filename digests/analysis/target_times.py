@@ -12,16 +12,16 @@ TIME_CUE = (
     r"nam\s+(?:20\d\d|nay|sau|toi|ke\s+tiep)|thang\s+\d{1,2}\s*/\s*20\d\d"
     r"|quy\s+\w+\s*/\s*20\d\d|\d{1,2}\s+nam\s+(?:toi|sap\s+toi|tiep\s+theo|nua)|sang\s+nam"
 )
-_TIME_CUE = re.compile(rf"(?<!\w)(?:{TIME_CUE})")
+TIME_CUE_PATTERN = re.compile(rf"(?<!\w)(?:{TIME_CUE})")
 
 _PREP = r"(?:ngay\s+trong|trong|vao|den|toi|truoc|tu\s+nay\s+den|cho\s+den|het|sau)"
 _PART = r"(?:(?:cuoi|dau|giua|het)\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d/])"
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
     "muoi": 10,
 }  # fmt: skip
-_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _COUNT = r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
 _WITHIN = r"(?:trong\s+vong|trong|vong)"
@@ -113,7 +113,7 @@ _REPORT = re.compile(
 )
 _BARE_KINDS = frozenset(("bare_year", "this_year"))
 # Forms that name their year; the others count from the publication date.
-_ABSOLUTE = frozenset(("year", "month", "quarter", "bare_year"))
+ABSOLUTE_KINDS = frozenset(("year", "month", "quarter", "bare_year"))
 _FORECAST = re.compile(r"(?<!\w)(?:dự báo|dự đoán|ước tính)(?!\w)")
 _GOAL = re.compile(
     r"(?<!\w)(?:sẽ|phải|cần|phấn đấu|mục tiêu|kế hoạch|lộ trình|dự kiến|chỉ đạo|giao|yêu cầu"
@@ -123,7 +123,7 @@ _GOAL = re.compile(
 
 
 @dataclass(frozen=True)
-class _TimeMatch:
+class TimeMatch:
     start: int
     end: int
     year: int
@@ -131,19 +131,19 @@ class _TimeMatch:
     kind: str = "year"
 
 
-def _time_matches(text: str, folded: str, published: date) -> list[_TimeMatch]:
+def goal_times(text: str, folded: str, published: date) -> list[TimeMatch]:
     """Time expressions in a sentence that point at a goal, in text order."""
-    found: list[_TimeMatch] = []
-    for kind, match in _form_matches(folded):
+    found: list[TimeMatch] = []
+    for kind, match in form_matches(folded):
         start, end = match.span()
-        when = _resolve(kind, match, published)
-        if when is None or not _is_goal_time(text, folded, start, end, published, *when, kind):
+        when = resolve_time(kind, match, published)
+        if when is None or not is_goal_time(text, folded, start, end, published, *when, kind):
             continue
-        found.append(_TimeMatch(start, end, *when, kind))
+        found.append(TimeMatch(start, end, *when, kind))
     return sorted(found, key=lambda t: t.start)
 
 
-def _form_matches(folded: str) -> list[tuple[str, re.Match[str]]]:
+def form_matches(folded: str) -> list[tuple[str, re.Match[str]]]:
     """Every time expression with its kind, forms in priority order: a later form never
     overlaps an earlier one's match, whether or not that match turns out to be a goal."""
     taken: list[tuple[int, int]] = []
@@ -160,7 +160,7 @@ def _form_matches(folded: str) -> list[tuple[str, re.Match[str]]]:
     return found
 
 
-def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int | None] | None:
+def resolve_time(kind: str, match: re.Match[str], published: date) -> tuple[int, int | None] | None:
     if kind in ("year", "quarter", "bare_year"):
         return int(match.group("year")), None
     if kind == "month":
@@ -175,11 +175,11 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[int, int
         year = published.year + (kind == "month_next")
         return (year, month) if 1 <= month <= 12 else None
     count = match.group("n")
-    years = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+    years = int(count) if count.isdigit() else NUMBER_WORDS[count]
     return published.year + years, None
 
 
-def _is_goal_time(
+def is_goal_time(
     text: str,
     folded: str,
     start: int,
@@ -202,7 +202,7 @@ def _is_goal_time(
     before = folded[max(0, start - 40) : start]
     if _TERM_BEFORE.search(before) or _YEAR_RANGE_BEFORE.search(folded, 0, start):
         return False
-    if _RANGE_BEFORE.search(folded[_clause_start(folded, start) : start]):
+    if _RANGE_BEFORE.search(folded[clause_start_of(folded, start) : start]):
         return False
     if _YEAR_RANGE_AFTER.match(folded, end) or _DESCRIBES_YEAR.match(folded, end):
         return False
@@ -241,31 +241,31 @@ def _tied_to_plan(folded: str, start: int, end: int) -> bool:
 def _quarter_end(folded: str, start: int, end: int) -> int:
     """The last month of the quarter named in ``folded[start:end]`` (12 if unreadable)."""
     found = re.search(r"quy\s+(iv|i{1,3}|[1-4])(?!\w)", folded[start:end])
-    return 3 * _QUARTERS[found.group(1)] if found else 12
+    return 3 * QUARTERS[found.group(1)] if found else 12
 
 
-def _clause_start(text: str, position: int) -> int:
+def clause_start_of(text: str, position: int) -> int:
     start = 0
     for match in _CLAUSE_BREAK.finditer(text, 0, position):
         start = match.end()
     return start
 
 
-def _clause_end(text: str, position: int) -> int:
+def clause_end_of(text: str, position: int) -> int:
     match = _CLAUSE_BREAK.search(text, position)
     return match.start() if match else len(text)
 
 
 def _scope(text: str, start: int, end: int) -> str:
     """The clause holding the time expression, plus the next one when the time opens it."""
-    clause_start = _clause_start(text, start)
-    clause_end = _clause_end(text, end)
-    if _opens_clause(text, clause_start, start, end):
-        clause_end = _clause_end(text, text.index(",", end) + 1)
+    clause_start = clause_start_of(text, start)
+    clause_end = clause_end_of(text, end)
+    if opens_clause(text, clause_start, start, end):
+        clause_end = clause_end_of(text, text.index(",", end) + 1)
     return text[clause_start:clause_end]
 
 
-def _opens_clause(text: str, clause_start: int, start: int, end: int) -> bool:
+def opens_clause(text: str, clause_start: int, start: int, end: int) -> bool:
     """Whether the time expression leads its clause: "(để) vào năm 2045, kinh tế số …"."""
     if not text[end:].lstrip().startswith(","):
         return False

@@ -23,9 +23,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from digests.analysis.target_goals import _goal
-from digests.analysis.target_setters import _NO_ONE, _paragraph_speaker, _said_by, _setter
-from digests.analysis.target_times import _ABSOLUTE, _TIME_CUE, _time_matches
+from digests.analysis.target_goals import find_goal
+from digests.analysis.target_setters import (
+    PLANS_NOTHING,
+    closing_speaker,
+    find_setter,
+    paragraph_speaker,
+)
+from digests.analysis.target_times import ABSOLUTE_KINDS, TIME_CUE_PATTERN, goal_times
 from digests.model import Mention, Person, Sentence, Target
 from digests.textnorm import fold_nfc
 
@@ -50,11 +55,11 @@ def extract_targets(
         if candidates is not None and sentence.idx not in candidates:
             continue
         folded = fold_nfc(sentence.text)
-        if candidates is None and not _TIME_CUE.search(folded):
+        if candidates is None and not TIME_CUE_PATTERN.search(folded):
             continue
         seen: set[tuple[int, int | None]] = set()
-        for time in _time_matches(sentence.text, folded, published):
-            if not dated and time.kind not in _ABSOLUTE:
+        for time in goal_times(sentence.text, folded, published):
+            if not dated and time.kind not in ABSOLUTE_KINDS:
                 continue  # "năm nay" in an undated article: no year to count from
             if (time.year, time.month) in seen:
                 continue
@@ -62,12 +67,12 @@ def extract_targets(
             previous = sentences[position - 1] if position else None
             context = previous if previous and previous.paragraph == sentence.paragraph else None
             # "…, Thủ tướng Phạm Minh Chính cho biết.": the speaker named last, out of the goal.
-            said_by = _said_by(sentence, time.end, people)
+            said_by = closing_speaker(sentence, time.end, people)
             speaker, end = said_by or (None, len(sentence.text))
-            setter, subject = _setter(sentence, context, people, mentions, speaker)
-            if setter is None or _NO_ONE.match(setter):
+            setter, subject = find_setter(sentence, context, people, mentions, speaker)
+            if setter is None or PLANS_NOTHING.match(setter):
                 # "Theo đó, Việt Nam coi CĐS …" after "Ông X, Vụ trưởng … chia sẻ": X said it.
-                setter = _paragraph_speaker(sentences, position, people) or setter
-            goal = _goal(sentence.text[:end], time, subject, context)
+                setter = paragraph_speaker(sentences, position, people) or setter
+            goal = find_goal(sentence.text[:end], time, subject, context)
             targets.append(Target(time.year, time.month, goal, setter, sentence.idx, sentence.text))
     return targets
