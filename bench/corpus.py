@@ -31,7 +31,9 @@ from sqlite_utils import Database
 
 from digests.answers import lookup
 from digests.model import BadItem, RawDocument
-from digests.store import store
+from digests.store.articles import sync_registry
+from digests.store.connection import bulk_writes, open_db
+from digests.store.meta import get_meta, set_meta
 from digests.textnorm import words
 
 VERSION = "corpus-2"  # 2: stories decided by story_cluster at ingest
@@ -167,11 +169,11 @@ def ingest_corpus(db: Database, docs: Iterator[RawDocument]) -> IngestStats:
     from digests.ingest import store_article, story_index
     from digests.sources.clean import clean_document
 
-    store.sync_registry(db, load_registry().all())
+    sync_registry(db, load_registry().all())
     added = failed = 0
     clean_s = analyse_s = save_s = 0.0
     clock = time.perf_counter
-    with store.bulk_writes(db):  # as digests.ingest.ingest does
+    with bulk_writes(db):  # as digests.ingest.ingest does
         stories = story_index(db)
         for doc in docs:
             t0 = clock()
@@ -216,9 +218,9 @@ def build(path: Path, n: int, pool: list[str], orgs: list[str]) -> IngestStats:
     tmp = path.with_suffix(".building")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
-    db = store.open_db(tmp)
+    db = open_db(tmp)
     stats = ingest_corpus(db, synthetic_documents(n, pool, orgs))
-    store.set_meta(db, "bench_corpus", json.dumps(asdict(stats)))
+    set_meta(db, "bench_corpus", json.dumps(asdict(stats)))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     tmp.replace(path)
@@ -228,9 +230,9 @@ def build(path: Path, n: int, pool: list[str], orgs: list[str]) -> IngestStats:
 def cached_stats(path: Path) -> IngestStats | None:
     if not path.exists():
         return None
-    db = store.open_db(path)
+    db = open_db(path)
     try:
-        raw = store.get_meta(db, "bench_corpus")
+        raw = get_meta(db, "bench_corpus")
     finally:
         db.close()
     return IngestStats(**json.loads(raw)) if raw else None
@@ -311,11 +313,11 @@ def run(quick: bool) -> str:
     else:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = ingest_corpus(
-                store.open_db(Path(tmp) / "fresh.db"), synthetic_documents(QUICK, pool, orgs)
+                open_db(Path(tmp) / "fresh.db"), synthetic_documents(QUICK, pool, orgs)
             )
     size_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1024 / 1024
 
-    db = store.open_db(path)
+    db = open_db(path)
     sets = query_sets(db, pool, orgs)
     for calls in sets.values():
         calls[0]()  # warm-up: registry load and first page reads are start-up, not query cost

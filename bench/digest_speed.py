@@ -63,7 +63,7 @@ def _lexrank_all(bodies: list[str]) -> float:
 def _store(folder: str, count: int) -> Path:
     from digest_helpers import save_seed
 
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     path = Path(folder) / f"speed-{count}.db"
     db = open_db(path)
@@ -99,7 +99,7 @@ def _size_rows(path: Path, count: int) -> tuple[list[str], float]:
     from bench import select_before
     from digests.digest.pages import short_digest
     from digests.digest.select import DigestWindow, build_digest
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     db = open_db(path)
     today = date(2025, 1, 1)

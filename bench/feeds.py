@@ -24,7 +24,7 @@ from feed_server import Behaviour, FeedSite, closed_port, misbehaving_paths, see
 from digests.ingest import IngestReport, ingest  # noqa: E402
 from digests.sources.fetch import DEADLINE, PER_HOST, WORKERS, Fetcher  # noqa: E402
 from digests.sources.netguard import AddressPolicy  # noqa: E402
-from digests.store import store  # noqa: E402
+from digests.store.connection import open_db  # noqa: E402
 
 GOOD, LATENCY_S, DRIP_S = 20, 0.3, 2.0
 TARGET_S = 30.0
@@ -49,7 +49,7 @@ def _site(site: FeedSite, quick: bool) -> str:
 
 def _run(feed: str, workers: int, per_host: int, deadline: float) -> tuple[float, IngestReport]:
     with tempfile.TemporaryDirectory() as folder:
-        db = store.open_db(Path(folder) / "feeds.db")
+        db = open_db(Path(folder) / "feeds.db")
         policy = AddressPolicy(allow_private=True)  # the bench site is on 127.0.0.1
         fetcher = Fetcher(workers=workers, per_host=per_host, deadline=deadline, policy=policy)
         started = time.perf_counter()

@@ -68,7 +68,7 @@ def theme_precision() -> list[tuple[str, int, int]]:
 
     from digests.analysis.themes import load_themes
     from digests.digest.select import DigestWindow, build_digest
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     labels = {label.sentence: label for label in load_labels()}
     rows = []
@@ -180,7 +180,7 @@ def seeds_default_digest() -> list[str]:
     from digests.digest.select import Digest, DigestItem, DigestSection, DigestWindow, build_digest
     from digests.digest.telegram_html import visible_length
     from digests.ingest import ingest
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "seeds.db")

@@ -88,7 +88,7 @@ def ingest_all(db: Any, rows: list[dict[str, Any]]) -> tuple[dict[str, int], flo
 
     ids: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as folder:  # warm up: registry, themes, regexes
-        from digests.store.store import open_db
+        from digests.store.connection import open_db
 
         ingest_document(open_db(Path(folder) / "warm.db"), _document(rows[0]))
     start = time.process_time()  # a shared machine: time waiting for a core left out
@@ -260,7 +260,7 @@ def scoring_speed(rows: list[dict[str, Any]], runs: int) -> tuple[list[float], l
 
 def run(quick: bool = False) -> str:
     from digests.analysis import relevance
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     labels = load_labels()
     labels.update(

@@ -77,7 +77,7 @@ def pairwise(labels: dict[str, object], gold: dict[str, str]) -> tuple[float, fl
 def product_stories(rows: Sequence[dict[str, str]]) -> tuple[dict[str, object], int]:
     """Ingest the dev set as files into a fresh store; each article's story by file id."""
     from digests.ingest import ingest
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "dev"
@@ -145,7 +145,8 @@ def store_step_ms(articles: Sequence[tuple[str, object, object]]) -> dict[str, f
     the old method's own story work (5-gram signature and band keys, no SQL)."""
     from digests.analysis.analyse import analyse
     from digests.ingest import store_article, story_index
-    from digests.store.store import bulk_writes, open_db, save_article
+    from digests.store.articles import save_article
+    from digests.store.connection import bulk_writes, open_db
     from digests.stories import minhash as stories
     from digests.textnorm import fold
 

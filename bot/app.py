@@ -42,7 +42,7 @@ from bot.ratelimit import FairLimits
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
 from digests.store.backup import HEARTBEAT_INTERVAL_S
-from digests.store.store import resolve_db_path
+from digests.store.connection import resolve_db_path
 from digests.templating import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     from digests.ingest import ingest
     from digests.sources.fetch import Fetcher
     from digests.sources.netguard import AddressPolicy
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     services = services_of(context)
     sources = list(services.settings.sources)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from digests.digest.story_rank import LONG_PER_THEME, SHORT_PER_THEME
-from digests.store.store import write_transaction
+from digests.store.transactions import write_transaction
 
 DEFAULT_TIME = time(7, 0)
 DIGEST_LENGTHS = ("short", "long")  # stories per theme: SHORT_PER_THEME or LONG_PER_THEME

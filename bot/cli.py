@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # A damaged page met mid-command (not at open): one line, never a traceback.
-        from digests.store.store import RESTORE_HINT, explain
+        from digests.store.transactions import RESTORE_HINT, explain
 
         line = (
             explain(exc) if isinstance(exc, sqlite3.Error) else f"database damaged; {RESTORE_HINT}"

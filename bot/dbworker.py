@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from bot.storage import open_bot_db
-from digests.store.store import DatabaseBusy
+from digests.store.transactions import DatabaseBusy
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

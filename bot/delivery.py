@@ -26,7 +26,7 @@ from bot.services import Services, services_of
 from digests.digest.pages import short_digest
 from digests.digest.render import render_digest
 from digests.digest.select import build_digest, window_for_chat
-from digests.store.store import StoreError
+from digests.store.transactions import StoreError
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,10 @@ from digests.store.backup import (
     open_existing,
     schema_versions,
 )
-from digests.store.store import CORPUS_MIGRATIONS, resolve_db_path, set_meta, write_transaction
+from digests.store.connection import resolve_db_path
+from digests.store.meta import set_meta
+from digests.store.schema import CORPUS_MIGRATIONS
+from digests.store.transactions import write_transaction
 
 TOKEN_TIMEOUT_S = 10.0
 SOURCE_TIMEOUT_S = 5.0

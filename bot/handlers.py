@@ -31,7 +31,7 @@ from digests.answers import lookup
 from digests.answers.lookup import BadArgument
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.window import FIRST_DAYS
-from digests.store.store import DatabaseBusy
+from digests.store.transactions import DatabaseBusy
 from digests.templating import LANGUAGES
 from digests.textnorm import fold
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from digests.store.store import write_transaction
+from digests.store.transactions import write_transaction
 
 State = Literal["pending", "sending", "sent", "failed", "uncertain"]
 FINAL_STATES = ("sent", "failed", "uncertain")

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from bot import chats, outbox, texts
 from bot.settings import Settings
 from bot.storage import open_bot_db
-from digests.store.store import resolve_db_path
+from digests.store.connection import resolve_db_path
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,9 @@ from sqlite_utils import Database
 
 from bot.topics_store import bot_topics
 from bot.watch_store import bot_watches
-from digests.store.store import Migration, apply_migrations, open_db, write_transaction
+from digests.store.connection import open_db
+from digests.store.schema import Migration, apply_migrations
+from digests.store.transactions import write_transaction
 
 NAMESPACE = "bot"
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from digests.store.store import write_transaction
+from digests.store.transactions import write_transaction
 
 
 def bot_topics(db: Database) -> None:

@@ -22,7 +22,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from digests.store.store import write_transaction
+from digests.store.transactions import write_transaction
 from digests.textnorm import fold
 
 WatchKind = Literal["org", "person", "year", "phrase"]

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TextIO
 
 from digests.answers import lookup
-from digests.store import store
+from digests.store.connection import APP_DIR, DB_NAME, open_db, resolve_db_path
+from digests.store.transactions import StoreError
 from digests.templating import render
 
 Handler = Callable[[argparse.Namespace], int]
@@ -435,7 +436,7 @@ def dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser | None = 
     except lookup.BadArgument as exc:
         print(usage_text(args, exc.code, exc.params), file=sys.stderr)
         return EXIT_USAGE
-    except store.StoreError as exc:
+    except StoreError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except NoDatabase as exc:
@@ -531,17 +532,17 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Any:
         path = _db_path_without_creating(arg)
         if not path.exists():
             raise NoDatabase(path)
-    return store.open_db(store.resolve_db_path(arg))
+    return open_db(resolve_db_path(arg))
 
 
 def _db_path_without_creating(arg: str | None) -> Path:
-    """store.resolve_db_path's answer, without the folder it creates on the way."""
+    """resolve_db_path's answer, without the folder it creates on the way."""
     if arg:
         return Path(arg).expanduser()
     if os.environ.get("ICTDIGEST_DB"):
         return Path(os.environ["ICTDIGEST_DB"]).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home).expanduser() / store.APP_DIR / store.DB_NAME
+    return Path(data_home).expanduser() / APP_DIR / DB_NAME
 
 
 def emit(
@@ -809,7 +810,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from digests.store.backup import BackupError, backup
 
     try:
-        result = backup(store.resolve_db_path(getattr(args, "db", None)), Path(args.path))
+        result = backup(resolve_db_path(getattr(args, "db", None)), Path(args.path))
     except BackupError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -823,7 +824,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         result = restore(
-            Path(args.path), store.resolve_db_path(getattr(args, "db", None)), force=args.force
+            Path(args.path), resolve_db_path(getattr(args, "db", None)), force=args.force
         )
     except BackupError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)

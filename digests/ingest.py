@@ -23,8 +23,11 @@ from digests.progress import Progress
 from digests.sources.feedlist import SourceSpec
 from digests.sources.fetch import Fetcher
 from digests.sources.files_and_feeds import Failure, Item, Skipped, iter_items
-from digests.store import store
 from digests.store import stories as story_store
+from digests.store.articles import SaveResult, save_article, sync_registry
+from digests.store.connection import bulk_writes
+from digests.store.meta import set_meta
+from digests.store.transactions import WriteStopped
 from digests.stories.cluster import StoryIndex
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,7 @@ class IngestReport:
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
     stopped: str | None = None  # why the batch stopped early (locked, disk full), else None
-    stopped_because: str = ""  # "busy" or "disk_full" (store.WriteStopped.because)
+    stopped_because: str = ""  # "busy" or "disk_full" (WriteStopped.because)
     passed_over: list[Skipped] = field(default_factory=list)  # files that are no articles
     missing_module: str | None = None  # a package the install lacks: the batch stopped
 
@@ -53,7 +56,7 @@ class IngestReport:
             f"skipped {self.skipped}, failed {self.failed}"
         )
 
-    def count(self, result: store.SaveResult) -> None:
+    def count(self, result: SaveResult) -> None:
         if result == "added":
             self.added += 1
         elif result == "updated":
@@ -91,13 +94,13 @@ def ingest(
     try:
         _load_pipeline()
         _sync_registry(db)
-        with store.bulk_writes(db):
+        with bulk_writes(db):
             stories = story_index(db)
             items = iter_items(list(targets), http, outlet=outlet)
             _ingest_items(db, items, report, progress, today, stories)
         if report.added or report.updated:
-            store.set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
-    except store.WriteStopped as exc:
+            set_meta(db, "last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
+    except WriteStopped as exc:
         report.stopped, report.stopped_because = str(exc), exc.because
     except MissingModule as exc:
         report.stopped = str(exc)
@@ -129,7 +132,7 @@ def _ingest_items(
                 report.count(ingest_document(db, item, today=today, stories=stories))
             except BadItem as exc:
                 report.fail(Failure.from_error(_label(item), exc))
-            except store.WriteStopped as exc:  # locked or disk full: the rest would fail alike
+            except WriteStopped as exc:  # locked or disk full: the rest would fail alike
                 report.stopped, report.stopped_because = str(exc), exc.because
                 return
         if progress is not None:
@@ -144,7 +147,7 @@ def ingest_document(
     *,
     today: date | None = None,
     stories: StoryIndex | None = None,
-) -> store.SaveResult:
+) -> SaveResult:
     """Clean, analyse and store one document; BadItem if it cannot become an article.
 
     ``stories`` carries the word statistics across a run; without it they are read
@@ -168,12 +171,12 @@ def ingest_document(
 
 def store_article(
     db: Database, doc: RawDocument, article: CleanArticle, analysis: Analysis, stories: StoryIndex
-) -> store.SaveResult:
+) -> SaveResult:
     """Store one analysed article; the story logic decides, among the candidates the
     store finds, which story it joins."""
     story = stories.story_for(article, analysis)
     try:
-        result = store.save_article(db, doc, article, analysis, story)
+        result = save_article(db, doc, article, analysis, story)
     except sqlite3.IntegrityError as exc:  # rolled back: nothing of this article was written
         raise BadItem(f"not stored: {exc}") from exc
     if result == "added":
@@ -224,7 +227,7 @@ class MissingModule(Exception):
 def _sync_registry(db: Database) -> None:
     from digests.analysis.companies import load_registry
 
-    store.sync_registry(db, load_registry().all())
+    sync_registry(db, load_registry().all())
 
 
 def _label(doc: RawDocument) -> str:

@@ -17,7 +17,8 @@ from digests.store.backup import (
     parse_heartbeat_age,
     restore,
 )
-from digests.store.store import CORPUS_MIGRATIONS, open_db
+from digests.store.connection import open_db
+from digests.store.schema import CORPUS_MIGRATIONS
 
 NOW = datetime(2025, 6, 1, 0, 30, tzinfo=UTC)
 

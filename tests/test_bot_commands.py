@@ -221,7 +221,7 @@ async def test_long_answer_pages_with_a_more_button(
 async def test_a_chat_with_no_digest_yet_is_not_told_since_the_last_one(
     emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    from digests.store.store import open_db
+    from digests.store.connection import open_db
 
     empty = tmp_path / "empty.db"
     open_db(empty).close()

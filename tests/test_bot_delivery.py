@@ -20,7 +20,7 @@ from bot.emulator import BotApiEmulator
 from bot.schedule import job_name
 from bot.services import services_of
 from bot.storage import open_bot_db
-from digests.store import store
+from digests.store import connection
 
 __all__ = ["emulator_fixture"]
 
@@ -168,7 +168,7 @@ def write_lock_held(db_path: Path) -> Iterator[sqlite3.Connection]:
 
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)  # SQLite gives up after 0.2 s
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)  # SQLite gives up after 0.2 s
 
 
 async def test_settings_change_waits_out_a_lock_longer_than_the_busy_timeout(

@@ -86,9 +86,9 @@ def test_pick_data_is_short_and_validated() -> None:
 
 def test_a_picked_key_must_still_name_something(db_path: Path) -> None:
     from digests.answers import lookup
-    from digests.store import store
+    from digests.store.connection import open_db
 
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     assert lookup.names_something(db, "viettel-post")
     assert lookup.names_something(db, "@Phạm Đức Long")
     assert not lookup.names_something(db, "no-such-company")

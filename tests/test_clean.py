@@ -651,7 +651,7 @@ def test_any_text_gives_an_article_or_a_bad_item(lines: list[str]) -> None:
 @pytest.mark.parametrize(
     ("prefix", "source"),
     [
-        ("000", None),  # no outlet named anywhere: the file name is used (store.source_name)
+        ("000", None),  # no outlet named anywhere: the file name is used (articles.source_name)
         ("001", None),
         ("002", None),
         ("003", "Tổ Quốc"),  # "(Tổ Quốc) - " dateline and toasoan@toquoc.gov.vn

@@ -11,7 +11,8 @@ import pytest
 
 from digests import cli
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -28,7 +29,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def filled_db(db_path: Path) -> Path:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     text = "Năm 2045, các lĩnh vực do Bộ TT&TT quản lý phấn đấu trong top 30 thế giới."
     article = CleanArticle("Lĩnh vực số", date(2023, 11, 28), None, (text,))
     analysis = Analysis(
@@ -36,7 +37,7 @@ def filled_db(db_path: Path) -> Path:
         targets=[Target(2045, None, "trong top 30 thế giới", "Bộ TT&TT", 0, text)],
     )
     doc = RawDocument(origin="/x/a.txt", source="seeds/a.txt", raw=text, kind="text")
-    store.save_article(db, doc, article, analysis)
+    save_article(db, doc, article, analysis)
     db.close()
     return db_path
 

@@ -322,14 +322,14 @@ def _store_article(
     """An article through the real analysis, as ingest stores it (texts written for tests)."""
     from digests.analysis.analyse import analyse
     from digests.model import CleanArticle, RawDocument
-    from digests.store import store
+    from digests.store.articles import save_article
 
     article = CleanArticle(title, published, None, tuple(paragraphs), date_known=date_known)
     url = f"https://vnexpress.net/bai-{n}.html"
     doc = RawDocument(
         origin=url, source="vnexpress.net", raw="\n\n".join(paragraphs), kind="html", url=url
     )
-    assert store.save_article(db, doc, article, analyse(article)) == "added"
+    assert save_article(db, doc, article, analyse(article)) == "added"
 
 
 def _facts(db: Any, name: str) -> list[str]:
@@ -341,9 +341,9 @@ def _facts(db: Any, name: str) -> list[str]:
 
 
 def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> None:
-    from digests.store import store
+    from digests.store.connection import open_db
 
-    db = store.open_db(tmp_path / "facts.db")
+    db = open_db(tmp_path / "facts.db")
     _store_article(
         db,
         1,
@@ -386,9 +386,9 @@ def test_company_facts_rank_recent_own_and_specific_first(tmp_path: Path) -> Non
 
 
 def test_a_chairmans_own_quote_is_his_companys(tmp_path: Path) -> None:
-    from digests.store import store
+    from digests.store.connection import open_db
 
-    db = store.open_db(tmp_path / "quote.db")
+    db = open_db(tmp_path / "quote.db")
     _store_article(
         db,
         1,

@@ -13,7 +13,8 @@ from digests import cli
 from digests.answers import lookup
 from digests.answers.deadlines import Deadline, deadline
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 from digests.templating import make_environment, render
 
 PUBLISHED = date(2022, 10, 17)
@@ -268,7 +269,7 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from digests.ingest import ingest
 
     path = tmp_path_factory.mktemp("seeds") / "seeds.db"
-    db = store.open_db(path)
+    db = open_db(path)
     assert ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")]).summary() == (
         "added 5, updated 0, skipped 0, failed 0"
     )
@@ -281,7 +282,7 @@ def bullets(text: str) -> list[str]:
 
 
 def test_seed_targets_say_their_deadlines(seeds_db: Path) -> None:
-    report = lookup.targets_report(store.open_db(seeds_db), 2022, 2045)
+    report = lookup.targets_report(open_db(seeds_db), 2022, 2045)
     vi = bullets(render("targets", lang="vi", fmt="txt", report=report))
     en = bullets(render("targets", lang="en", fmt="txt", report=report))
     assert list(zip(vi, en, strict=True)) == [
@@ -323,7 +324,7 @@ def test_json_lists_the_deadline_beside_the_old_fields(
 
 def test_an_undated_article_counts_from_the_day_it_was_loaded(db_path: Path) -> None:
     """Its relative forms were resolved against the stored day; the reader sees no date."""
-    db: Database = store.open_db(db_path)
+    db: Database = open_db(db_path)
     text = "Trong 3 năm tới, MK sẽ phấn đấu xuất khẩu 60% camera AI."
     article = CleanArticle("MK", date(2024, 1, 30), None, (text,), date_known=False)
     analysis = Analysis(
@@ -331,7 +332,7 @@ def test_an_undated_article_counts_from_the_day_it_was_loaded(db_path: Path) -> 
         targets=[Target(2027, None, "phấn đấu xuất khẩu", "MK", 0, text)],
     )
     doc = RawDocument(origin="/x/mk.txt", source="mk.txt", raw=text, kind="text")
-    assert store.save_article(db, doc, article, analysis) == "added"
+    assert save_article(db, doc, article, analysis) == "added"
     (row,) = lookup.targets_report(db, 2027).targets
     assert row.published is None
     assert row.deadline.said == "trong 3 năm tới" and row.deadline.count == 3

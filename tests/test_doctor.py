@@ -28,7 +28,8 @@ from bot.doctor import (
 from bot.emulator.server import BotApiEmulator
 from bot.settings import Settings
 from bot.storage import BOT_MIGRATIONS, open_bot_db
-from digests.store.store import CORPUS_MIGRATIONS, open_db
+from digests.store.connection import open_db
+from digests.store.schema import CORPUS_MIGRATIONS
 
 TOKEN = "123456789:AAHfakefakefakefakefakefakefake_-xyz"
 NOW = datetime(2025, 6, 1, 1, 0, tzinfo=UTC)

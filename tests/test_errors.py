@@ -25,7 +25,7 @@ from bot.errors import Kind, decide, html_to_plain
 from bot.runner import wait_for_bot_api
 from bot.settings import Settings
 from digests.ingest import ingest
-from digests.store.store import open_db
+from digests.store.connection import open_db
 from digests.templating import render
 
 

@@ -11,7 +11,7 @@ from feed_server import Behaviour, FeedSite, closed_port, misbehaving_paths, see
 from digests.sources.fetch import Fetcher
 from digests.sources.files_and_feeds import Failure, RawDocument, SourceProblem, iter_items
 from digests.sources.netguard import AddressPolicy
-from digests.store import store
+from digests.store.connection import open_db
 
 LOOPBACK_ALLOWED = AddressPolicy(allow_private=True)  # the test server is on 127.0.0.1
 
@@ -148,7 +148,7 @@ def test_a_whole_feed_ingests_with_reasons_and_no_traceback(
         in lines
     )
     assert "Traceback" not in out.out + out.err
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
 
 

@@ -15,7 +15,8 @@ from digests.model import Analysis, CleanArticle
 from digests.progress import Progress, ProgressState
 from digests.sources.fetch import Fetcher
 from digests.sources.netguard import AddressPolicy
-from digests.store import store
+from digests.store.connection import open_db
+from digests.store.meta import get_meta
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -162,7 +163,7 @@ def test_batch_with_every_kind_of_item(
     db_path: Path, world: tuple[list[str], LocalSite], fetcher: Fetcher
 ) -> None:
     targets, site = world
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     report = ingest(db, targets, fetcher=fetcher)
     assert report.summary() == "added 7, updated 0, skipped 0, failed 10"
     got = reasons(report)
@@ -208,14 +209,14 @@ def test_batch_with_every_kind_of_item(
         str(folder / "good.txt"): "",
         str(folder / "sub" / "broken.html"): "",
     }
-    assert store.get_meta(db, "last_ingest") is not None
+    assert get_meta(db, "last_ingest") is not None
 
 
 def test_reingest_changes_nothing_and_near_duplicate_is_one_story(
     db_path: Path, world: tuple[list[str], LocalSite], fetcher: Fetcher
 ) -> None:
     targets, site = world
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     ingest(db, targets, fetcher=fetcher)
     before = db.execute("SELECT id, content_hash, updated_at, story_id FROM articles").fetchall()
     fts_before = db.execute("SELECT COUNT(*) FROM sentences").fetchone()
@@ -239,7 +240,7 @@ def test_changed_page_is_updated_in_place(
     db_path: Path, local_site: LocalSite, fetcher: Fetcher
 ) -> None:
     local_site.pages["/a"] = Page(as_page(seed(0)))
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     assert (
         ingest(db, [local_site.url("/a")], fetcher=fetcher).summary()
         == "added 1, updated 0, skipped 0, failed 0"
@@ -259,7 +260,7 @@ def test_changed_page_is_updated_in_place(
 def test_locked_database_stops_the_batch_with_a_reason(
     db_path: Path, tmp_path: Path, fetcher: Fetcher
 ) -> None:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     (tmp_path / "a.txt").write_text(seed(1), encoding="utf-8")
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
@@ -314,7 +315,7 @@ def test_a_bug_on_one_document_fails_only_that_document(
     monkeypatch.setattr(digests.analysis.analyse, "analyse", flaky)
     (tmp_path / "a.txt").write_text(seed(4), encoding="utf-8")
     (tmp_path / "b.txt").write_text(seed(1), encoding="utf-8")
-    report = ingest(store.open_db(db_path), [str(tmp_path)], fetcher=fetcher)
+    report = ingest(open_db(db_path), [str(tmp_path)], fetcher=fetcher)
     assert report.summary() == "added 1, updated 0, skipped 0, failed 1"
     assert [(Path(f.item).name, f.reason) for f in report.failures] == [
         ("a.txt", "analysis failed: RuntimeError: boom")

@@ -12,7 +12,7 @@ from emulator_helpers import unlimited_emulator_fixture
 from bot.emulator import BotApiEmulator
 from bot.inline import TtlCache, card_id, clip, query_kind
 from bot.storage import open_bot_db
-from digests.store.store import write_transaction
+from digests.store.transactions import write_transaction
 
 __all__ = ["unlimited_emulator_fixture"]
 

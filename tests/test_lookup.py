@@ -20,7 +20,8 @@ from digests.model import (
     Sentence,
     Target,
 )
-from digests.store import store
+from digests.store.articles import save_article, sync_registry
+from digests.store.connection import open_db
 from digests.templating import render
 from digests.textnorm import fold
 
@@ -46,12 +47,12 @@ def add(
     )
     url = f"https://{source}/bai-{n}.html"
     doc = RawDocument(origin=url, source=source, raw="\n\n".join(sentences), kind="html", url=url)
-    assert store.save_article(db, doc, article, analysis) == "added"
+    assert save_article(db, doc, article, analysis) == "added"
 
 
 @pytest.fixture
 def db(db_path: Path) -> Database:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     add(
         db,
         1,
@@ -328,7 +329,7 @@ def test_list_articles_and_stats(db: Database) -> None:
 
 
 def test_list_companies_counts_mentions(db: Database) -> None:
-    store.sync_registry(db, list(FakeRegistry.orgs.values()))
+    sync_registry(db, list(FakeRegistry.orgs.values()))
     assert [(c.name, c.articles) for c in lookup.list_companies(db)] == [
         ("Viettel", 1),  # Vietnamese order: "vi" before "vn", whatever the case
         ("VNPost", 1),
@@ -363,7 +364,7 @@ def test_vietnamese_sort_key_puts_d_bar_after_d_and_ignores_tones() -> None:
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     from digests.ingest import ingest
 
-    db = store.open_db(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    db = open_db(tmp_path_factory.mktemp("seeds") / "seeds.db")
     report = ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
     assert report.summary() == "added 5, updated 0, skipped 0, failed 0"
     return db

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from digests.answers import lookup
 from digests.answers.person import PersonReport
 from digests.answers.resolve import clearly_best
-from digests.store import store
+from digests.store.connection import open_db
 from digests.templating import render
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -20,7 +20,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     from digests.ingest import ingest
 
-    db = store.open_db(tmp_path_factory.mktemp("names") / "seeds.db")
+    db = open_db(tmp_path_factory.mktemp("names") / "seeds.db")
     ingest(db, [str(SEEDS)])
     return db
 

@@ -13,7 +13,8 @@ from digests.answers import lookup
 from digests.answers.person import PersonReport
 from digests.cli import main
 from digests.model import CleanArticle, RawDocument
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 from digests.templating import render
 
 
@@ -23,13 +24,13 @@ def _add(db: Database, n: int, paragraphs: list[str], published: date) -> None:
     doc = RawDocument(
         origin=url, source="vnexpress.net", raw="\n\n".join(paragraphs), kind="html", url=url
     )
-    assert store.save_article(db, doc, article, analyse(article)) == "added"
+    assert save_article(db, doc, article, analyse(article)) == "added"
 
 
 @pytest.fixture
 def minister_db(tmp_path: Path) -> Path:
     path = tmp_path / "person.db"
-    db = store.open_db(path)
+    db = open_db(path)
     _add(
         db,
         1,
@@ -52,7 +53,7 @@ def minister_db(tmp_path: Path) -> Path:
 
 
 def test_a_minister_of_two_ministries_reads_right(minister_db: Path) -> None:
-    report = lookup.person_answer(store.open_db(minister_db), "Nguyễn Mạnh Hùng")
+    report = lookup.person_answer(open_db(minister_db), "Nguyễn Mạnh Hùng")
     assert isinstance(report, PersonReport)
     text = render("person", lang="vi", fmt="txt", report=report)
     assert text.splitlines() == [
@@ -77,14 +78,14 @@ def test_a_minister_of_two_ministries_reads_right(minister_db: Path) -> None:
 
 
 def test_a_misspelt_person_is_read_as_the_closest_name(minister_db: Path) -> None:
-    report = lookup.person_answer(store.open_db(minister_db), "Nguyễn Mạnh Hùn")
+    report = lookup.person_answer(open_db(minister_db), "Nguyễn Mạnh Hùn")
     assert isinstance(report, PersonReport) and report.read_as == "Nguyễn Mạnh Hùng"
     text = render("person", lang="en", fmt="txt", report=report)
     assert text.startswith("(read as Nguyễn Mạnh Hùng)\nNguyễn Mạnh Hùng\nRoles:\n")
 
 
 def test_no_such_person(minister_db: Path) -> None:
-    report = lookup.person_answer(store.open_db(minister_db), "Viettel")
+    report = lookup.person_answer(open_db(minister_db), "Viettel")
     assert isinstance(report, lookup.NotFound)
     assert render("person", lang="vi", fmt="txt", report=report) == (
         "Không tìm thấy người tên “Viettel” trong các bài đã lưu."
@@ -102,7 +103,7 @@ def test_cli_person(minister_db: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_seed_people_found_and_counted(tmp_path: Path) -> None:
     from digests.ingest import ingest
 
-    db = store.open_db(tmp_path / "seeds.db")
+    db = open_db(tmp_path / "seeds.db")
     ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
     long = lookup.person_answer(db, "Phạm Đức Long")
     assert isinstance(long, PersonReport)

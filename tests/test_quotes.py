@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from digests.analysis.quotes import Shown, balance, present
 from digests.answers import lookup
-from digests.store import store
+from digests.store.connection import open_db
 from digests.templating import render
 
 # The people seed 000 names, as the people table holds them.
@@ -168,7 +168,7 @@ def test_a_paragraph_that_is_only_a_quotation_goes_on_with_the_one_speaker_befor
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     from digests.ingest import ingest
 
-    db = store.open_db(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    db = open_db(tmp_path_factory.mktemp("seeds") / "seeds.db")
     ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
     return db
 

@@ -14,7 +14,8 @@ from digests import cli
 from digests.digest.render import render_digest
 from digests.digest.select import Coverage, Digest, DigestItem, DigestSection
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 from digests.templating import reader_date, render
 
 
@@ -159,12 +160,12 @@ def test_reversed_dates_are_echoed_in_english(
 
 
 def test_about_gives_the_store_span_in_the_readers_language(db_path: Path) -> None:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     text = "Doanh thu bưu chính tăng 10%."
     for n, day in enumerate((date(2023, 11, 5), date(2024, 1, 30))):
         doc = RawDocument(origin=f"/x/{n}.txt", source="a.vn", raw=f"{text} {n}", kind="text")
         article = CleanArticle(f"Tin {n}", day, None, (f"{text} {n}",))
-        store.save_article(db, doc, article, Analysis(sentences=[Sentence(0, 0, text)]))
+        save_article(db, doc, article, Analysis(sentences=[Sentence(0, 0, text)]))
     assert "from 5 Nov 2023 to 30 Jan 2024." in answers.about(db, Settings(), "en")
     assert "từ 05/11/2023 đến 30/01/2024." in answers.about(db, Settings(), "vi")
     db.close()

@@ -17,7 +17,8 @@ from digests.analysis import relevance
 from digests.digest.select import DigestWindow, build_digest
 from digests.ingest import ingest_document
 from digests.model import RawDocument
-from digests.store import store
+from digests.store.connection import open_db
+from digests.store.schema import CORPUS_MIGRATIONS, _corpus_article_themes
 
 # (theme, subject article, passing-mention article): each (title, paragraphs)
 PAIRS = [
@@ -165,7 +166,7 @@ def _store(db: Database, title: str, paragraphs: list[str], name: str) -> None:
 @pytest.fixture
 def mixed(tmp_path: Path) -> Database:
     """A store with every pair: ids 1, 3, 5… are the subjects, 2, 4, 6… in passing."""
-    db = store.open_db(tmp_path / "mixed.db")
+    db = open_db(tmp_path / "mixed.db")
     for n, (_, subject, passing) in enumerate(PAIRS):
         _store(db, *subject, f"{n}-subject")
         _store(db, *passing, f"{n}-passing")
@@ -194,7 +195,7 @@ def test_a_digest_over_the_mixed_stream_shows_only_the_sector_stories(mixed: Dat
 
 
 def test_rescore_fills_scores_for_articles_stored_before_relevance(tmp_path: Path) -> None:
-    db = store.open_db(tmp_path / "old.db")
+    db = open_db(tmp_path / "old.db")
     _store(db, *PAIRS[0][1], "old")
     db.execute("DELETE FROM article_themes")  # as a store from before the migration
     assert relevance.themes_of(db, [1]) == {1: {}}
@@ -204,13 +205,13 @@ def test_rescore_fills_scores_for_articles_stored_before_relevance(tmp_path: Pat
 
 def test_the_migration_scores_articles_already_stored(tmp_path: Path) -> None:
     path = tmp_path / "upgrade.db"
-    db = store.open_db(path)
+    db = open_db(path)
     _store(db, *PAIRS[3][1], "press")
     db.execute("DROP TABLE article_themes")
-    step = store.CORPUS_MIGRATIONS.index(store._corpus_article_themes) + 1
+    step = CORPUS_MIGRATIONS.index(_corpus_article_themes) + 1
     db.execute("DELETE FROM schema_migrations WHERE namespace = 'corpus' AND version >= ?", [step])
     db.close()
-    upgraded = store.open_db(path)
+    upgraded = open_db(path)
     assert list(relevance.themes_of(upgraded, [1])[1]) == ["press"]
 
 
@@ -227,7 +228,7 @@ def test_why_explains_each_theme_in_one_screen(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "why.db"
-    db = store.open_db(path)
+    db = open_db(path)
     _store(db, *PAIRS[0][1], "subject")
     _store(db, *PAIRS[3][2], "passing")
     assert cli.main(["why", "1", "--db", str(path), "--lang", "en"]) == 0
@@ -279,7 +280,7 @@ def test_a_relevance_failure_loses_no_article(
         raise RuntimeError("bug in a rule")
 
     monkeypatch.setattr(relevance, "theme_scores", broken)
-    db = store.open_db(tmp_path / "kept.db")
+    db = open_db(tmp_path / "kept.db")
     _store(db, *PAIRS[0][1], "kept")  # stored and searchable…
     assert relevance.themes_of(db, [1]) == {1: {}}  # …in no digest until rescored
     monkeypatch.undo()
@@ -296,7 +297,7 @@ def test_an_article_from_a_sector_outlet_needs_less_evidence_to_be_stored_as_sec
         "Năm tới, doanh nghiệp sẽ mở rộng mạng cáp quang tới 300 xã.",
         "Công ty cũng sẽ tuyển thêm 500 nhân viên kỹ thuật.",
     ]
-    db = store.open_db(tmp_path / "outlets.db")
+    db = open_db(tmp_path / "outlets.db")
     for n, sector in enumerate((False, True)):
         doc = RawDocument(
             origin=f"outlet/{n}.txt",
@@ -317,7 +318,7 @@ def test_an_article_from_a_sector_outlet_needs_less_evidence_to_be_stored_as_sec
 def test_why_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
     from digests.answers.why import find_article
 
-    db = store.open_db(tmp_path / "urls.db")
+    db = open_db(tmp_path / "urls.db")
     title, paragraphs = PAIRS[1][1]
     doc = RawDocument(
         origin="https://example.vn/buu-dien?utm_source=x",

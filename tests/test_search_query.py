@@ -11,7 +11,8 @@ from sqlite_utils import Database
 from digests.answers import lookup
 from digests.answers.search_query import fts_match, parse
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 from digests.templating import render
 
 
@@ -20,12 +21,12 @@ def _add(db: Database, n: int, title: str, body: str, published: date) -> None:
     analysis = Analysis(sentences=[Sentence(0, 0, body)])
     url = f"https://vnexpress.net/bai-{n}.html"
     doc = RawDocument(origin=url, source="vnexpress.net", raw=body, kind="html", url=url)
-    assert store.save_article(db, doc, article, analysis) == "added"
+    assert save_article(db, doc, article, analysis) == "added"
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    db = store.open_db(tmp_path / "search.db")
+    db = open_db(tmp_path / "search.db")
     _add(db, 1, "Viettel phủ sóng 5G", "Viettel phủ sóng 5G tại 63 tỉnh thành.", date(2025, 1, 2))
     _add(db, 2, "VNPT thử nghiệm 5G", "VNPT thử nghiệm 5G tại Hà Nội.", date(2025, 1, 3))
     _add(db, 3, "Bưu điện Hà Nội", "Bưu điện Hà Nội mở thêm điểm giao dịch.", date(2025, 1, 4))

@@ -20,7 +20,7 @@ from digests.digest.select import (
     window_for_chat,
 )
 from digests.digest.summarize import is_dangling
-from digests.store.store import open_db
+from digests.store.connection import open_db
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]
 

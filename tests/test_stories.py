@@ -17,7 +17,8 @@ from digests.ingest import ingest
 from digests.model import CleanArticle, RawDocument
 from digests.sources.clean import clean_document
 from digests.store import stories as story_store
-from digests.store.store import open_db, write_transaction
+from digests.store.connection import open_db
+from digests.store.transactions import write_transaction
 from digests.stories import cluster as story_cluster
 from digests.stories import minhash as stories
 from digests.stories import signals as story_signals

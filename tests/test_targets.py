@@ -417,12 +417,13 @@ def test_an_undated_article_has_no_this_year() -> None:
 def test_stored_targets_are_read_again_with_the_current_rules(tmp_path: Path) -> None:
     from digests.analysis.target_refresh import reextract_targets
     from digests.model import RawDocument
-    from digests.store import store
+    from digests.store.articles import save_article
+    from digests.store.connection import open_db
 
-    db = store.open_db(tmp_path / "old.db")
+    db = open_db(tmp_path / "old.db")
     article = seed_article("002")
     doc = RawDocument(origin="seed-002", source="seed", raw="x", kind="text")
-    assert store.save_article(db, doc, article, analyse(article)) == "added"
+    assert save_article(db, doc, article, analyse(article)) == "added"
     query = "SELECT year, month, goal, setter FROM targets ORDER BY sentence_idx, year"
     current = db.execute(query).fetchall()
     # What older rules stored: a report read as a goal, a goal cut to one word.

@@ -17,7 +17,7 @@ from digests.analysis.themes import (
 )
 from digests.digest.select import DigestWindow, build_digest
 from digests.digest.summarize import syllables
-from digests.store.store import open_db
+from digests.store.connection import open_db
 from digests.textnorm import fold
 
 EXTRA_THEME = """

@@ -12,7 +12,8 @@ from digests.analysis.analyse import analyse
 from digests.answers.lookup import corpus_stats, list_articles, search
 from digests.model import RawDocument
 from digests.sources.clean import clean_document
-from digests.store import store
+from digests.store.articles import save_article
+from digests.store.connection import open_db
 
 UNDATED = (
     "VNPT mở rộng mạng cáp quang tới các xã vùng cao\n\n"
@@ -42,13 +43,13 @@ def test_clean_says_whether_the_document_gave_a_date() -> None:
 def test_an_undated_article_loaded_again_later_is_unchanged_and_shown_undated(
     tmp_path: Path,
 ) -> None:
-    db = store.open_db(tmp_path / "u.db")
+    db = open_db(tmp_path / "u.db")
     for day in (date(2026, 11, 23), date(2026, 12, 1)):
         article = clean_document(doc(UNDATED, "a.txt"), today=day)
-        outcome = store.save_article(db, doc(UNDATED, "a.txt"), article, analyse(article))
+        outcome = save_article(db, doc(UNDATED, "a.txt"), article, analyse(article))
         assert outcome == ("added" if day.month == 11 else "unchanged")
     dated = clean_document(doc(DATED, "b.txt"), today=date(2026, 11, 23))
-    assert store.save_article(db, doc(DATED, "b.txt"), dated, analyse(dated)) == "added"
+    assert save_article(db, doc(DATED, "b.txt"), dated, analyse(dated)) == "added"
 
     rows = db.execute("SELECT source, published, date_known FROM articles ORDER BY id").fetchall()
     assert rows == [("a.txt", "2026-11-23", 0), ("b.txt", "2024-01-30", 1)]
@@ -80,9 +81,9 @@ def test_the_digest_cites_an_undated_article_as_undated(tmp_path: Path) -> None:
 
     from digests.digest import render, select
 
-    db = store.open_db(tmp_path / "d.db")
+    db = open_db(tmp_path / "d.db")
     article = clean_document(doc(UNDATED, "a.txt"), today=date(2026, 11, 23))
-    store.save_article(db, doc(UNDATED, "a.txt"), article, analyse(article))
+    save_article(db, doc(UNDATED, "a.txt"), article, analyse(article))
     digest = select.build_digest(db, select.window_for_chat(db, None, now=datetime(2026, 11, 23)))
     (text,) = render.render_digest(digest, fmt="txt", lang="vi")
     assert text.endswith("\n    a.txt · không rõ ngày")

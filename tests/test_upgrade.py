@@ -17,7 +17,9 @@ import pytest
 from sqlite_utils import Database
 
 from bot.storage import BOT_MIGRATIONS, open_bot_db
-from digests.store.store import CORPUS_MIGRATIONS, StoreError, apply_migrations, open_db
+from digests.store.connection import open_db
+from digests.store.schema import CORPUS_MIGRATIONS, apply_migrations
+from digests.store.transactions import StoreError
 from digests.textnorm import fold
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"

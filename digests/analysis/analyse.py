@@ -21,7 +21,8 @@ from digests.analysis.companies import (
     mentions_from_hits,
 )
 from digests.analysis.sentences import JoinedText, split_sentences
-from digests.analysis.targets import TIME_CUE, extract_targets
+from digests.analysis.target_times import TIME_CUE
+from digests.analysis.targets import extract_targets
 from digests.model import Analysis, CleanArticle, Mention, Person, Sentence
 from digests.textnorm import fold_nfc
 

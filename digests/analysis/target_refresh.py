@@ -13,7 +13,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from digests.analysis.targets import TIME_CUE, extract_targets
+from digests.analysis.target_times import TIME_CUE
+from digests.analysis.targets import extract_targets
 from digests.model import Mention, Person, Sentence
 
 _TIME = re.compile(rf"(?<!\w)(?:{TIME_CUE})")

@@ -1,7 +1,7 @@
 """How a sentence words a target's time, read back when the target is shown.
 
 The store keeps a target's year and month; "trước năm 2026" is not "năm 2026", so the
-wording is found again, at read time, with the forms digests.analysis.targets extracts by.
+wording is found again, at read time, with the forms digests.analysis.target_times finds them by.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from digests.analysis.targets import (
-    _ABSOLUTE,
-    _NUMBER_WORDS,
-    _QUARTERS,
-    _form_matches,
-    _is_goal_time,
-    _resolve,
+from digests.analysis.target_times import (
+    ABSOLUTE_KINDS,
+    NUMBER_WORDS,
+    QUARTERS,
+    form_matches,
+    is_goal_time,
+    resolve_time,
 )
 from digests.textnorm import fold_nfc, squash_spaces
 
@@ -64,10 +64,10 @@ def deadline(sentence: str, year: int, month: int | None, published: date | None
     """
     folded = fold_nfc(sentence)
     same = []
-    for kind, match in _form_matches(folded):
-        if kind not in _ABSOLUTE and published is None:
+    for kind, match in form_matches(folded):
+        if kind not in ABSOLUTE_KINDS and published is None:
             continue
-        if _resolve(kind, match, published or date.min) == (year, month):
+        if resolve_time(kind, match, published or date.min) == (year, month):
             same.append((kind, match))
     if not same:
         return Deadline()
@@ -76,7 +76,7 @@ def deadline(sentence: str, year: int, month: int | None, published: date | None
         goals = [
             (kind, match)
             for kind, match in same
-            if _is_goal_time(sentence, folded, *match.span(), published, year, month, kind)
+            if is_goal_time(sentence, folded, *match.span(), published, year, month, kind)
         ]
         same = goals or same
     kind, match = same[0]
@@ -101,7 +101,7 @@ def _wording(kind: str, match: re.Match[str], sentence: str) -> Deadline:
         kind=kind,
         relation=_RELATIONS[prep],
         part=_PARTS[part],
-        quarter=_QUARTERS[quarter] if quarter else None,
-        count=(int(count) if count.isdigit() else _NUMBER_WORDS[count]) if count else None,
-        relative=kind not in _ABSOLUTE,
+        quarter=QUARTERS[quarter] if quarter else None,
+        count=(int(count) if count.isdigit() else NUMBER_WORDS[count]) if count else None,
+        relative=kind not in ABSOLUTE_KINDS,
     )

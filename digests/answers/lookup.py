@@ -31,7 +31,7 @@ from digests.answers.search_query import Query, exactness_sql, fts_match, has_ma
 from digests.answers.search_query import parse as parse_query
 from digests.answers.search_query import patterns as query_patterns
 from digests.answers.statements import SHOWN_DATE, Statement, company_statements
-from digests.store.store import get_meta
+from digests.store.meta import get_meta
 from digests.textnorm import fold, nfc, squash_spaces, words
 
 MAX_ARGUMENT = 200

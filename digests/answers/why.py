@@ -17,7 +17,8 @@ from sqlite_utils import Database
 
 from digests.analysis import relevance
 from digests.analysis.themes import load_themes
-from digests.store import store
+from digests.store.articles import canonical_url
+from digests.store.transactions import write_transaction
 
 SHOWN_FOR = 4  # evidence lines shown for a theme…
 SHOWN_AGAINST = 2  # …and against it
@@ -58,7 +59,7 @@ def find_article(db: Database, ref: str) -> int | None:
     if match:
         row = db.execute("SELECT id FROM articles WHERE id = ?", [int(match[1])]).fetchone()
     else:
-        url = store.canonical_url(ref) if ref.startswith(("http://", "https://")) else None
+        url = canonical_url(ref) if ref.startswith(("http://", "https://")) else None
         row = db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone() if url else None
     return None if row is None else int(row[0])
 
@@ -151,7 +152,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     from digests.cli import EXIT_OK, emit, open_store
 
     db = open_store(args)
-    with store.write_transaction(db):
+    with write_transaction(db):
         count = relevance.rescore(db)
     emit(args, "rescore", {"rescored": count}, count=count)
     return EXIT_OK

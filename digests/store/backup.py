@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digests.store.store import CORPUS_MIGRATIONS
+from digests.store.schema import CORPUS_MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Written by the running bot every HEARTBEAT_INTERVAL seconds, removed on a clean stop.

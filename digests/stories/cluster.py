@@ -12,7 +12,7 @@ Thresholds and weights were fixed on the multi-outlet dev set (see
 docs/notes/helper-stories.md), never on the seeds.
 
 The store never imports this module: ingest builds an :class:`ArticleStory` for
-each article and hands it to ``store.save_article``, which asks it for its index
+each article and hands it to ``articles.save_article``, which asks it for its index
 keys and profile and lets it choose among the candidates the store found.
 """
 
@@ -86,7 +86,7 @@ class StoryIndex:
     """The word statistics one ingest run decides with (see :class:`signals.Frequencies`):
     loaded from the store when the run starts and extended with every article the run
     adds; the store writes the same counts to disk in batches
-    (``store.index_pending_search``)."""
+    (``search_index.index_pending_search``)."""
 
     def __init__(self, counts: dict[str, int], docs: int) -> None:
         self.frequencies = signals.Frequencies(counts, docs)
