@@ -11,6 +11,7 @@ from bot_helpers import make_app, running, seeded_db
 from digest_helpers import save_seed
 from emulator_helpers import unlimited_emulator_fixture
 
+from bot import chats
 from bot.emulator import BotApiEmulator
 from bot.storage import open_bot_db
 from digests.digest.telegram_html import TELEGRAM_LIMIT
@@ -99,8 +100,11 @@ async def test_three_outlets_on_one_event_give_one_bullet_naming_the_others(
 
 
 async def test_the_seeds_default_digest_is_one_message_and_more_pages_forward(
-    unlimited_emulator: BotApiEmulator, db_path: Path
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The five seed stories fall under three themes, so a short digest of three per theme
+    # shows them all; one per theme leaves two for "Xem thêm".
+    monkeypatch.setattr(chats, "SHORT_PER_THEME", 1)
     emulator = unlimited_emulator
     async with running(make_app(emulator, db_path, **FAST)):
         first = await _digest(emulator)
@@ -137,8 +141,9 @@ async def test_a_chat_chooses_a_long_digest(
 
 
 async def test_the_hint_leads_to_the_whole_theme_and_never_back_to_itself(
-    unlimited_emulator: BotApiEmulator, db_path: Path
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(chats, "SHORT_PER_THEME", 1)  # telecom's second story left out
     emulator = unlimited_emulator
     async with running(make_app(emulator, db_path, **FAST)):
         short = (await _digest(emulator))["visible_text"]
