@@ -15,13 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.emulator.limits import RateLimiter, RateLimits
-from bot.emulator.params import (
-    ApiError,
-    bad_request,
-    get_bool,
-    get_int,
-    get_json,
-)
+from bot.emulator.params import ApiError, bad_request, get_bool, get_int, get_json
 from bot.emulator.state import ChatState, UserState, chat_member
 
 DEFAULT_TOKEN = "7000000001:EMULATOR-local-token-not-valid-on-telegram"
@@ -75,7 +69,9 @@ class EmulatorStats:
 
 
 @dataclass
-class _Update:
+class PendingUpdate:
+    """An update waiting for getUpdates or the webhook pusher; seq orders it among messages."""
+
     update_id: int
     kind: str
     payload: dict[str, Any]
@@ -117,7 +113,7 @@ class EmulatorBase:
         self._chats: dict[int, ChatState] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._message_seq: dict[tuple[int, int], int] = {}
-        self._updates: deque[_Update] = deque()
+        self._updates: deque[PendingUpdate] = deque()
         self._next_update_id = 100_000_001
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._delivered_seq = 0
@@ -167,7 +163,7 @@ class EmulatorBase:
         return chat
 
     def _enqueue(self, kind: str, payload: dict[str, Any]) -> None:
-        update = _Update(self._next_update_id, kind, payload, next(self._seq))
+        update = PendingUpdate(self._next_update_id, kind, payload, next(self._seq))
         self._next_update_id += 1
         self._updates.append(update)
         self._changed.notify_all()

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.base import (
-    EmulatorBase,
-)
-from bot.emulator.params import (
-    bad_request,
-    get_int,
-)
+from bot.emulator.base import EmulatorBase
+from bot.emulator.params import bad_request, get_int
 from bot.emulator.state import ANONYMOUS_ADMIN_BOT, ChatState, chat_member
 
 

@@ -9,18 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from bot.emulator.base import (
-    EmulatorBase,
-    Fault,
-)
+from bot.emulator.base import EmulatorBase, Fault
 from bot.emulator.chats import ChatsMixin
 from bot.emulator.driver import DriverMixin
 from bot.emulator.inspection import InspectionMixin
 from bot.emulator.messages import MessagesMixin
-from bot.emulator.params import (
-    ApiError,
-    get_int,
-)
+from bot.emulator.params import ApiError, get_int
 from bot.emulator.profile import ProfileMixin
 from bot.emulator.updates import UpdatesMixin
 

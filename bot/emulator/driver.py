@@ -6,15 +6,8 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from bot.emulator.base import (
-    EmulatorBase,
-    Fault,
-)
-from bot.emulator.methods import (
-    command_entities,
-    commands_in,
-    inline_callback_data,
-)
+from bot.emulator.base import EmulatorBase, Fault
+from bot.emulator.methods import command_entities, commands_in, inline_callback_data
 from bot.emulator.state import ANONYMOUS_ADMIN_BOT, ChatState
 
 

@@ -6,10 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from bot.emulator.base import (
-    EmulatorBase,
-    EmulatorStats,
-)
+from bot.emulator.base import EmulatorBase, EmulatorStats
 from bot.emulator.state import ChatState
 
 

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.base import (
-    EmulatorBase,
-)
+from bot.emulator.base import EmulatorBase
 from bot.emulator.methods import (
     MAX_CALLBACK_ANSWER,
     VALID_CHAT_ACTIONS,
     check_reply_markup,
     parse_message_text,
 )
-from bot.emulator.params import (
-    ApiError,
-    bad_request,
-    get_bool,
-    get_int,
-    get_json,
-    get_str,
-)
+from bot.emulator.params import ApiError, bad_request, get_bool, get_int, get_json, get_str
 from bot.emulator.state import ChatState
 
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.base import (
-    EmulatorBase,
-)
-from bot.emulator.params import (
-    bad_request,
-    get_json,
-    get_str,
-)
+from bot.emulator.base import EmulatorBase
+from bot.emulator.params import bad_request, get_json, get_str
 
 
 class ProfileMixin(EmulatorBase):

@@ -6,11 +6,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.emulator.base import (
-    DEFAULT_UPDATE_TYPES,
-    EmulatorBase,
-    _Update,
-)
+from bot.emulator.base import DEFAULT_UPDATE_TYPES, EmulatorBase, PendingUpdate
 from bot.emulator.params import (
     ApiError,
     bad_request,
@@ -110,7 +106,7 @@ class UpdatesMixin(EmulatorBase):
                 info["last_error_message"] = self._webhook["last_error_message"]
             return info
 
-    def next_webhook_delivery(self, timeout: float) -> tuple[str, str | None, _Update] | None:
+    def next_webhook_delivery(self, timeout: float) -> tuple[str, str | None, PendingUpdate] | None:
         """Wait for an update to push to a loopback webhook: (url, secret, update)."""
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -127,7 +123,7 @@ class UpdatesMixin(EmulatorBase):
                 self._changed.wait(remaining)
             return None
 
-    def webhook_delivered(self, update: _Update, error: str | None) -> None:
+    def webhook_delivered(self, update: PendingUpdate, error: str | None) -> None:
         """Record a push: drop the update on success, keep it and the error otherwise."""
         with self._lock:
             if error is None:
