@@ -61,7 +61,7 @@ Control API (thread-safe; call from tests or the console):
   ``wait_until_quiet(quiet=0.3, timeout=10.0)``.
 """
 
-from bot.emulator.core import DEFAULT_TOKEN, DEFAULT_USERNAME, EmulatorStats
+from bot.emulator.base import DEFAULT_TOKEN, DEFAULT_USERNAME, EmulatorStats
 from bot.emulator.entities import EntityParseError, ParsedText, parse_html, utf16_length
 from bot.emulator.limits import RateLimiter, RateLimits
 from bot.emulator.params import ApiError
