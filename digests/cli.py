@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
-from digests.answers import lookup
+from digests.answers.common import BadArgument
 from digests.cli_answers import (
     cmd_articles,
     cmd_companies,
@@ -442,7 +442,7 @@ def dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser | None = 
         return handler(args)
     except BrokenPipeError:
         return _reader_went_away()
-    except lookup.BadArgument as exc:
+    except BadArgument as exc:
         print(usage_text(args, exc.code, exc.params), file=sys.stderr)
         return EXIT_USAGE
     except store.StoreError as exc:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from digests.answers import lookup
+from digests.answers.common import MAX_LIMIT, BadArgument
 from digests.cli_common import EXIT_FAILED, EXIT_OK, lang_of, open_store, problem_text
 
 MESSAGE_BREAK = "\n— — —\n"  # between Telegram messages printed by `digest --format html`
@@ -30,11 +30,11 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
     low, high = SUMMARY_SENTENCES
     if not low <= args.sentences <= high:
-        raise lookup.BadArgument(
+        raise BadArgument(
             "out_of_range", option="--sentences", value=args.sentences, low=low, high=high
         )
     if args.max_chars is not None and args.max_chars < SUMMARY_MIN_CHARS:
-        raise lookup.BadArgument(
+        raise BadArgument(
             "too_small", option="--max-chars", value=args.max_chars, low=SUMMARY_MIN_CHARS
         )
     path = Path(args.path)
@@ -116,20 +116,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from digests.digest.story_rank import SHORT_PER_THEME
 
     if args.since and args.until and args.since > args.until:
-        raise lookup.BadArgument(
+        raise BadArgument(
             "reversed_dates", start=args.since.isoformat(), end=args.until.isoformat()
         )
     known = _theme_keys()
     unknown = [t for t in args.theme or [] if t not in known]
     if unknown:
-        raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
-    if args.per_section is not None and not 1 <= args.per_section <= lookup.MAX_LIMIT:
-        raise lookup.BadArgument(
+        raise BadArgument("unknown_theme", value=unknown[0], choices=known)
+    if args.per_section is not None and not 1 <= args.per_section <= MAX_LIMIT:
+        raise BadArgument(
             "out_of_range",
             option="--per-section",
             value=args.per_section,
             low=1,
-            high=lookup.MAX_LIMIT,
+            high=MAX_LIMIT,
         )
     db = open_store(args)
     window = DigestWindow(since=args.since, until=args.until)
@@ -139,7 +139,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             db, window, themes=args.theme, per_section=SHORT_PER_THEME if short else None
         )
     except KeyError as exc:
-        raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
+        raise BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
     if args.per_section is not None:
         digest = cut(digest, [args.per_section] * len(digest.sections))
     elif not args.all:  # the operator previews what a group gets

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from digests.answers import lookup
+from digests.answers.common import BadArgument
 from digests.cli_common import EXIT_FAILED, EXIT_OK, PROG, emit, lang_of, open_store, problem_text
 from digests.store import store
 from digests.templating import render
@@ -16,11 +16,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every target and print the failures and the summary line."""
     targets = [t.strip() for t in args.targets if t.strip()]
     if not targets:
-        raise lookup.BadArgument("empty", what="path")
+        raise BadArgument("empty", what="path")
     if any(len(t) > 4096 for t in targets):
-        raise lookup.BadArgument("too_long", what="path", limit=4096, length=max(map(len, targets)))
+        raise BadArgument("too_long", what="path", limit=4096, length=max(map(len, targets)))
     if not 1 <= args.timeout <= 3600:
-        raise lookup.BadArgument(
+        raise BadArgument(
             "out_of_range", option="--timeout", low=1, high=3600, value=f"{args.timeout:g}"
         )
     try:

@@ -280,7 +280,7 @@ def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
 
 
 def test_a_known_company_without_articles_gets_one_line() -> None:
-    from digests.answers.lookup import CompanyReport
+    from digests.answers.company import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("viettel-post", "Viettel Post", "company", [], 0, [], [], "Viettel Post")
@@ -295,7 +295,7 @@ def test_a_known_company_without_articles_gets_one_line() -> None:
 def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
     """The kind "agency" covers ministries, associations (VINASA, USABC) and the ITU: the label
     must not call an association a state agency."""
-    from digests.answers.lookup import CompanyReport
+    from digests.answers.company import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("usabc", "USABC", "agency", [], 0, [], [], "USABC")
@@ -333,10 +333,10 @@ def _store_article(
 
 
 def _facts(db: Any, name: str) -> list[str]:
-    from digests.answers import lookup
+    from digests.answers.company import CompanyReport, company_report
 
-    report = lookup.company_report(db, name, limit=8)
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(db, name, limit=8)
+    assert isinstance(report, CompanyReport)
     return [s.text for s in report.statements]
 
 

@@ -135,7 +135,7 @@ def register(
 
 def cmd_why(args: argparse.Namespace) -> int:
     """Explain one article's theme decision."""
-    from digests.answers.lookup import clean_argument
+    from digests.answers.common import clean_argument
     from digests.cli_common import EXIT_FAILED, EXIT_OK, emit, lang_of, open_store
 
     ref = clean_argument(" ".join(args.article), what="article")
