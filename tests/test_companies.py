@@ -9,17 +9,10 @@ from typing import Any
 import pytest
 from analyse_helpers import seed_text
 
-from digests.analysis.companies import (
-    RegistryError,
-    figures,
-    find_mentions,
-    find_people,
-    has_figure,
-    load_registry,
-    scan_sentence,
-    statement_score,
-)
+from digests.analysis.companies import RegistryError, load_registry
+from digests.analysis.mentions import find_mentions, find_people, scan_sentence
 from digests.analysis.sentences import split_sentences
+from digests.analysis.statement_score import figures, has_figure, statement_score
 from digests.model import Person
 from digests.textnorm import fold, fold_nfc
 
@@ -266,7 +259,7 @@ def test_malformed_registries_are_refused_with_the_entry_named(tmp_path: Path) -
 
 
 def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
-    from digests.analysis.companies import statement_focus
+    from digests.analysis.statement_score import statement_focus
 
     listing = "Tham dự có VNPT, Viettel, Tổng công ty Bưu điện Việt Nam (Vietnam Post), FPT."
     assert statement_focus(listing, ["Vietnam Post"], organisations=4) == 0

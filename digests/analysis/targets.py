@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from digests.analysis.companies import ROLES
+from digests.analysis.people import ROLES
 from digests.analysis.quotes import present
 from digests.model import Mention, Person, Sentence, Target
 from digests.textnorm import fold_nfc
