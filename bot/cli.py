@@ -93,7 +93,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(cli_common._peek_lang(argv) if argv is not None else None)
+    parser = build_parser(cli_common.peek_lang(argv) if argv is not None else None)
     args = parser.parse_args(argv)
     try:
         return digests_cli.dispatch(args, parser)

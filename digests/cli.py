@@ -36,17 +36,17 @@ from digests.cli_common import (
     EXIT_USAGE,
     PROG,
     NoDatabase,
-    _language,
-    _peek_lang,
+    chosen_language,
+    peek_lang,
     problem_text,
     usage_text,
 )
 from digests.cli_digest import (
     SUMMARY_MIN_CHARS,
     SUMMARY_SENTENCES,
-    _theme_keys,
     cmd_digest,
     cmd_summarize,
+    theme_keys,
 )
 from digests.cli_ingest import cmd_backup, cmd_ingest, cmd_restore
 from digests.store import store
@@ -167,7 +167,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.split()[-1] if " " in self.prog else ""
-        lang = _language(_peek_lang(Parser.argv))
+        lang = chosen_language(peek_lang(Parser.argv))
         code, params = argparse_error(message)
         print(
             render(
@@ -239,7 +239,7 @@ def add_command(
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The corpus commands; --help speaks ``lang`` (else --lang in argv, $ICTDIGEST_LANG, vi)."""
-    Parser.lang = _language(lang or _peek_lang(sys.argv[1:]))
+    Parser.lang = chosen_language(lang or peek_lang(sys.argv[1:]))
     parser = Parser(prog=PROG, description=_option("description"), parents=[common_options()])
     parser.add_subparsers(
         title=_option("commands"), dest="command", metavar="COMMAND", parser_class=Parser
@@ -358,7 +358,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         action="append",
         metavar=say("CHỦ_ĐỀ", "THEME"),
         help=say("chỉ chủ đề này (ghi nhiều lần được): ", "only this theme (repeatable): ")
-        + ", ".join(_theme_keys()),
+        + ", ".join(theme_keys()),
     )
     cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
     cmd.add_argument(

@@ -100,7 +100,7 @@ def usage_text(args: argparse.Namespace, code: str, params: dict[str, Any]) -> s
 
 
 def lang_of(args: argparse.Namespace) -> str:
-    return _language(getattr(args, "lang", None))
+    return chosen_language(getattr(args, "lang", None))
 
 
 LANG_ENV, LEGACY_LANG_ENV = "ICTDIGEST_LANG", "ICTDIGEST_LANGUAGE"  # one name, bot and CLI
@@ -109,7 +109,7 @@ LANG_ENV, LEGACY_LANG_ENV = "ICTDIGEST_LANG", "ICTDIGEST_LANGUAGE"  # one name, 
 _warned_languages: set[str] = set()
 
 
-def _language(explicit: str | None) -> str:
+def chosen_language(explicit: str | None) -> str:
     if explicit:
         return explicit if explicit in ("vi", "en") else "vi"
     var = LANG_ENV if LANG_ENV in os.environ else LEGACY_LANG_ENV
@@ -122,7 +122,7 @@ def _language(explicit: str | None) -> str:
     return lang
 
 
-def _peek_lang(argv: Sequence[str]) -> str | None:
+def peek_lang(argv: Sequence[str]) -> str | None:
     for i, arg in enumerate(argv):
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]

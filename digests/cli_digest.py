@@ -119,7 +119,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         raise BadArgument(
             "reversed_dates", start=args.since.isoformat(), end=args.until.isoformat()
         )
-    known = _theme_keys()
+    known = theme_keys()
     unknown = [t for t in args.theme or [] if t not in known]
     if unknown:
         raise BadArgument("unknown_theme", value=unknown[0], choices=known)
@@ -157,7 +157,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _theme_keys() -> list[str]:
+def theme_keys() -> list[str]:
     from digests.analysis.themes import ThemeFileError, load_themes
 
     try:

@@ -96,12 +96,12 @@ def test_one_language_variable_for_bot_and_cli(
     assert load_settings(both).language == "vi"  # the new name wins
     monkeypatch.setenv("ICTDIGEST_LANG", "fr")
     cli_common._warned_languages.clear()
-    assert cli_common._language(None) == "vi"
-    assert cli_common._language(None) == "vi"
+    assert cli_common.chosen_language(None) == "vi"
+    assert cli_common.chosen_language(None) == "vi"
     assert capsys.readouterr().err == "ictdigest: ICTDIGEST_LANG='fr' is not vi or en; using vi.\n"
     monkeypatch.delenv("ICTDIGEST_LANG")
     monkeypatch.setenv("ICTDIGEST_LANGUAGE", "en")
-    assert cli_common._language(None) == "en"
+    assert cli_common.chosen_language(None) == "en"
 
 
 def test_cli_help_for_the_bot_commands_speaks_the_language(

@@ -36,12 +36,12 @@ class RegistryError(ValueError):
 
 
 _DASHES = re.compile(r"\s*[-–—]\s*")
-_SPACES = re.compile(r"\s+")
+SPACES = re.compile(r"\s+")
 
 
 def alias_key(name: str) -> str:
     """The form names are compared in: folded, dashes as spaces, spaces collapsed."""
-    return _SPACES.sub(" ", _DASHES.sub(" ", fold(name))).strip()
+    return SPACES.sub(" ", _DASHES.sub(" ", fold(name))).strip()
 
 
 # ------------------------------------------------------------------------- registry
@@ -113,7 +113,7 @@ class Registry:
                 key = alias_key(spelling)
                 if self._owner.get(key) != org_key:
                     raise RegistryError(f"{org_key}: case-sensitive {spelling!r} is not an alias")
-                self._exact[key] = self._exact.get(key, frozenset()) | {_squash(spelling)}
+                self._exact[key] = self._exact.get(key, frozenset()) | {squash_nfc(spelling)}
         self.pattern = trie_pattern(self._owner)
         self._matcher = re.compile(rf"(?<!\w)(?:{self.pattern})(?!\w)")
         self._choices = {key: self._by_key[owner].name for key, owner in self._owner.items()}
@@ -170,10 +170,10 @@ class Registry:
 
     def accept(self, text: str, start: int, end: int, folded_match: str) -> OrgHit | None:
         """The hit for an alias matched at ``text[start:end]``, unless its case rules it out."""
-        key = _SPACES.sub(" ", _DASHES.sub(" ", folded_match)).strip()
+        key = SPACES.sub(" ", _DASHES.sub(" ", folded_match)).strip()
         written = text[start:end]
         exact = self._exact.get(key)
-        if exact is not None and _squash(written) not in exact:
+        if exact is not None and squash_nfc(written) not in exact:
             return None
         if key.startswith(_CAPITAL_HEADS) and written[0].islower():
             return None
@@ -185,8 +185,8 @@ class Registry:
 _CAPITAL_HEADS = ("vu ", "cuc ", "bo ", "ban ", "so ")
 
 
-def _squash(text: str) -> str:
-    return _SPACES.sub(" ", nfc(text)).strip()
+def squash_nfc(text: str) -> str:
+    return SPACES.sub(" ", nfc(text)).strip()
 
 
 def load_registry(path: Path | str | None = None) -> Registry:

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from digests.analysis.companies import (
-    _SPACES,
+    SPACES,
     OrgHit,
     Registry,
     trie_pattern,
 )
 from digests.analysis.org_discovery import (
-    _TRIGGERS,
-    _discover_at,
+    ORG_TRIGGERS,
+    discover_at,
 )
 from digests.analysis.people import (
-    _ROLE_PATTERN,
+    ROLE_PATTERN,
     PersonHit,
-    _people_at_role,
     link_people,
+    people_at_role,
 )
 from digests.model import Mention, Organisation, Person, Sentence
 from digests.textnorm import fold_nfc
@@ -52,8 +52,8 @@ class Scanner:
         self._extra_names = list(extra or {})
         parts = [
             rf"(?P<org>{registry.pattern})(?!\w)",
-            rf"(?P<role>{_ROLE_PATTERN})(?!\w)",
-            rf"(?P<trigger>{trie_pattern(_TRIGGERS)})[^\S\n]+",
+            rf"(?P<role>{ROLE_PATTERN})(?!\w)",
+            rf"(?P<trigger>{trie_pattern(ORG_TRIGGERS)})[^\S\n]+",
         ]
         parts += [f"(?P<x{i}>{pattern})" for i, pattern in enumerate((extra or {}).values())]
         self._master = re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
@@ -75,7 +75,7 @@ class Scanner:
                 roles.append(match.span())
             elif kind == "trigger":
                 if text[match.end() : match.end() + 1].isupper():  # "Đài Truyền…", not "đại"
-                    trigger = _SPACES.sub(" ", match.group("trigger"))
+                    trigger = SPACES.sub(" ", match.group("trigger"))
                     triggers.append((match.start(), match.end(), trigger))
             elif kind is not None:
                 extra[self._extra_names[int(kind[1:])]].append(match.span())
@@ -83,7 +83,7 @@ class Scanner:
         if discovered:
             orgs = sorted(orgs + discovered, key=lambda hit: hit.start)
         by_start = {hit.start: hit for hit in orgs}
-        people = [p for start, end in roles for p in _people_at_role(text, start, end, by_start)]
+        people = [p for start, end in roles for p in people_at_role(text, start, end, by_start)]
         return TextScan(orgs, sorted(people, key=lambda p: p.start), extra)
 
     @staticmethod
@@ -92,7 +92,7 @@ class Scanner:
     ) -> list[OrgHit]:
         found: list[OrgHit] = []
         for start, name_start, trigger in triggers:
-            hit = _discover_at(text, folded, start, name_start, trigger)
+            hit = discover_at(text, folded, start, name_start, trigger)
             # A curated name inside wins: "Tập đoàn Viễn thông Hàn Quốc Korea Telecom".
             if hit and not any(c.start < hit.end and hit.start < c.end for c in curated):
                 found.append(hit)

@@ -9,24 +9,24 @@ import re
 from collections.abc import Sequence
 
 from digests.analysis.companies import (
-    _SPACES,
+    SPACES,
     OrgHit,
     OrgKind,
 )
 from digests.model import Organisation
 from digests.textnorm import fold
 
-_UPPER = "".join(
+UPPER_LETTERS = "".join(
     c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper() and c != c.lower()
 )
 
 
-_LOWER = "".join(
+LOWER_LETTERS = "".join(
     c for c in map(chr, range(0x61, 0x1EFA)) if c.isalpha() and c.islower() and c != c.upper()
 )
 
 
-_TRIGGERS = {
+ORG_TRIGGERS = {
     "tong cong ty": "Tổng Công ty",
     "cong ty": "Công ty",
     "tap doan": "Tập đoàn",
@@ -52,7 +52,7 @@ _NOT_NEWSPAPER = frozenset(
 )  # fmt: skip
 
 
-_NAME_TOKEN = re.compile(rf"[{_UPPER}0-9][\w&+'’]*(?:[.\-][\w&+'’]+)*|[{_LOWER}]+|\S")
+_NAME_TOKEN = re.compile(rf"[{UPPER_LETTERS}0-9][\w&+'’]*(?:[.\-][\w&+'’]+)*|[{LOWER_LETTERS}]+|\S")
 
 
 # Lower-case words that continue a capitalised one inside an organisation's name.
@@ -81,9 +81,7 @@ _GENERIC_FIRST = frozenset(
 _MAX_NAME_TOKENS = 8
 
 
-def _discover_at(
-    text: str, folded: str, start: int, name_start: int, trigger: str
-) -> OrgHit | None:
+def discover_at(text: str, folded: str, start: int, name_start: int, trigger: str) -> OrgHit | None:
     """The organisation "Trigger X" whose X starts at ``name_start``, if X is a name."""
     if trigger not in _LOWER_CASE_TRIGGERS and text[start].islower():
         return None  # "các công ty Mỹ" is generic; "Công ty Sao Bắc Đẩu" is a name
@@ -92,8 +90,8 @@ def _discover_at(
     end = _name_end(text, folded, name_start)
     if end is None:
         return None
-    written = _SPACES.sub(" ", text[start:end])
-    name = f"{_TRIGGERS[trigger]} {_SPACES.sub(' ', text[name_start:end])}"
+    written = SPACES.sub(" ", text[start:end])
+    name = f"{ORG_TRIGGERS[trigger]} {SPACES.sub(' ', text[name_start:end])}"
     kind: OrgKind = "media" if trigger in _MEDIA_TRIGGERS else "company"
     org = Organisation(key=_slug(name), name=name, kind=kind, discovered=True)
     return OrgHit(start, end, org.key, written, org)

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from digests.analysis.companies import (
     OrgHit,
-    _squash,
     alias_key,
+    squash_nfc,
     trie_pattern,
 )
 from digests.analysis.names import foreign_name_at, foreign_name_before
 from digests.analysis.org_discovery import (
-    _LOWER,
-    _UPPER,
+    LOWER_LETTERS,
+    UPPER_LETTERS,
 )
 from digests.model import Person
 
@@ -35,7 +35,7 @@ _SURNAMES = (
 )  # fmt: skip
 
 
-_SYLLABLE = rf"[{_UPPER}][{_LOWER}]*"
+_SYLLABLE = rf"[{UPPER_LETTERS}][{LOWER_LETTERS}]*"
 
 
 _NAME = (
@@ -74,7 +74,7 @@ ROLES = (
 )  # fmt: skip
 
 
-_ROLE_PATTERN = trie_pattern(alias_key(role) for role in ROLES)
+ROLE_PATTERN = trie_pattern(alias_key(role) for role in ROLES)
 
 
 _OF = re.compile(r"\s*(?:của\s+)?")
@@ -100,18 +100,18 @@ class PersonHit:
     end: int
 
 
-def _people_at_role(
+def people_at_role(
     text: str, role_start: int, role_end: int, orgs_by_start: Mapping[int, OrgHit]
 ) -> list[PersonHit]:
     """People this role names: "ông Tên, Role Org", "Role Org Tên" or "Role Org: Tên, Tên"."""
-    role = _squash(text[role_start:role_end])
+    role = squash_nfc(text[role_start:role_end])
     org, after = _org_at(text, role_end, orgs_by_start)
     found: list[PersonHit] = []
     before = None
     if text[max(0, role_start - 3) : role_start].rstrip().endswith(","):  # "ông Tên, Role"
         before = _HONORIFIC_BEFORE.search(text, max(0, role_start - 60), role_start)
     if before is not None:
-        found.append(PersonHit(_squash(before.group(1)), role, org, *before.span(1)))
+        found.append(PersonHit(squash_nfc(before.group(1)), role, org, *before.span(1)))
     elif text[max(0, role_start - 3) : role_start].rstrip().endswith(","):
         foreign = foreign_name_before(text, role_start)  # "Ted G. Osius, Chủ tịch USABC"
         if foreign is not None:
@@ -121,9 +121,9 @@ def _people_at_role(
     if _NAME_AT.match(text, position) is None and (named := foreign_name_at(text, position)):
         found.append(PersonHit(named[0], role, org, named[1], named[2]))  # "CEO Jensen Huang"
     while (name := _NAME_AT.match(text, position)) is not None:
-        if _squash(name.group()) in _PLACES:
+        if squash_nfc(name.group()) in _PLACES:
             break
-        found.append(PersonHit(_squash(name.group()), role, org, name.start(), name.end()))
+        found.append(PersonHit(squash_nfc(name.group()), role, org, name.start(), name.end()))
         more = _LIST_NEXT.match(text, name.end()) if listed else None
         if more is None:
             break

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from digests.analysis import relevance
 from digests.answers.common import (
-    _page,
+    check_page,
 )
 from digests.answers.statements import SHOWN_DATE
 from digests.store.store import get_meta
@@ -47,7 +47,7 @@ class CorpusStats:
 
 def list_articles(db: Database, limit: int = 20, offset: int = 0) -> ArticleList:
     """Stored articles, newest publication date first."""
-    limit, offset = _page(limit, offset)
+    limit, offset = check_page(limit, offset)
     rows = db.execute(
         f"SELECT a.id, {SHOWN_DATE}, a.source, a.title, a.url, a.story_id, a.origin "
         "FROM articles a ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",

@@ -54,10 +54,6 @@ def check_words(text: str) -> list[str]:
 
 def check_page(limit: int, offset: int) -> tuple[int, int]:
     """(limit capped at MAX_LIMIT, offset), else BadArgument for a negative offset or limit < 1."""
-    return _page(limit, offset)
-
-
-def _page(limit: int, offset: int) -> tuple[int, int]:
     if offset < 0:
         raise BadArgument("bad_offset", value=offset)
     if limit < 1:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from digests.answers.common import (
     BadArgument,
     NotFound,
-    _page,
+    check_page,
     clean_argument,
 )
 from digests.answers.person import PersonReport, person_report
@@ -73,7 +73,7 @@ def company_report(
     """What the store knows about one organisation (or the person the name is), or NotFound
     with the nearest names; how a misspelt name was read is said in ``read_as``."""
     query = clean_argument(name)
-    limit, _ = _page(limit, 0)
+    limit, _ = check_page(limit, 0)
     if not is_name(query):
         raise BadArgument("not_a_name", what="name", value=query)
     registry = registry or _registry()
@@ -84,7 +84,7 @@ def company_report(
 def person_answer(db: Database, name: str, limit: int = 10) -> PersonReport | NotFound:
     """/person: what someone said or is quoted in; NotFound with the nearest names."""
     query = clean_argument(name)
-    limit, _ = _page(limit, 0)
+    limit, _ = check_page(limit, 0)
     if not is_name(query):
         raise BadArgument("not_a_name", what="name", value=query)
     found = resolve_person(db, query)

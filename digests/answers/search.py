@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from digests.answers.common import (
     BadArgument,
-    _page,
+    check_page,
     clean_argument,
 )
 from digests.answers.search_query import Query, exactness_sql, fts_match, has_marks
@@ -71,7 +71,7 @@ def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> Search
     quoted, so FTS5 syntax in user input is inert.
     """
     text = clean_argument(query, what="words")
-    limit, offset = _page(limit, offset)
+    limit, offset = check_page(limit, offset)
     parsed = parse_query(text)
     if not parsed.terms:
         raise BadArgument("only_excluded" if parsed.excluded else "no_words")
