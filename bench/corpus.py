@@ -29,7 +29,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from digests.answers import lookup
+from digests.answers.articles import corpus_stats, list_articles
+from digests.answers.company import company_report, list_companies
+from digests.answers.search import search
+from digests.answers.targets import target_years, targets_report
 from digests.model import BadItem, RawDocument
 from digests.store.articles import sync_registry
 from digests.store.connection import bulk_writes, open_db
@@ -266,9 +269,9 @@ def query_sets(
         years.append((start, start + rng.choice([0, 0, 0, 1, 5])))
     phrases = [_phrase(rng, pool) for _ in range(QUERIES)]
     return {
-        "company": [partial(lookup.company_report, db, q) for q in names],
-        "target": [partial(lookup.targets_report, db, *y) for y in years],
-        "search": [partial(lookup.search, db, p) for p in phrases],
+        "company": [partial(company_report, db, q) for q in names],
+        "target": [partial(targets_report, db, *y) for y in years],
+        "search": [partial(search, db, p) for p in phrases],
     }
 
 
@@ -323,10 +326,10 @@ def run(quick: bool) -> str:
         calls[0]()  # warm-up: registry load and first page reads are start-up, not query cost
     latencies = {kind: timed(calls) for kind, calls in sets.items()}
     others = {
-        "corpus_stats (/about)": timed([partial(lookup.corpus_stats, db)] * 5),
-        "list_companies (/companies)": timed([partial(lookup.list_companies, db)] * 5),
-        "target_years (/target)": timed([partial(lookup.target_years, db)] * 5),
-        "list_articles": timed([partial(lookup.list_articles, db)] * 5),
+        "corpus_stats (/about)": timed([partial(corpus_stats, db)] * 5),
+        "list_companies (/companies)": timed([partial(list_companies, db)] * 5),
+        "target_years (/target)": timed([partial(target_years, db)] * 5),
+        "list_articles": timed([partial(list_articles, db)] * 5),
     }
     rng = random.Random(11)
     like_phrases = [_phrase(rng, pool) for _ in range(LIKE_QUERIES)]

@@ -16,7 +16,19 @@ from sqlite_utils import Database
 
 from bot import texts
 from bot.settings import Settings
-from digests.answers import lookup
+from digests.answers.articles import corpus_stats
+from digests.answers.common import NotFound, clean_argument
+from digests.answers.company import (
+    company_candidates,
+    company_report,
+    list_companies,
+    person_answer,
+    person_candidates,
+    picked_report,
+)
+from digests.answers.search import search as search_store
+from digests.answers.targets import parse_year_range, targets_report
+from digests.answers.targets import target_years as years_with_targets
 from digests.digest.pages import pages as digest_pages_of
 from digests.digest.render import render_digest
 from digests.digest.select import DigestWindow, build_digest, stories_by_theme, window_for_chat
@@ -96,49 +108,49 @@ def paginate(markup: str, limit: int | None = None, one_page: int | None = None)
 
 
 def company(db: Database, name: str, lang: str, tdir: Path | None) -> str:
-    report = lookup.company_report(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
+    report = company_report(db, clean_argument(name), limit=COMPANY_LIMIT)
     return texts.html("company", lang, tdir, report=report)
 
 
 def person(db: Database, name: str, lang: str, tdir: Path | None) -> str:
-    report = lookup.person_answer(db, lookup.clean_argument(name), limit=COMPANY_LIMIT)
+    report = person_answer(db, clean_argument(name), limit=COMPANY_LIMIT)
     return texts.html("person", lang, tdir, report=report)
 
 
 def picked(db: Database, key: str, lang: str, tdir: Path | None) -> str:
     """The answer for a candidate button's key (see handlers.pick_data)."""
-    report = lookup.picked_report(db, key, limit=COMPANY_LIMIT)
+    report = picked_report(db, key, limit=COMPANY_LIMIT)
     if report is None:  # gone between the check and the answer: say so as for a typo
-        report = lookup.NotFound(key, [])
+        report = NotFound(key, [])
     return texts.html("company", lang, tdir, report=report)
 
 
 def candidates(db: Database, kind: str, arg: str) -> list[tuple[str, str]]:
     """(label, key) of the names to offer as buttons under a /company or /person answer."""
     if kind == "company":
-        return [(c.label, c.key) for c in lookup.company_candidates(db, arg)]
+        return [(c.label, c.key) for c in company_candidates(db, arg)]
     if kind == "person":
-        return [(c.label, c.key) for c in lookup.person_candidates(db, arg)]
+        return [(c.label, c.key) for c in person_candidates(db, arg)]
     return []
 
 
 def companies(db: Database, lang: str, tdir: Path | None) -> str:
-    return texts.html("companies", lang, tdir, companies=lookup.list_companies(db))
+    return texts.html("companies", lang, tdir, companies=list_companies(db))
 
 
 def targets(db: Database, arg: str, lang: str, tdir: Path | None) -> str:
-    year_from, year_to = lookup.parse_year_range(arg)
-    report = lookup.targets_report(db, year_from, year_to, limit=TARGET_LIMIT)
+    year_from, year_to = parse_year_range(arg)
+    report = targets_report(db, year_from, year_to, limit=TARGET_LIMIT)
     return texts.html("targets", lang, tdir, report=report)
 
 
 def target_years(db: Database, lang: str, tdir: Path | None) -> str:
     """The years with goals and how to ask for one (the bot's own wording: /target 2045)."""
-    return texts.html("target_menu", lang, tdir, years=lookup.target_years(db))
+    return texts.html("target_menu", lang, tdir, years=years_with_targets(db))
 
 
 def search(db: Database, words: str, lang: str, tdir: Path | None) -> str:
-    result = lookup.search(db, lookup.clean_argument(words, what="words"), limit=SEARCH_LIMIT)
+    result = search_store(db, clean_argument(words, what="words"), limit=SEARCH_LIMIT)
     return texts.html("search", lang, tdir, result=result)
 
 
@@ -172,7 +184,7 @@ def reader_time(iso: str | None, lang: str, tz: ZoneInfo) -> str:
 
 
 def about(db: Database, settings: Settings, lang: str) -> str:
-    stats = lookup.corpus_stats(db)
+    stats = corpus_stats(db)
     return texts.html(
         "about",
         lang,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
 from digests import cli as digests_cli
+from digests import cli_common
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,20 +40,20 @@ def cmd_chats(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print(format_chat_rows(rows, digests_cli.lang_of(args)))
+        print(format_chat_rows(rows, cli_common.lang_of(args)))
     return EXIT_OK
 
 
 def cmd_send(args: argparse.Namespace) -> int:
     from bot.runner import send
 
-    return send(_settings(args), args.chat, args.theme, digests_cli.lang_of(args))
+    return send(_settings(args), args.chat, args.theme, cli_common.lang_of(args))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_doctor
 
-    lang = digests_cli.lang_of(args)
+    lang = cli_common.lang_of(args)
     return run_doctor(_settings(args), out=sys.stdout, quick=args.quick, lang=lang)
 
 
@@ -92,7 +93,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(digests_cli._peek_lang(argv) if argv is not None else None)
+    parser = build_parser(cli_common.peek_lang(argv) if argv is not None else None)
     args = parser.parse_args(argv)
     try:
         return digests_cli.dispatch(args, parser)

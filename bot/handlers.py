@@ -27,8 +27,8 @@ from bot.guards import admin_only, can_change
 from bot.ratelimit import Released
 from bot.services import Services, services_of
 from digests.analysis.themes import Theme, load_themes
-from digests.answers import lookup
-from digests.answers.lookup import BadArgument
+from digests.answers.common import BadArgument
+from digests.answers.company import names_something
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.window import FIRST_DAYS
 from digests.store.transactions import DatabaseBusy
@@ -681,7 +681,7 @@ async def pick_button(update: Update, context: Context, key: str) -> None:
     """A name offered under /company was pressed: answer for it."""
     query = update.callback_query
     assert query is not None
-    if not await svc(context).db.read(lookup.names_something, key):
+    if not await svc(context).db.read(names_something, key):
         chat = await current_chat(update, context)
         await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
         return

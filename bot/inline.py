@@ -29,7 +29,10 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from bot import texts
 from bot.services import services_of
-from digests.answers import lookup
+from digests.answers.common import BadArgument
+from digests.answers.company import CompanyReport, company_report
+from digests.answers.search import search
+from digests.answers.targets import parse_year_range, targets_report
 from digests.digest.render import safe_url
 from digests.textnorm import fold
 
@@ -114,7 +117,7 @@ def inline_cards(db: Any, query: str, lang: str, template_dir: Path | None) -> l
         if kind == "company":
             return _company_cards(db, query, lang, template_dir, registry)
         return _search_cards(db, query, lang, template_dir)
-    except lookup.BadArgument:
+    except BadArgument:
         return []
 
 
@@ -128,8 +131,8 @@ def _card(kind: str, key: tuple[object, ...], lang: str, tdir: Path | None, **va
 
 
 def _target_cards(db: Any, query: str, lang: str, tdir: Path | None) -> list[Card]:
-    start, end = lookup.parse_year_range(query)
-    report = lookup.targets_report(db, start, end, limit=MAX_RESULTS)
+    start, end = parse_year_range(query)
+    report = targets_report(db, start, end, limit=MAX_RESULTS)
     return [
         _card(
             "target",
@@ -151,8 +154,8 @@ def _target_cards(db: Any, query: str, lang: str, tdir: Path | None) -> list[Car
 
 
 def _company_cards(db: Any, query: str, lang: str, tdir: Path | None, registry: Any) -> list[Card]:
-    report = lookup.company_report(db, query, limit=MAX_RESULTS, registry=registry)
-    if not isinstance(report, lookup.CompanyReport):
+    report = company_report(db, query, limit=MAX_RESULTS, registry=registry)
+    if not isinstance(report, CompanyReport):
         return []
     return [
         _card(
@@ -173,7 +176,7 @@ def _company_cards(db: Any, query: str, lang: str, tdir: Path | None, registry: 
 
 
 def _search_cards(db: Any, query: str, lang: str, tdir: Path | None) -> list[Card]:
-    result = lookup.search(db, query, limit=MAX_RESULTS)
+    result = search(db, query, limit=MAX_RESULTS)
     return [
         _card(
             "article",

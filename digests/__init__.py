@@ -3,7 +3,7 @@
 An article flows through the modules in this order:
 
     sources  -> clean -> analyse (sentences, companies, targets) -> store
-             -> lookup / select (themes, summarize) -> render
+             -> answers / select (themes, summarize) -> render
 
 ``digests`` never imports ``bot``.
 """

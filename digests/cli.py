@@ -13,28 +13,46 @@ The bot (bot.cli) builds on ``build_parser()`` and adds its own commands with
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import errno
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal, NoReturn, TextIO
+from typing import Any, NoReturn
 
-from digests.answers import lookup
-from digests.store.connection import APP_DIR, DB_NAME, open_db, resolve_db_path
+from digests.answers.common import BadArgument
+from digests.cli_answers import (
+    cmd_articles,
+    cmd_companies,
+    cmd_company,
+    cmd_person,
+    cmd_search,
+    cmd_stories,
+    cmd_target,
+)
+from digests.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    NoDatabase,
+    chosen_language,
+    peek_lang,
+    problem_text,
+    usage_text,
+)
+from digests.cli_digest import (
+    SUMMARY_MIN_CHARS,
+    SUMMARY_SENTENCES,
+    cmd_digest,
+    cmd_summarize,
+    theme_keys,
+)
+from digests.cli_ingest import cmd_backup, cmd_ingest, cmd_restore
 from digests.store.transactions import StoreError
 from digests.templating import render
 
 Handler = Callable[[argparse.Namespace], int]
-PROG = "ictdigest"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-MESSAGE_BREAK = "\n— — —\n"  # between Telegram messages printed by `digest --format html`
-SUMMARY_SENTENCES = (1, 10)  # allowed --sentences
-SUMMARY_MIN_CHARS = 80  # below this a summary cannot hold one whole sentence
 
 
 # Command descriptions for --help, by language (the bot adds its own commands).
@@ -149,7 +167,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         command = self.prog.split()[-1] if " " in self.prog else ""
-        lang = _language(_peek_lang(Parser.argv))
+        lang = chosen_language(peek_lang(Parser.argv))
         code, params = argparse_error(message)
         print(
             render(
@@ -221,7 +239,7 @@ def add_command(
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The corpus commands; --help speaks ``lang`` (else --lang in argv, $ICTDIGEST_LANG, vi)."""
-    Parser.lang = _language(lang or _peek_lang(sys.argv[1:]))
+    Parser.lang = chosen_language(lang or peek_lang(sys.argv[1:]))
     parser = Parser(prog=PROG, description=_option("description"), parents=[common_options()])
     parser.add_subparsers(
         title=_option("commands"), dest="command", metavar="COMMAND", parser_class=Parser
@@ -340,7 +358,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         action="append",
         metavar=say("CHỦ_ĐỀ", "THEME"),
         help=say("chỉ chủ đề này (ghi nhiều lần được): ", "only this theme (repeatable): ")
-        + ", ".join(_theme_keys()),
+        + ", ".join(theme_keys()),
     )
     cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
     cmd.add_argument(
@@ -390,15 +408,6 @@ def _paging(cmd: argparse.ArgumentParser, default: int, say: Callable[[str, str]
     )
 
 
-def _theme_keys() -> list[str]:
-    from digests.analysis.themes import ThemeFileError, load_themes
-
-    try:
-        return load_themes().keys
-    except ThemeFileError:
-        return ["postal", "telecom", "ai", "cybersecurity", "press"]
-
-
 _DMY = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$")
 
 
@@ -433,7 +442,7 @@ def dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser | None = 
         return handler(args)
     except BrokenPipeError:
         return _reader_went_away()
-    except lookup.BadArgument as exc:
+    except BadArgument as exc:
         print(usage_text(args, exc.code, exc.params), file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
@@ -458,377 +467,4 @@ def _reader_went_away() -> int:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-    return EXIT_OK
-
-
-class NoDatabase(Exception):
-    """A read-only command pointed at a database that does not exist yet."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(str(path))
-
-
-def problem_text(args: argparse.Namespace, code: str, **params: Any) -> str:
-    """A one-line explanation of a failure (not a usage error), in the user's language."""
-    return render(
-        "usage",
-        lang=lang_of(args),
-        fmt="txt",
-        code=code,
-        params=params,
-        command="",
-        prefix=f"{PROG} ",
-    )
-
-
-def usage_text(args: argparse.Namespace, code: str, params: dict[str, Any]) -> str:
-    return render(
-        "usage",
-        lang=lang_of(args),
-        fmt="txt",
-        code=code,
-        params=params,
-        command=getattr(args, "command", "") or "",
-        prefix=f"{PROG} ",
-    )
-
-
-def lang_of(args: argparse.Namespace) -> str:
-    return _language(getattr(args, "lang", None))
-
-
-LANG_ENV, LEGACY_LANG_ENV = "ICTDIGEST_LANG", "ICTDIGEST_LANGUAGE"  # one name, bot and CLI
-_warned_languages: set[str] = set()
-
-
-def _language(explicit: str | None) -> str:
-    if explicit:
-        return explicit if explicit in ("vi", "en") else "vi"
-    var = LANG_ENV if LANG_ENV in os.environ else LEGACY_LANG_ENV
-    lang = os.environ.get(var, "vi").strip().lower() or "vi"
-    if lang not in ("vi", "en"):
-        if lang not in _warned_languages:  # said once, in English: the reader's language is unknown
-            _warned_languages.add(lang)
-            print(f"{PROG}: {var}={lang!r} is not vi or en; using vi.", file=sys.stderr)
-        return "vi"
-    return lang
-
-
-def _peek_lang(argv: Sequence[str]) -> str | None:
-    for i, arg in enumerate(argv):
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-    return None
-
-
-def open_store(args: argparse.Namespace, *, create: bool = False) -> Any:
-    """The store; only ``create`` (ingest) may make a new one: a read-only command on a
-    mistyped path should say so, not leave new folders and an empty database behind."""
-    arg = getattr(args, "db", None)
-    if not create:
-        path = _db_path_without_creating(arg)
-        if not path.exists():
-            raise NoDatabase(path)
-    return open_db(resolve_db_path(arg))
-
-
-def _db_path_without_creating(arg: str | None) -> Path:
-    """resolve_db_path's answer, without the folder it creates on the way."""
-    if arg:
-        return Path(arg).expanduser()
-    if os.environ.get("ICTDIGEST_DB"):
-        return Path(os.environ["ICTDIGEST_DB"]).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home).expanduser() / APP_DIR / DB_NAME
-
-
-def emit(
-    args: argparse.Namespace, template: str, data: Any, out: TextIO | None = None, **context: Any
-) -> None:
-    """Print ``data`` as JSON (--json) or through ``template`` as text."""
-    stream = out or sys.stdout
-    if getattr(args, "json", False):
-        print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2), file=stream)
-    else:
-        print(render(template, lang=lang_of(args), fmt="txt", **context), file=stream)
-
-
-def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, date | Path):
-        return str(value)
-    return value
-
-
-# --------------------------------------------------------------------------- commands
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    """Ingest every target and print the failures and the summary line."""
-    targets = [t.strip() for t in args.targets if t.strip()]
-    if not targets:
-        raise lookup.BadArgument("empty", what="path")
-    if any(len(t) > 4096 for t in targets):
-        raise lookup.BadArgument("too_long", what="path", limit=4096, length=max(map(len, targets)))
-    if not 1 <= args.timeout <= 3600:
-        raise lookup.BadArgument(
-            "out_of_range", option="--timeout", low=1, high=3600, value=f"{args.timeout:g}"
-        )
-    try:
-        from digests.ingest import ingest
-        from digests.progress import Progress, ProgressState
-        from digests.sources.fetch import Fetcher
-        from digests.sources.netguard import AddressPolicy
-    except ImportError as exc:
-        module = exc.name or str(exc).splitlines()[0][:120]
-        print(problem_text(args, "missing_module", module=module), file=sys.stderr)
-        return EXIT_FAILED
-    lang = lang_of(args)
-
-    def line(state: ProgressState) -> str:
-        return render("ingest_report", lang=lang, fmt="txt", progress=state)
-
-    db = open_store(args, create=True)
-    progress = None if getattr(args, "json", False) else Progress(sys.stderr, render=line)
-    policy = AddressPolicy(allow_private=args.allow_private)
-    with Fetcher(deadline=args.timeout, policy=policy) as fetcher:
-        report = ingest(db, targets, progress=progress, fetcher=fetcher, outlet=args.outlet.strip())
-    emit(args, "ingest_report", report, report=report, progress=None)
-    return EXIT_OK if not report.failed and not report.stopped else EXIT_FAILED
-
-
-def cmd_articles(args: argparse.Namespace) -> int:
-    """List stored articles, newest first."""
-    lookup.check_page(args.limit, args.offset)
-    result = lookup.list_articles(open_store(args), args.limit, args.offset)
-    emit(args, "articles", result, result=result)
-    return EXIT_OK
-
-
-def cmd_stories(args: argparse.Namespace) -> int:
-    """List stories with their outlets and dates, the most recent first."""
-    from digests.answers.stories import list_stories
-
-    lookup.check_page(args.limit, args.offset)
-    result = list_stories(open_store(args), args.since, args.limit, args.offset)
-    emit(args, "stories", result, result=result)
-    return EXIT_OK
-
-
-def cmd_company(args: argparse.Namespace) -> int:
-    """Show what the store knows about one company."""
-    name = lookup.clean_argument(" ".join(args.name))
-    lookup.check_page(args.limit, 0)
-    report = lookup.company_report(open_store(args), name, limit=args.limit)
-    emit(args, "company", report, report=report)
-    return EXIT_OK if report.found else EXIT_FAILED
-
-
-def cmd_person(args: argparse.Namespace) -> int:
-    """Show what one person said or is quoted in."""
-    name = lookup.clean_argument(" ".join(args.name))
-    lookup.check_page(args.limit, 0)
-    report = lookup.person_answer(open_store(args), name, limit=args.limit)
-    emit(args, "person", report, report=report)
-    return EXIT_OK if report.found else EXIT_FAILED
-
-
-def cmd_companies(args: argparse.Namespace) -> int:
-    """List organisations with mention counts."""
-    companies = lookup.list_companies(open_store(args), include_unmentioned=args.all)
-    emit(args, "companies", companies, companies=companies)
-    return EXIT_OK
-
-
-def cmd_target(args: argparse.Namespace) -> int:
-    """Goals for a year or range, or the years that have goals."""
-    text = " ".join(args.years).strip()
-    if not text:
-        years = lookup.target_years(open_store(args))
-        emit(args, "target_years", [{"year": y, "count": n} for y, n in years], years=years)
-        return EXIT_OK
-    year_from, year_to = lookup.parse_year_range(text)
-    report = lookup.targets_report(open_store(args), year_from, year_to, limit=args.limit)
-    emit(args, "targets", report, report=report)
-    return EXIT_OK
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    """Full-text search."""
-    words = lookup.clean_argument(" ".join(args.words), what="words")
-    lookup.check_words(words)
-    lookup.check_page(args.limit, args.offset)
-    result = lookup.search(open_store(args), words, args.limit, args.offset)
-    emit(args, "search", result, result=result)
-    return EXIT_OK
-
-
-def cmd_summarize(args: argparse.Namespace) -> int:
-    """Summarise one article file, or every line of a JSONL file (as JSONL)."""
-    from digests.digest.summarize import summarize_article, summarize_path
-    from digests.model import BadItem
-
-    low, high = SUMMARY_SENTENCES
-    if not low <= args.sentences <= high:
-        raise lookup.BadArgument(
-            "out_of_range", option="--sentences", value=args.sentences, low=low, high=high
-        )
-    if args.max_chars is not None and args.max_chars < SUMMARY_MIN_CHARS:
-        raise lookup.BadArgument(
-            "too_small", option="--max-chars", value=args.max_chars, low=SUMMARY_MIN_CHARS
-        )
-    path = Path(args.path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return _summary_failed(args, "encoding", path=str(path))
-    except OSError as exc:
-        code = "missing" if exc.errno == errno.ENOENT else "unreadable"
-        return _summary_failed(args, code, path=str(path), detail=exc.strerror or "")
-    if path.suffix.lower() != ".jsonl":
-        try:
-            summary = summarize_path(path, sentences=args.sentences, max_chars=args.max_chars)
-        except BadItem as exc:
-            return _summary_failed(args, *_bad_item(exc), path=str(path))
-        if getattr(args, "json", False):
-            print(json.dumps({"summary": summary}, ensure_ascii=False))
-        else:
-            print(summary)
-        return EXIT_OK
-    failed = 0
-    for number, record in _jsonl_records(text):
-        if isinstance(record, str):
-            failed += 1
-            _summary_failed(args, record, path=str(path), line=number)
-            continue
-        title = record.get("title") if isinstance(record.get("title"), str) else ""
-        summary = summarize_article(
-            str(title), record["body"], sentences=args.sentences, max_chars=args.max_chars
-        )
-        print(
-            json.dumps({"id": record.get("id"), "summary": summary}, ensure_ascii=False), flush=True
-        )
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _jsonl_records(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, record or the code of what is wrong with it) per non-empty line."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            yield number, "bad_json"
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("body"), str):
-            yield number, "no_body"
-        elif not record["body"].strip():
-            yield number, "empty"
-        else:
-            yield number, record
-
-
-def _bad_item(exc: Exception) -> tuple[str]:
-    """The summarize problem code for the cleaner's one-line English reason."""
-    reason = str(exc)
-    for prefix, code in (
-        ("empty document", "empty"),
-        ("binary data", "binary"),
-        ("undecodable", "encoding"),
-        ("no article", "no_body"),
-    ):
-        if reason.startswith(prefix):
-            return (code,)
-    return ("no_body",)
-
-
-def _summary_failed(args: argparse.Namespace, code: str, **params: Any) -> int:
-    print(problem_text(args, "summarize_" + code, **params), file=sys.stderr)
-    return EXIT_FAILED
-
-
-def cmd_digest(args: argparse.Namespace) -> int:
-    """Print the digest for a date window, by theme."""
-    from digests.digest.pages import cut, short_digest
-    from digests.digest.render import render_digest
-    from digests.digest.select import DigestWindow, build_digest
-    from digests.digest.story_rank import SHORT_PER_THEME
-
-    if args.since and args.until and args.since > args.until:
-        raise lookup.BadArgument(
-            "reversed_dates", start=args.since.isoformat(), end=args.until.isoformat()
-        )
-    known = _theme_keys()
-    unknown = [t for t in args.theme or [] if t not in known]
-    if unknown:
-        raise lookup.BadArgument("unknown_theme", value=unknown[0], choices=known)
-    if args.per_section is not None and not 1 <= args.per_section <= lookup.MAX_LIMIT:
-        raise lookup.BadArgument(
-            "out_of_range",
-            option="--per-section",
-            value=args.per_section,
-            low=1,
-            high=lookup.MAX_LIMIT,
-        )
-    db = open_store(args)
-    window = DigestWindow(since=args.since, until=args.until)
-    try:
-        short = args.per_section is None and not args.all
-        digest = build_digest(
-            db, window, themes=args.theme, per_section=SHORT_PER_THEME if short else None
-        )
-    except KeyError as exc:
-        raise lookup.BadArgument("unknown_theme", value=str(exc).strip("'"), choices=known) from exc
-    if args.per_section is not None:
-        digest = cut(digest, [args.per_section] * len(digest.sections))
-    elif not args.all:  # the operator previews what a group gets
-        digest = short_digest(digest, lang=lang_of(args))
-    fmt: Literal["html", "txt", "json"] = "txt"
-    if getattr(args, "json", False) or args.format == "json":
-        fmt = "json"
-    elif args.format == "html":
-        fmt = "html"
-    messages = render_digest(digest, fmt=fmt, lang=lang_of(args))
-    for number, message in enumerate(messages):
-        if fmt == "html" and number:
-            print(MESSAGE_BREAK)  # each is a Telegram message of its own
-        print(message)
-    return EXIT_OK
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    """Back up the database to PATH."""
-    from digests.store.backup import BackupError, backup
-
-    try:
-        result = backup(resolve_db_path(getattr(args, "db", None)), Path(args.path))
-    except BackupError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{result.path} ({result.size_bytes / 1024 / 1024:.1f} MB, {result.seconds:.1f} s)")
-    return EXIT_OK
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    """Restore the database from a backup at PATH."""
-    from digests.store.backup import BackupError, restore
-
-    try:
-        result = restore(
-            Path(args.path), resolve_db_path(getattr(args, "db", None)), force=args.force
-        )
-    except BackupError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    kept = f" (previous database kept at {result.previous})" if result.previous else ""
-    print(f"restored {result.path}{kept}")
     return EXIT_OK

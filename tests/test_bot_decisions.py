@@ -14,7 +14,8 @@ from bot.app import all_commands, menu
 from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
 from bot.settings import Settings
 from digests.analysis.themes import load_themes
-from digests.answers.lookup import BadArgument, parse_year_range
+from digests.answers.common import BadArgument
+from digests.answers.targets import parse_year_range
 from digests.digest.telegram_html import visible_length
 
 THEMES = ["postal", "telecom", "ai", "cybersecurity", "press"]

@@ -9,17 +9,10 @@ from typing import Any
 import pytest
 from analyse_helpers import seed_text
 
-from digests.analysis.companies import (
-    RegistryError,
-    figures,
-    find_mentions,
-    find_people,
-    has_figure,
-    load_registry,
-    scan_sentence,
-    statement_score,
-)
+from digests.analysis.companies import RegistryError, load_registry
+from digests.analysis.mentions import find_mentions, find_people, scan_sentence
 from digests.analysis.sentences import split_sentences
+from digests.analysis.statement_score import figures, has_figure, statement_score
 from digests.model import Person
 from digests.textnorm import fold, fold_nfc
 
@@ -266,7 +259,7 @@ def test_malformed_registries_are_refused_with_the_entry_named(tmp_path: Path) -
 
 
 def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
-    from digests.analysis.companies import statement_focus
+    from digests.analysis.statement_score import statement_focus
 
     listing = "Tham dự có VNPT, Viettel, Tổng công ty Bưu điện Việt Nam (Vietnam Post), FPT."
     assert statement_focus(listing, ["Vietnam Post"], organisations=4) == 0
@@ -280,7 +273,7 @@ def test_statement_focus_sinks_lists_and_passing_mentions() -> None:
 
 
 def test_a_known_company_without_articles_gets_one_line() -> None:
-    from digests.answers.lookup import CompanyReport
+    from digests.answers.company import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("viettel-post", "Viettel Post", "company", [], 0, [], [], "Viettel Post")
@@ -295,7 +288,7 @@ def test_a_known_company_without_articles_gets_one_line() -> None:
 def test_associations_and_ministries_share_a_kind_label_true_of_both() -> None:
     """The kind "agency" covers ministries, associations (VINASA, USABC) and the ITU: the label
     must not call an association a state agency."""
-    from digests.answers.lookup import CompanyReport
+    from digests.answers.company import CompanyReport
     from digests.templating import render
 
     report = CompanyReport("usabc", "USABC", "agency", [], 0, [], [], "USABC")
@@ -333,10 +326,10 @@ def _store_article(
 
 
 def _facts(db: Any, name: str) -> list[str]:
-    from digests.answers import lookup
+    from digests.answers.company import CompanyReport, company_report
 
-    report = lookup.company_report(db, name, limit=8)
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(db, name, limit=8)
+    assert isinstance(report, CompanyReport)
     return [s.text for s in report.statements]
 
 

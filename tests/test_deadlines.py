@@ -10,8 +10,8 @@ import pytest
 from sqlite_utils import Database
 
 from digests import cli
-from digests.answers import lookup
 from digests.answers.deadlines import Deadline, deadline
+from digests.answers.targets import targets_report
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence, Target
 from digests.store.articles import save_article
 from digests.store.connection import open_db
@@ -282,7 +282,7 @@ def bullets(text: str) -> list[str]:
 
 
 def test_seed_targets_say_their_deadlines(seeds_db: Path) -> None:
-    report = lookup.targets_report(open_db(seeds_db), 2022, 2045)
+    report = targets_report(open_db(seeds_db), 2022, 2045)
     vi = bullets(render("targets", lang="vi", fmt="txt", report=report))
     en = bullets(render("targets", lang="en", fmt="txt", report=report))
     assert list(zip(vi, en, strict=True)) == [
@@ -333,6 +333,6 @@ def test_an_undated_article_counts_from_the_day_it_was_loaded(db_path: Path) -> 
     )
     doc = RawDocument(origin="/x/mk.txt", source="mk.txt", raw=text, kind="text")
     assert save_article(db, doc, article, analysis) == "added"
-    (row,) = lookup.targets_report(db, 2027).targets
+    (row,) = targets_report(db, 2027).targets
     assert row.published is None
     assert row.deadline.said == "trong 3 năm tới" and row.deadline.count == 3

@@ -25,8 +25,8 @@ from bot.handlers import parse_callback, parse_language, parse_theme_keys, split
 from bot.schedule import parse_hhmm
 from bot.storage import open_bot_db
 from digests.analysis.themes import load_themes
-from digests.answers import lookup
-from digests.answers.lookup import BadArgument
+from digests.answers.common import BadArgument, clean_argument
+from digests.answers.targets import parse_year_range
 from digests.digest.render import render_digest
 from digests.digest.select import build_digest, window_for_chat
 from digests.digest.telegram_html import TELEGRAM_LIMIT, validate, visible_length
@@ -206,6 +206,6 @@ def test_command_argument_parsers_never_raise(args: list[str]) -> None:
     parse_theme_keys(args, themes)
     parse_language(args)
     parse_hhmm(" ".join(args))
-    for parse in (lookup.parse_year_range, lookup.clean_argument):
+    for parse in (parse_year_range, clean_argument):
         with contextlib.suppress(BadArgument):
             parse(" ".join(args))

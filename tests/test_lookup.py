@@ -9,7 +9,17 @@ from typing import ClassVar
 import pytest
 from sqlite_utils import Database
 
-from digests.answers import lookup
+from digests.answers.articles import corpus_stats, list_articles
+from digests.answers.common import BadArgument, NotFound
+from digests.answers.company import (
+    CompanyReport,
+    QuotedPerson,
+    company_report,
+    list_companies,
+    vietnamese_sort_key,
+)
+from digests.answers.search import Segment, search, snippet
+from digests.answers.targets import parse_year_range, target_years, targets_report
 from digests.model import (
     Analysis,
     CleanArticle,
@@ -143,7 +153,7 @@ class FakeRegistry:
     ],
 )
 def test_parse_year_range(text: str, expected: tuple[int, int]) -> None:
-    assert lookup.parse_year_range(text) == expected
+    assert parse_year_range(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -161,8 +171,8 @@ def test_parse_year_range(text: str, expected: tuple[int, int]) -> None:
     ],
 )
 def test_parse_year_range_rejects_politely(text: str, code: str, params: dict[str, object]) -> None:
-    with pytest.raises(lookup.BadArgument) as caught:
-        lookup.parse_year_range(text)
+    with pytest.raises(BadArgument) as caught:
+        parse_year_range(text)
     assert (caught.value.code, caught.value.params) == (code, params)
 
 
@@ -196,26 +206,26 @@ def test_usage_messages_are_polite_and_have_an_example() -> None:
 
 
 def test_search_folds_diacritics_and_tone_placement(db: Database) -> None:
-    result = lookup.search(db, "hài hòa")
+    result = search(db, "hài hòa")
     assert [h.article_id for h in result.hits] == [1]
     hit_texts = [s.text for s in result.hits[0].snippet if s.hit]
     assert hit_texts == ["hài hoà"]
-    result = lookup.search(db, "BUU DIEN")
+    result = search(db, "BUU DIEN")
     assert [h.article_id for h in result.hits] == [1]
     assert [s.text for s in result.hits[0].snippet if s.hit] == ["Bưu điện"]
 
 
 def test_search_prefers_phrase_then_all_words(db: Database) -> None:
-    result = lookup.search(db, "bưu chính")
+    result = search(db, "bưu chính")
     assert ([h.article_id for h in result.hits], result.all_words) == ([2], False)
-    result = lookup.search(db, "doanh thu viettel")
+    result = search(db, "doanh thu viettel")
     assert ([h.article_id for h in result.hits], result.all_words) == ([1], True)
     assert [s.text for s in result.hits[0].snippet if s.hit][:2] == ["Viettel", "doanh"]
 
 
 @pytest.mark.parametrize("query", ['"a', "AND OR *", "NEAR(x y)", "a:b", "^x", "viettel*", "x'y"])
 def test_search_never_raises_on_fts_syntax(db: Database, query: str) -> None:
-    result = lookup.search(db, query)
+    result = search(db, query)
     assert result.query == query
 
 
@@ -230,37 +240,37 @@ def test_search_never_raises_on_fts_syntax(db: Database, query: str) -> None:
     ],
 )
 def test_search_guards(db: Database, query: str, code: str) -> None:
-    with pytest.raises(lookup.BadArgument) as caught:
-        lookup.search(db, query)
+    with pytest.raises(BadArgument) as caught:
+        search(db, query)
     assert caught.value.code == code
 
 
 def test_search_paging_and_bad_offset(db: Database) -> None:
-    assert lookup.search(db, "viettel", offset=1).hits == []
-    with pytest.raises(lookup.BadArgument):
-        lookup.search(db, "viettel", offset=-1)
+    assert search(db, "viettel", offset=1).hits == []
+    with pytest.raises(BadArgument):
+        search(db, "viettel", offset=-1)
 
 
 def test_snippet_cuts_original_text_at_folded_offsets() -> None:
     body = "Đầu bài. " + "x " * 200 + "Tổng Công ty Bưu điện Việt Nam (Vietnam Post) đạt lãi."
-    assert lookup.snippet(body, ["buu dien"], width=60) == [
-        lookup.Segment("…", False),
-        lookup.Segment("x Tổng Công ty ", False),
-        lookup.Segment("Bưu điện", True),
-        lookup.Segment(" Việt Nam (Vietnam Post) đạt lãi.", False),
+    assert snippet(body, ["buu dien"], width=60) == [
+        Segment("…", False),
+        Segment("x Tổng Công ty ", False),
+        Segment("Bưu điện", True),
+        Segment(" Việt Nam (Vietnam Post) đạt lãi.", False),
     ]
-    assert lookup.snippet("Hà Nội. Bưu điện Việt Nam, bưu điện tỉnh", ["buu dien"]) == [
-        lookup.Segment("Hà Nội. ", False),
-        lookup.Segment("Bưu điện", True),
-        lookup.Segment(" Việt Nam, ", False),
-        lookup.Segment("bưu điện", True),
-        lookup.Segment(" tỉnh", False),
+    assert snippet("Hà Nội. Bưu điện Việt Nam, bưu điện tỉnh", ["buu dien"]) == [
+        Segment("Hà Nội. ", False),
+        Segment("Bưu điện", True),
+        Segment(" Việt Nam, ", False),
+        Segment("bưu điện", True),
+        Segment(" tỉnh", False),
     ]
 
 
 def test_company_report_figures_first_and_people_with_roles(db: Database) -> None:
-    report = lookup.company_report(db, "viettel", registry=FakeRegistry())
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(db, "viettel", registry=FakeRegistry())
+    assert isinstance(report, CompanyReport)
     assert (report.name, report.aliases, report.article_count) == ("Viettel", ["Viettel"], 1)
     assert [s.text for s in report.statements] == [
         "Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng, lợi nhuận đạt 51.000 tỷ đồng.",
@@ -268,7 +278,7 @@ def test_company_report_figures_first_and_people_with_roles(db: Database) -> Non
     ]
     assert report.statements[0].has_figure and not report.statements[1].has_figure
     # Named twice in one article (with and without his role): one article, not two.
-    assert report.people == [lookup.QuotedPerson("Tào Đức Thắng", "Chủ tịch", 1)]
+    assert report.people == [QuotedPerson("Tào Đức Thắng", "Chủ tịch", 1)]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert "• Viettel vẫn đạt doanh thu gần 180.000 tỷ đồng" in text
     assert "(toquoc.vn, 30/01/2024 · https://toquoc.vn/bai-1.html)" in text
@@ -277,8 +287,8 @@ def test_company_report_figures_first_and_people_with_roles(db: Database) -> Non
 
 def test_company_not_found_suggests(db: Database) -> None:
     # Near a name, but not clearly it: offered, not answered for.
-    report = lookup.company_report(db, "Bưu điện", registry=FakeRegistry())
-    assert isinstance(report, lookup.NotFound)
+    report = company_report(db, "Bưu điện", registry=FakeRegistry())
+    assert isinstance(report, NotFound)
     assert report.suggestions == ["VNPost"]
     text = render("company", lang="vi", fmt="txt", report=report)
     assert text == (
@@ -288,13 +298,13 @@ def test_company_not_found_suggests(db: Database) -> None:
 
 
 def test_targets_report_and_years(db: Database) -> None:
-    assert lookup.target_years(db) == [(2025, 1), (2030, 1), (2045, 1)]
-    report = lookup.targets_report(db, 2025, 2030)
+    assert target_years(db) == [(2025, 1), (2030, 1), (2045, 1)]
+    report = targets_report(db, 2025, 2030)
     assert [(t.year, t.month, t.goal, t.setter) for t in report.targets] == [
         (2025, 10, "phủ sóng 5G", None),
         (2030, None, "phổ cập cáp quang", "Bộ TT&TT"),
     ]
-    only = lookup.targets_report(db, 2045)
+    only = targets_report(db, 2045)
     assert [t.title for t in only.targets] == ["Lĩnh vực số phát triển mạnh mẽ"]
     text = render("targets", lang="vi", fmt="txt", report=only)
     assert text == (
@@ -308,18 +318,18 @@ def test_targets_report_and_years(db: Database) -> None:
 
 
 def test_list_articles_and_stats(db: Database) -> None:
-    result = lookup.list_articles(db, limit=1)
+    result = list_articles(db, limit=1)
     assert [(a.id, a.published, a.source) for a in result.articles] == [
         (1, "2024-01-30", "toquoc.vn")
     ]
     assert result.total == 2
-    text = render("articles", lang="en", fmt="txt", result=lookup.list_articles(db))
+    text = render("articles", lang="en", fmt="txt", result=list_articles(db))
     assert text == (
         "Stored articles 1–2 of 2:\n"
         "#1  30 Jan 2024  toquoc.vn  Doanh nghiệp ICT năm 2023\n"
         "#2  28 Nov 2023  mic.gov.vn  Lĩnh vực số phát triển mạnh mẽ"
     )
-    stats = lookup.corpus_stats(db)
+    stats = corpus_stats(db)
     assert (stats.articles, stats.sources, stats.first_date, stats.last_date) == (
         2,
         2,
@@ -330,7 +340,7 @@ def test_list_articles_and_stats(db: Database) -> None:
 
 def test_list_companies_counts_mentions(db: Database) -> None:
     sync_registry(db, list(FakeRegistry.orgs.values()))
-    assert [(c.name, c.articles) for c in lookup.list_companies(db)] == [
+    assert [(c.name, c.articles) for c in list_companies(db)] == [
         ("Viettel", 1),  # Vietnamese order: "vi" before "vn", whatever the case
         ("VNPost", 1),
     ]
@@ -346,7 +356,7 @@ def test_vietnamese_sort_key_puts_d_bar_after_d_and_ignores_tones() -> None:
         "Cục",
         "Uy tín",
     ]
-    assert sorted(names, key=lookup.vietnamese_sort_key) == [
+    assert sorted(names, key=vietnamese_sort_key) == [
         "Cục",
         "Dịch vụ số",
         "Đài Truyền hình",
@@ -373,8 +383,8 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 def test_seed_company_facts_are_no_lists_and_include_the_chairmans_words(
     seeds_db: Database,
 ) -> None:
-    viettel = lookup.company_report(seeds_db, "Viettel", limit=12)
-    assert isinstance(viettel, lookup.CompanyReport)
+    viettel = company_report(seeds_db, "Viettel", limit=12)
+    assert isinstance(viettel, CompanyReport)
     texts = [s.text for s in viettel.statements]
     assert (
         "Nhận định về việc hỗ trợ các doanh nghiệp của Bộ TT&TT, ông Tào Đức Thắng khẳng định: "
@@ -382,8 +392,8 @@ def test_seed_company_facts_are_no_lists_and_include_the_chairmans_words(
         "phát triển…”."
     ) in texts
     for name in ("Viettel", "VNPT", "VNPost", "FPT", "CMC"):
-        report = lookup.company_report(seeds_db, name, limit=12)
-        assert isinstance(report, lookup.CompanyReport)
+        report = company_report(seeds_db, name, limit=12)
+        assert isinstance(report, CompanyReport)
         for statement in report.statements:
             # Invitation and attendee lists are mentions, not facts.
             assert "doanh nghiệp tiêu biểu" not in statement.text, name
@@ -393,8 +403,8 @@ def test_seed_company_facts_are_no_lists_and_include_the_chairmans_words(
 
 
 def test_seed_company_viettel(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Viettel")
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(seeds_db, "Viettel")
+    assert isinstance(report, CompanyReport)
     assert (report.key, report.name) == ("viettel", "Viettel")
     assert "Viettel" in report.aliases
     assert report.article_count == 4  # seeds 000, 001, 002 (by its full name) and 004
@@ -406,8 +416,8 @@ def test_seed_company_viettel(seeds_db: Database) -> None:
 
 
 def test_seed_company_vietnam_post_is_vnpost_not_vnpt(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Vietnam Post")
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(seeds_db, "Vietnam Post")
+    assert isinstance(report, CompanyReport)
     assert report.key == "vnpost"
     assert report.name == "Vietnam Post (VNPost)"
     assert all("VNPT" not in alias for alias in report.aliases)
@@ -416,20 +426,20 @@ def test_seed_company_vietnam_post_is_vnpost_not_vnpt(seeds_db: Database) -> Non
 
 def test_seed_company_typo_is_read_as_viettel(seeds_db: Database) -> None:
     for typo in ("Vietel", "Viettell", "viettel"):
-        report = lookup.company_report(seeds_db, typo)
-        assert isinstance(report, lookup.CompanyReport)
+        report = company_report(seeds_db, typo)
+        assert isinstance(report, CompanyReport)
         assert (report.name, report.read_as) == (
             "Viettel",
             None if typo == "viettel" else "Viettel",
         )
-    text = render("company", lang="vi", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    text = render("company", lang="vi", fmt="txt", report=company_report(seeds_db, "Vietel"))
     assert text.startswith("(hiểu là Viettel)\nViettel (doanh nghiệp)\n")
-    text = render("company", lang="en", fmt="txt", report=lookup.company_report(seeds_db, "Vietel"))
+    text = render("company", lang="en", fmt="txt", report=company_report(seeds_db, "Vietel"))
     assert text.startswith("(read as Viettel)\nViettel (company)\n")
 
 
 def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -> None:
-    result = lookup.search(seeds_db, "buu dien")
+    result = search(seeds_db, "buu dien")
     titles = sorted(h.title[:24] for h in result.hits)
     assert titles == [  # the three seeds that write "Bưu điện": 002, 000 and 004
         "Bộ Thông tin và Truyền t",
@@ -441,18 +451,18 @@ def test_seed_search_buu_dien_finds_every_buu_dien_article(seeds_db: Database) -
 
 
 def test_seed_search_hai_hoa_finds_hai_hoa(seeds_db: Database) -> None:
-    result = lookup.search(seeds_db, "hài hòa")
+    result = search(seeds_db, "hài hòa")
     assert [h.title[:24] for h in result.hits] == ["Việt Nam - Hoa Kỳ thúc đ"]  # seed 004
     assert next(s.text for s in result.hits[0].snippet if s.hit) == "hài hoà"
 
 
 def test_seed_target_2045(seeds_db: Database) -> None:
-    report = lookup.targets_report(seeds_db, 2045)
+    report = targets_report(seeds_db, 2045)
     sentences = " | ".join(t.sentence for t in report.targets)
     assert "phấn đấu trong top 30 thế giới" in sentences
     assert "kinh tế số đóng góp hơn 30%" in sentences
     assert {t.year for t in report.targets} == {2045}
-    years = dict(lookup.target_years(seeds_db))
+    years = dict(target_years(seeds_db))
     assert years[2045] == report.total
 
 
@@ -467,12 +477,12 @@ def test_html_templates_escape_stored_text(db: Database, lang: str) -> None:
         mentions=[Mention("viettel", "Viettel", 0)],
         targets=[Target(2026, None, "<i>x</i>", None, 0, "Giá <b>cước</b>.")],
     )
-    report = lookup.company_report(db, "viettel", registry=FakeRegistry())
+    report = company_report(db, "viettel", registry=FakeRegistry())
     pages = {
         "company": render("company", lang=lang, fmt="html", report=report),
-        "targets": render("targets", lang=lang, fmt="html", report=lookup.targets_report(db, 2026)),
-        "search": render("search", lang=lang, fmt="html", result=lookup.search(db, "cuoc")),
-        "articles": render("articles", lang=lang, fmt="html", result=lookup.list_articles(db)),
+        "targets": render("targets", lang=lang, fmt="html", report=targets_report(db, 2026)),
+        "search": render("search", lang=lang, fmt="html", result=search(db, "cuoc")),
+        "articles": render("articles", lang=lang, fmt="html", result=list_articles(db)),
     }
     for name, page in pages.items():
         assert "<script>" not in page, name

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests.answers import lookup
+from digests.answers.common import BadArgument, NotFound
+from digests.answers.company import CompanyReport, company_report
 from digests.answers.person import PersonReport
 from digests.answers.resolve import clearly_best
 from digests.store.connection import open_db
@@ -26,14 +27,14 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
 
 def test_a_word_readers_leave_out_is_found(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Nhân Dân")
-    assert isinstance(report, lookup.CompanyReport)
+    report = company_report(seeds_db, "Nhân Dân")
+    assert isinstance(report, CompanyReport)
     assert (report.name, report.read_as) == ("Báo Nhân Dân", "Báo Nhân Dân")
 
 
 @pytest.mark.parametrize("query", ["Nguyễn Mạnh Hùng", "nguyen manh hung"])
 def test_a_persons_name_gets_the_person_answer(seeds_db: Database, query: str) -> None:
-    report = lookup.company_report(seeds_db, query)
+    report = company_report(seeds_db, query)
     assert isinstance(report, PersonReport)
     assert (report.name, report.article_count) == ("Nguyễn Mạnh Hùng", 4)
     text = render("company", lang="vi", fmt="txt", report=report)
@@ -42,8 +43,8 @@ def test_a_persons_name_gets_the_person_answer(seeds_db: Database, query: str) -
 
 @pytest.mark.parametrize("query", ["🤖🔥💀", "!!!", "…"])
 def test_garbage_gets_the_usage_line_not_suggestions(seeds_db: Database, query: str) -> None:
-    with pytest.raises(lookup.BadArgument) as caught:
-        lookup.company_report(seeds_db, query)
+    with pytest.raises(BadArgument) as caught:
+        company_report(seeds_db, query)
     assert caught.value.code == "not_a_name"
     text = render(
         "usage",
@@ -61,8 +62,8 @@ def test_garbage_gets_the_usage_line_not_suggestions(seeds_db: Database, query: 
 
 
 def test_an_unclear_name_offers_candidates_with_keys(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "Viet")
-    assert isinstance(report, lookup.NotFound)
+    report = company_report(seeds_db, "Viet")
+    assert isinstance(report, NotFound)
     assert [(c.label, c.key) for c in report.candidates][:3] == [
         ("Viettel", "viettel"),
         ("Viettel Telecom", "viettel-telecom"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from digests.analysis.companies import load_registry, scan_sentence
+from digests.analysis.companies import load_registry
+from digests.analysis.mentions import scan_sentence
 from digests.sources.outlets import (
     declared_name,
     from_banner,

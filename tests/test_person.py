@@ -9,7 +9,8 @@ import pytest
 from sqlite_utils import Database
 
 from digests.analysis.analyse import analyse
-from digests.answers import lookup
+from digests.answers.common import NotFound
+from digests.answers.company import CompanyReport, QuotedPerson, company_report, person_answer
 from digests.answers.person import PersonReport
 from digests.cli import main
 from digests.model import CleanArticle, RawDocument
@@ -53,7 +54,7 @@ def minister_db(tmp_path: Path) -> Path:
 
 
 def test_a_minister_of_two_ministries_reads_right(minister_db: Path) -> None:
-    report = lookup.person_answer(open_db(minister_db), "Nguyễn Mạnh Hùng")
+    report = person_answer(open_db(minister_db), "Nguyễn Mạnh Hùng")
     assert isinstance(report, PersonReport)
     text = render("person", lang="vi", fmt="txt", report=report)
     assert text.splitlines() == [
@@ -78,15 +79,15 @@ def test_a_minister_of_two_ministries_reads_right(minister_db: Path) -> None:
 
 
 def test_a_misspelt_person_is_read_as_the_closest_name(minister_db: Path) -> None:
-    report = lookup.person_answer(open_db(minister_db), "Nguyễn Mạnh Hùn")
+    report = person_answer(open_db(minister_db), "Nguyễn Mạnh Hùn")
     assert isinstance(report, PersonReport) and report.read_as == "Nguyễn Mạnh Hùng"
     text = render("person", lang="en", fmt="txt", report=report)
     assert text.startswith("(read as Nguyễn Mạnh Hùng)\nNguyễn Mạnh Hùng\nRoles:\n")
 
 
 def test_no_such_person(minister_db: Path) -> None:
-    report = lookup.person_answer(open_db(minister_db), "Viettel")
-    assert isinstance(report, lookup.NotFound)
+    report = person_answer(open_db(minister_db), "Viettel")
+    assert isinstance(report, NotFound)
     assert render("person", lang="vi", fmt="txt", report=report) == (
         "Không tìm thấy người tên “Viettel” trong các bài đã lưu."
     )
@@ -105,13 +106,13 @@ def test_seed_people_found_and_counted(tmp_path: Path) -> None:
 
     db = open_db(tmp_path / "seeds.db")
     ingest(db, [str(Path(__file__).resolve().parent.parent / "seeds")])
-    long = lookup.person_answer(db, "Phạm Đức Long")
+    long = person_answer(db, "Phạm Đức Long")
     assert isinstance(long, PersonReport)
     assert [(r.role, r.organisation) for r in long.roles] == [
         ("Thứ trưởng", "Bộ Thông tin và Truyền thông")
     ]
-    osius = lookup.person_answer(db, "Ted G. Osius")
+    osius = person_answer(db, "Ted G. Osius")
     assert isinstance(osius, PersonReport) and osius.statements
-    minister = lookup.company_report(db, "Bộ TT&TT")
-    assert isinstance(minister, lookup.CompanyReport)
-    assert minister.people[0] == lookup.QuotedPerson("Nguyễn Mạnh Hùng", "Bộ trưởng", 4)
+    minister = company_report(db, "Bộ TT&TT")
+    assert isinstance(minister, CompanyReport)
+    assert minister.people[0] == QuotedPerson("Nguyễn Mạnh Hùng", "Bộ trưởng", 4)

@@ -88,20 +88,20 @@ def test_one_language_variable_for_bot_and_cli(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.settings import load_settings
-    from digests import cli
+    from digests import cli_common
 
     assert load_settings({"ICTDIGEST_LANG": "en"}).language == "en"
     assert load_settings({"ICTDIGEST_LANGUAGE": "en"}).language == "en"  # the old name still works
     both = {"ICTDIGEST_LANG": "vi", "ICTDIGEST_LANGUAGE": "en"}
     assert load_settings(both).language == "vi"  # the new name wins
     monkeypatch.setenv("ICTDIGEST_LANG", "fr")
-    cli._warned_languages.clear()
-    assert cli._language(None) == "vi"
-    assert cli._language(None) == "vi"
+    cli_common._warned_languages.clear()
+    assert cli_common.chosen_language(None) == "vi"
+    assert cli_common.chosen_language(None) == "vi"
     assert capsys.readouterr().err == "ictdigest: ICTDIGEST_LANG='fr' is not vi or en; using vi.\n"
     monkeypatch.delenv("ICTDIGEST_LANG")
     monkeypatch.setenv("ICTDIGEST_LANGUAGE", "en")
-    assert cli._language(None) == "en"
+    assert cli_common.chosen_language(None) == "en"
 
 
 def test_cli_help_for_the_bot_commands_speaks_the_language(

@@ -8,7 +8,8 @@ import pytest
 from sqlite_utils import Database
 
 from digests.analysis.quotes import Shown, balance, present
-from digests.answers import lookup
+from digests.answers.company import CompanyReport, company_report
+from digests.answers.statements import Statement
 from digests.store.connection import open_db
 from digests.templating import render
 
@@ -173,9 +174,9 @@ def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     return db
 
 
-def _statements(db: Database, name: str) -> list[lookup.Statement]:
-    report = lookup.company_report(db, name, limit=20)
-    assert isinstance(report, lookup.CompanyReport)
+def _statements(db: Database, name: str) -> list[Statement]:
+    report = company_report(db, name, limit=20)
+    assert isinstance(report, CompanyReport)
     return report.statements
 
 
@@ -202,7 +203,7 @@ def test_seed_statements_show_paired_quotes_and_speakers(seeds_db: Database) -> 
 
 
 def test_the_speaker_follows_the_statement_in_both_languages(seeds_db: Database) -> None:
-    report = lookup.company_report(seeds_db, "VNPT")
+    report = company_report(seeds_db, "VNPT")
     said = "Vì vậy, bài toán xuất xứ của VNPT sẽ giúp người nông dân có thương hiệu của mình."
     vi = render("company", lang="vi", fmt="txt", report=report)
     assert f"• {said} — Bộ trưởng Nguyễn Mạnh Hùng\n  (30/01/2024)" in vi

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from digests.answers import lookup
+from digests.answers.common import BadArgument
+from digests.answers.search import search
 from digests.answers.search_query import fts_match, parse
 from digests.model import Analysis, CleanArticle, RawDocument, Sentence
 from digests.store.articles import save_article
@@ -42,7 +43,7 @@ def db(tmp_path: Path) -> Database:
 
 
 def ids(db: Database, query: str) -> list[int]:
-    return [hit.article_id for hit in lookup.search(db, query).hits]
+    return [hit.article_id for hit in search(db, query).hits]
 
 
 def test_minus_leaves_articles_out(db: Database) -> None:
@@ -52,8 +53,8 @@ def test_minus_leaves_articles_out(db: Database) -> None:
 
 
 def test_only_left_out_words_get_a_polite_line(db: Database) -> None:
-    with pytest.raises(lookup.BadArgument) as caught:
-        lookup.search(db, "-viettel")
+    with pytest.raises(BadArgument) as caught:
+        search(db, "-viettel")
     assert caught.value.code == "only_excluded"
     text = render(
         "usage", lang="vi", fmt="txt", code="only_excluded", params={}, command="search", prefix=""

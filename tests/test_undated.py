@@ -9,7 +9,8 @@ import pytest
 
 from digests import cli
 from digests.analysis.analyse import analyse
-from digests.answers.lookup import corpus_stats, list_articles, search
+from digests.answers.articles import corpus_stats, list_articles
+from digests.answers.search import search
 from digests.model import RawDocument
 from digests.sources.clean import clean_document
 from digests.store.articles import save_article

@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-from digests.analysis.companies import (
-    OrgHit,
-    Registry,
-    Scanner,
-    discovered_organisations,
-    link_people,
-    load_registry,
-    mentions_from_hits,
-)
+from digests.analysis.companies import OrgHit, Registry, load_registry
+from digests.analysis.mentions import Scanner, discovered_organisations, mentions_from_hits
+from digests.analysis.people import link_people
 from digests.analysis.sentences import JoinedText, split_sentences
 from digests.analysis.target_times import TIME_CUE
 from digests.analysis.targets import extract_targets

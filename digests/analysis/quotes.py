@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from digests.analysis.companies import ROLES
+from digests.analysis.people import ROLES
 
 OPEN, CLOSE = "“", "”"
 CUT = "…"  # where a quotation shown in part was cut

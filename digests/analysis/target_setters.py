@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from digests.analysis.companies import ROLES
+from digests.analysis.people import ROLES
 from digests.analysis.quotes import present
 from digests.model import Mention, Person, Sentence
 from digests.textnorm import fold_nfc

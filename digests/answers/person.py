@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from digests.analysis.companies import has_figure, load_registry
+from digests.analysis.companies import load_registry
 from digests.analysis.quotes import present, speakers_in
+from digests.analysis.statement_score import has_figure
 from digests.answers.statements import SHOWN_DATE, Statement
 from digests.textnorm import fold, nfc, squash_spaces
 

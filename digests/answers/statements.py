@@ -12,8 +12,13 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from digests.analysis.companies import first_figure, has_figure, statement_focus, statement_score
 from digests.analysis.quotes import present
+from digests.analysis.statement_score import (
+    first_figure,
+    has_figure,
+    statement_focus,
+    statement_score,
+)
 
 # The publication date readers are shown: none ("date unknown") for an article whose page
 # gave no date, whose stored ``published`` is only the day it was loaded (for ordering).

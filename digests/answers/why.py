@@ -136,8 +136,8 @@ def register(
 
 def cmd_why(args: argparse.Namespace) -> int:
     """Explain one article's theme decision."""
-    from digests.answers.lookup import clean_argument
-    from digests.cli import EXIT_FAILED, EXIT_OK, emit, lang_of, open_store
+    from digests.answers.common import clean_argument
+    from digests.cli_common import EXIT_FAILED, EXIT_OK, emit, lang_of, open_store
 
     ref = clean_argument(" ".join(args.article), what="article")
     db = open_store(args)
@@ -149,7 +149,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 def cmd_rescore(args: argparse.Namespace) -> int:
     """Recompute every stored theme score."""
-    from digests.cli import EXIT_OK, emit, open_store
+    from digests.cli_common import EXIT_OK, emit, open_store
 
     db = open_store(args)
     with write_transaction(db):
