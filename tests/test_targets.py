@@ -435,3 +435,26 @@ def test_stored_targets_are_read_again_with_the_current_rules(tmp_path: Path) ->
     )
     assert reextract_targets(db) == len(current) == 5
     assert db.execute(query).fetchall() == current
+
+
+def test_rescore_reads_targets_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from digests import cli
+    from digests.model import RawDocument
+    from digests.store.articles import save_article
+    from digests.store.connection import open_db
+
+    path = tmp_path / "old.db"
+    db = open_db(path)
+    article = seed_article("002")
+    doc = RawDocument(origin="seed-002", source="seed", raw="x", kind="text")
+    assert save_article(db, doc, article, analyse(article)) == "added"
+    db.execute(  # what older rules stored: a goal cut to one word
+        "INSERT INTO targets (article_id, year, month, goal, setter, sentence_idx, sentence) "
+        "VALUES (1, 2022, NULL, 'dự kiến', 'Việt Nam', 0, 'x')"
+    )
+    db.conn.commit()
+    db.close()
+    assert cli.main(["--db", str(path), "rescore"]) == 0
+    assert capsys.readouterr().out == ("Đã tính lại điểm chủ đề của 1 bài và đọc lại 5 mục tiêu.\n")
+    goals = [row[0] for row in open_db(path).execute("SELECT goal FROM targets")]
+    assert "dự kiến" not in goals and len(goals) == 5

@@ -117,8 +117,8 @@ HELP = {
         "en": "why an article is in or out of each theme (id or URL)",
     },
     "rescore": {
-        "vi": "tính lại điểm chủ đề của mọi bài sau khi sửa tệp chủ đề",
-        "en": "recompute every article's theme scores after editing the theme files",
+        "vi": "tính lại điểm chủ đề và đọc lại mục tiêu của mọi bài theo quy tắc hiện tại",
+        "en": "recompute every article's theme scores and targets with today's rules",
     },
 }
 
@@ -148,11 +148,13 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    """Recompute every stored theme score."""
+    """Recompute every stored theme score, and re-read every target, with today's rules."""
+    from digests.analysis.target_refresh import reextract_targets
     from digests.cli_common import EXIT_OK, emit, open_store
 
     db = open_store(args)
     with write_transaction(db):
         count = relevance.rescore(db)
-    emit(args, "rescore", {"rescored": count}, count=count)
+        targets = reextract_targets(db)
+    emit(args, "rescore", {"rescored": count, "targets": targets}, count=count, targets=targets)
     return EXIT_OK
