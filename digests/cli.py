@@ -16,7 +16,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
@@ -145,6 +145,27 @@ class _DateError(argparse.ArgumentTypeError):
     """A --since/--until value that is no date; its text is the value itself."""
 
 
+# argparse's own headings, which it would print in English whatever the language.
+HEADINGS = {
+    "vi": {"usage": "cách dùng: ", "positional": "đối số", "options": "tùy chọn"},
+    "en": {"usage": "usage: ", "positional": "positional arguments", "options": "options"},
+}
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help text whose "usage:" speaks the parser's language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        heading = HEADINGS[Parser.lang]["usage"] if prefix is None else prefix
+        super().add_usage(usage, actions, groups, heading)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error shows the command's example, in the chosen language."""
 
@@ -153,7 +174,10 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+        self._positionals.title = HEADINGS[Parser.lang]["positional"]
+        self._optionals.title = HEADINGS[Parser.lang]["options"]
         self.add_argument(
             "-h", "--help", action="help", default=argparse.SUPPRESS, help=_option("help")
         )
@@ -286,7 +310,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     _paging(cmd, 20, say)
 
     cmd = add_command(parser, "stories", helps["stories"], cmd_stories)
-    cmd.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
+    cmd.add_argument(
+        "--since",
+        type=parse_date,
+        metavar="YYYY-MM-DD|DD/MM/YYYY",
+        help=say("chỉ các sự kiện từ ngày này", "only stories from this day on"),
+    )
     _paging(cmd, 20, say)
 
     cmd = add_command(parser, "company", helps["company"], cmd_company)
@@ -351,8 +380,20 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     )
 
     cmd = add_command(parser, "digest", helps["digest"], cmd_digest)
-    cmd.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
-    cmd.add_argument("--until", type=parse_date, metavar="YYYY-MM-DD|DD/MM/YYYY")
+    cmd.add_argument(
+        "--since",
+        type=parse_date,
+        metavar="YYYY-MM-DD|DD/MM/YYYY",
+        help=say(
+            "bài đăng từ ngày này (mặc định: mọi bài)", "articles from this day (default: all)"
+        ),
+    )
+    cmd.add_argument(
+        "--until",
+        type=parse_date,
+        metavar="YYYY-MM-DD|DD/MM/YYYY",
+        help=say("bài đăng đến ngày này", "articles up to this day"),
+    )
     cmd.add_argument(
         "--theme",
         action="append",
@@ -360,14 +401,22 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         help=say("chỉ chủ đề này (ghi nhiều lần được): ", "only this theme (repeatable): ")
         + ", ".join(theme_keys()),
     )
-    cmd.add_argument("--format", choices=("html", "text", "json"), default="text")
+    cmd.add_argument(
+        "--format",
+        choices=("html", "text", "json"),
+        default="text",
+        help=say(
+            "text: đọc trên màn hình; html: đúng như Telegram nhận; json",
+            "text: to read here; html: as Telegram gets it; json",
+        ),
+    )
     cmd.add_argument(
         "--per-section",
         type=int,
         default=None,
         help=say(
-            "số tin mỗi chủ đề (mặc định: bản tin ngắn, một tin nhắn)",
-            "stories per theme (default: the short digest, one message)",
+            "số tin mỗi chủ đề, 1–50 (mặc định: bản tin ngắn, một tin nhắn)",
+            "stories per theme, 1–50 (default: the short digest, one message)",
         ),
     )
     cmd.add_argument(
@@ -427,7 +476,7 @@ def parse_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(None if argv is None else peek_lang(argv))
     args = parser.parse_args(argv)
     return dispatch(args, parser)
 

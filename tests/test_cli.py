@@ -366,3 +366,18 @@ def test_a_page_with_no_article_is_refused_in_the_readers_language(
     assert out.splitlines()[0] == (f"✗ {menu}: trang không có bài viết (chỉ có menu hoặc trống)")
     code, out, _ = run(capsys, "--db", str(db_path), "--lang", "en", "ingest", str(menu))
     assert out.splitlines()[0] == f"✗ {menu}: no article text in page (navigation or empty)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "usage", "options"),
+    [("vi", "cách dùng: ", "tùy chọn:"), ("en", "usage: ", "options:")],
+)
+def test_help_headings_speak_the_chosen_language(
+    lang: str, usage: str, options: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", lang, "digest", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith(usage + "ictdigest digest")
+    assert f"\n{options}\n" in out
+    assert "--format" in out and "json" in out.split("--format", 2)[2]  # the option is explained
