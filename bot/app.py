@@ -172,7 +172,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_error_handler(chat_events.on_error)
 
 
-# Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
+# Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers/routing.py.
 FAMILIES = (watch, topics, inline, trend)
 
 

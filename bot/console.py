@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from telegram.ext import Application
 
-from bot.console_input import LineReader, _is_terminal, stream_reader
+from bot.console_input import LineReader, is_terminal, stream_reader
 from bot.console_modes import (
     CONSOLE_GROUP_ID,
     CONSOLE_GROUP_TITLE,
@@ -283,7 +283,7 @@ async def _run(
         await _start(app)
         try:
             reader = LineReader(stream_reader(stdin, stdout))
-            if _is_terminal(stdin):
+            if is_terminal(stdin):
                 await _interactive(session, reader, stdout, language_of)
             else:
                 await _piped(session, reader, language_of)

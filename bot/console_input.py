@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import IO
 
 
-def _is_terminal(stream: IO[str]) -> bool:
+def is_terminal(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
@@ -53,7 +53,7 @@ class LineReader:
 
 def stream_reader(stdin: IO[str], stdout: IO[str]) -> Callable[[str], str]:
     """Read from ``stdin``; on the real terminal with line editing and history."""
-    if stdin is sys.stdin and stdout is sys.stdout and _is_terminal(stdin):
+    if stdin is sys.stdin and stdout is sys.stdout and is_terminal(stdin):
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (arrow keys and history for input())
 

@@ -29,7 +29,7 @@ def parse_length(args: Sequence[str]) -> str | None:
 
 
 async def _refuse(update: Update, context: Context) -> None:
-    from bot.handlers import common  # handlers imports this module: look it up when needed
+    from bot.handlers import common  # handlers.routing imports this module: look up late
 
     await common.refuse(update, context)
 

@@ -1,7 +1,7 @@
 """Forum topics: /here, /topics on|off, per-theme digest sections, and falling back to General.
 
 Commands asked in a topic are answered there (PTB's reply_text keeps the thread; the
-"More" button's pages too, see handlers.reply). A topic that was deleted or closed
+"More" button's pages too, see handlers.common.reply). A topic that was deleted or closed
 makes Telegram answer 400: that message certainly did not arrive, so it is sent again
 to the General topic, the topic is forgotten and the admins get one notice.
 """

@@ -12,10 +12,10 @@ from telegram.error import TelegramError
 from bot import answers, storage, texts
 from bot.handlers.common import (
     Context,
-    _tdir,
     current_chat,
     reply,
     svc,
+    template_dir_of,
     usage,
 )
 from bot.handlers.parsing import (
@@ -58,13 +58,15 @@ async def send_page(update: Update, context: Context, kind: str, arg: str, page:
     services = svc(context)
     chat = await current_chat(update, context)
     if kind == "digest":  # already cut into messages, the short digest first
-        pages = await services.db.read(answers.digest_pages, arg, chat.language, _tdir(context))
+        pages = await services.db.read(
+            answers.digest_pages, arg, chat.language, template_dir_of(context)
+        )
     else:
         render = compute_answer(services, kind, arg, chat.language)
         pages = await services.db.read(lambda db: answers.paginate(render(db)))
     if page >= len(pages):
         page = len(pages) - 1
-    lang, tdir = chat.language, _tdir(context)
+    lang, tdir = chat.language, template_dir_of(context)
     rows: list[list[InlineKeyboardButton]] = []
     if page + 1 < len(pages):
         query_id = await services.db.write(storage.remember_query, kind, arg)
@@ -99,6 +101,7 @@ async def candidate_buttons(services: Services, kind: str, arg: str) -> InlineKe
 async def answer_or_usage(
     update: Update, context: Context, command: str, kind: str, arg: str
 ) -> None:
+    """Send the answer, or the usage line when the argument is bad."""
     try:
         await send_page(update, context, kind, arg)
     except BadArgument as error:
@@ -148,7 +151,9 @@ async def more_button(update: Update, context: Context, query_id: int, page: int
     recalled = await svc(context).db.read(storage.recall_query, query_id)
     if recalled is None:
         chat = await current_chat(update, context)
-        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        await query.answer(
+            texts.plain("buttons", chat.language, template_dir_of(context), button="expired")
+        )
         return
     await query.answer()
     if query.message is not None:
@@ -166,7 +171,9 @@ async def pick_button(update: Update, context: Context, key: str) -> None:
     assert query is not None
     if not await svc(context).db.read(lookup.names_something, key):
         chat = await current_chat(update, context)
-        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        await query.answer(
+            texts.plain("buttons", chat.language, template_dir_of(context), button="expired")
+        )
         return
     await query.answer()
     await send_page(update, context, "pick", key)

@@ -13,11 +13,11 @@ from bot import chats, texts
 from bot.delivery import deactivate_chat, move_chat, schedule
 from bot.handlers.common import (
     Context,
-    _tdir,
     current_chat,
     reply,
     say,
     svc,
+    template_dir_of,
     theme_labels,
     theme_rows,
 )
@@ -46,20 +46,24 @@ async def cmd_start(update: Update, context: Context) -> None:
     text = texts.html(
         "start",
         chat.language,
-        _tdir(context),
+        template_dir_of(context),
         user_name=greeting_name(user.first_name) if user and chat.type == "private" else "",
         time=f"{chat.time:%H:%M}",
         active=chat.active,
     )
     private = chat.type == "private"  # there: a button adding the bot to a group
-    markup = start_markup(context.bot.username, chat.language, _tdir(context)) if private else None
+    markup = (
+        start_markup(context.bot.username, chat.language, template_dir_of(context))
+        if private
+        else None
+    )
     await reply(update, context, text, markup)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     """List every command with its arguments."""
     chat = await current_chat(update, context)
-    lang, tdir = chat.language, _tdir(context)
+    lang, tdir = chat.language, template_dir_of(context)
     themes = theme_rows(lang)
     await say(
         update,

@@ -19,10 +19,12 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 def svc(context: Context) -> Services:
+    """The bot's shared services (store, settings, clock) from the handler's context."""
     return services_of(context)
 
 
-def _tdir(context: Context) -> Path | None:
+def template_dir_of(context: Context) -> Path | None:
+    """The operator's template override directory, None for the packaged templates."""
     return svc(context).settings.template_dir
 
 
@@ -49,6 +51,7 @@ async def current_chat(update: Update, context: Context) -> chats.Chat:
 async def reply(
     update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
+    """Answer the message, or post in the pressed button's chat and topic."""
     message = update.effective_message
     chat = update.effective_chat
     if message is not None and update.callback_query is None:
@@ -60,8 +63,11 @@ async def reply(
 
 
 async def say(update: Update, context: Context, template: str, **values: Any) -> None:
+    """Reply with ``template`` rendered in the chat's language."""
     chat = await current_chat(update, context)
-    await reply(update, context, texts.html(template, chat.language, _tdir(context), **values))
+    await reply(
+        update, context, texts.html(template, chat.language, template_dir_of(context), **values)
+    )
 
 
 async def usage(
@@ -79,7 +85,7 @@ async def usage(
 
     A look-up's BadArgument is told in the words the CLI uses (digests' usage template)."""
     chat = await current_chat(update, context)
-    lang, tdir = chat.language, _tdir(context)
+    lang, tdir = chat.language, template_dir_of(context)
     if error is not None:
         problem = texts.html("usage", lang, tdir, code=error.code, params=error.params, command="")
     elif kind:
@@ -104,7 +110,7 @@ async def usage(
 async def refuse(update: Update, context: Context) -> None:
     """Polite refusal for non-administrators in groups."""
     chat = await current_chat(update, context)
-    text = texts.html("not_admin", chat.language, _tdir(context))
+    text = texts.html("not_admin", chat.language, template_dir_of(context))
     query = update.callback_query
     if query is not None:
         await query.answer(text, show_alert=True)
@@ -113,10 +119,12 @@ async def refuse(update: Update, context: Context) -> None:
 
 
 def theme_keys() -> list[str]:
+    """Every theme's key, in catalogue order."""
     return list(load_themes().keys)
 
 
 def theme_rows(lang: str) -> list[dict[str, str]]:
+    """Key, emoji and label of every theme, for the templates."""
     return [{"key": t.key, "emoji": t.emoji, "label": t.label(lang)} for t in load_themes()]
 
 

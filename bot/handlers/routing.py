@@ -25,8 +25,8 @@ from bot.handlers.chat_events import (
 )
 from bot.handlers.common import (
     Context,
-    _tdir,
     current_chat,
+    template_dir_of,
 )
 from bot.handlers.digest import cmd_digest
 from bot.handlers.parsing import (
@@ -80,4 +80,6 @@ async def on_button(update: Update, context: Context) -> None:
         await indoubt.resend_button(update, context, int(values[0]), int(values[1]))
     else:
         chat = await current_chat(update, context)
-        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        await query.answer(
+            texts.plain("buttons", chat.language, template_dir_of(context), button="expired")
+        )

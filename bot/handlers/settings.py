@@ -12,12 +12,12 @@ from bot.delivery import schedule, unschedule
 from bot.guards import admin_only, can_change
 from bot.handlers.common import (
     Context,
-    _tdir,
     current_chat,
     refuse,
     reply,
     say,
     svc,
+    template_dir_of,
     theme_keys,
     theme_labels,
     usage,
@@ -46,7 +46,7 @@ async def themes_view(update: Update, context: Context) -> tuple[str, InlineKeyb
     chat = await current_chat(update, context)
     services = svc(context)
     may_change = await can_change(update, context, services.settings.admin_user_ids)
-    lang, tdir = chat.language, _tdir(context)
+    lang, tdir = chat.language, template_dir_of(context)
     counted = await services.db.read(answers.theme_counts, services.now().astimezone(services.tz))
     selected = set(chat.themes) if chat.themes else None
     rows = [
@@ -164,11 +164,15 @@ async def theme_button(update: Update, context: Context) -> None:
     key = parse_callback(query.data)[1][0]
     known = theme_keys()
     if key != "*" and key not in known:
-        await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="expired"))
+        await query.answer(
+            texts.plain("buttons", chat.language, template_dir_of(context), button="expired")
+        )
         return
     themes = None if key == "*" else toggle_theme(chat.themes, key, known)
     await svc(context).db.write(chats.set_themes, chat.chat_id, themes)
-    await query.answer(texts.plain("buttons", chat.language, _tdir(context), button="toggled"))
+    await query.answer(
+        texts.plain("buttons", chat.language, template_dir_of(context), button="toggled")
+    )
     text, markup = await themes_view(update, context)
     try:
         await query.edit_message_text(text, reply_markup=markup)
