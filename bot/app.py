@@ -34,10 +34,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, inline, profile, texts, topics, trend, watch
+from bot import inline, profile, texts, topics, trend, watch
 from bot.dbworker import DbWorker
 from bot.delivery import startup, sweep_outbox
 from bot.flood import flood_gate
+from bot.handlers import chat_events, routing
 from bot.ratelimit import FairLimits
 from bot.services import Clock, Services, services_of, system_clock
 from bot.settings import Settings
@@ -152,30 +153,32 @@ def build_application(
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     only_messages = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, flood_gate), group=-1)  # before any answer
-    for name, callback in handlers.COMMANDS.items():
+    for name, callback in routing.COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=only_messages))
     for family in FAMILIES:
         family.register(app)
-    app.add_handler(CallbackQueryHandler(handlers.on_button))
-    app.add_handler(ChatMemberHandler(handlers.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
-    app.add_handler(MessageHandler(filters.COMMAND & only_messages, handlers.on_unknown_command))
+    app.add_handler(CallbackQueryHandler(routing.on_button))
+    app.add_handler(
+        ChatMemberHandler(chat_events.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_events.on_migrate))
+    app.add_handler(MessageHandler(filters.COMMAND & only_messages, chat_events.on_unknown_command))
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & only_messages & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-            handlers.on_private_text,
+            chat_events.on_private_text,
         )
     )
-    app.add_error_handler(handlers.on_error)
+    app.add_error_handler(chat_events.on_error)
 
 
-# Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers.py.
+# Each command family (a module with COMMANDS and READ_ONLY) beside bot/handlers/routing.py.
 FAMILIES = (watch, topics, inline, trend)
 
 
 def all_commands() -> dict[str, Any]:
     """Every command name → handler, the core ones first."""
-    found: dict[str, Any] = dict(handlers.COMMANDS)
+    found: dict[str, Any] = dict(routing.COMMANDS)
     for family in FAMILIES:
         found.update(family.COMMANDS)
     return found
@@ -183,7 +186,7 @@ def all_commands() -> dict[str, Any]:
 
 def read_only_commands() -> set[str]:
     """Commands every group member may use (the rest change the chat's settings)."""
-    return {*handlers.READ_ONLY, *(name for f in FAMILIES for name in f.READ_ONLY)}
+    return {*routing.READ_ONLY, *(name for f in FAMILIES for name in f.READ_ONLY)}
 
 
 def menu(lang: str, scope: str, settings: Settings) -> list[BotCommand]:

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import queue
 import signal
 import sys
 import threading
@@ -26,7 +25,7 @@ from typing import IO, Any
 
 from telegram.ext import Application
 
-from bot import texts
+from bot.console_input import LineReader, is_terminal, stream_reader
 from bot.console_modes import (
     CONSOLE_GROUP_ID,
     CONSOLE_GROUP_TITLE,
@@ -34,6 +33,12 @@ from bot.console_modes import (
     Mode,
     enter,
     next_mode,
+)
+from bot.console_render import (
+    console_text,
+    format_event,
+    keyboard_buttons,
+    welcome,
 )
 from bot.emulator import BotApiEmulator, RateLimits
 from bot.settings import Settings
@@ -54,96 +59,7 @@ AppFactory = Callable[[Settings, BotApiEmulator], AnyApplication]
 LanguageOf = Callable[[], Awaitable[str]]
 
 
-def console_text(what: str, lang: str, **values: Any) -> str:
-    """The console's own lines (welcome, button hints, apologies) in ``lang``."""
-    return texts.plain("console", lang, None, what=what, **values).strip()
-
-
-def welcome(lang: str) -> str:
-    return console_text("welcome", lang) + "\n"
-
-
 # --------------------------------------------------------------------------- rendering
-
-
-def to_plain_text(text: str, entities: list[dict[str, Any]]) -> str:
-    """Visible text with links shown as ``title ‹url›`` and quotes indented with ``│``."""
-    units = _utf16_index(text)
-    inserts: list[tuple[int, int, str]] = []  # (python index, order, text)
-    quote_ranges: list[tuple[int, int]] = []
-    for entity in entities:
-        start = units.get(entity["offset"], len(text))
-        end = units.get(entity["offset"] + entity["length"], len(text))
-        if entity["type"] == "text_link":
-            url = entity.get("url", "")
-            if url and url.rstrip("/") != text[start:end].strip().rstrip("/"):
-                inserts.append((end, 0, f" ‹{url}›"))
-        elif entity["type"] in ("blockquote", "expandable_blockquote"):
-            quote_ranges.append((start, end))
-    pieces = []
-    cursor = 0
-    for index, _, insert in sorted(inserts):
-        pieces.append(_quote(text, cursor, index, quote_ranges))
-        pieces.append(insert)
-        cursor = index
-    pieces.append(_quote(text, cursor, len(text), quote_ranges))
-    return "".join(pieces)
-
-
-def _quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> str:
-    """``text[start:end]`` with a ``│ `` bar at each line start inside a quote."""
-    out = []
-    for index in range(start, end):
-        at_line_start = index == 0 or text[index - 1] == "\n"
-        if at_line_start and any(q_start <= index < q_end for q_start, q_end in quotes):
-            out.append("│ ")
-        out.append(text[index])
-    return "".join(out)
-
-
-def _utf16_index(text: str) -> dict[int, int]:
-    """UTF-16 offset → Python string index, for every character boundary."""
-    mapping = {}
-    units = 0
-    for index, char in enumerate(text):
-        mapping[units] = index
-        units += 2 if ord(char) > 0xFFFF else 1
-    mapping[units] = len(text)
-    return mapping
-
-
-def keyboard_buttons(markup: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The inline buttons of a keyboard, row by row (numbered from 1 when shown)."""
-    if not markup:
-        return []
-    return [button for row in markup.get("inline_keyboard", []) for button in row]
-
-
-def format_buttons(buttons: list[dict[str, Any]]) -> str:
-    labels = []
-    for number, button in enumerate(buttons, start=1):
-        label = f"[{number}] {button['text']}"
-        if "url" in button:
-            label += f" ‹{button['url']}›"
-        labels.append(label)
-    return "  ".join(labels)
-
-
-def format_event(event: dict[str, Any]) -> str:
-    """One bot action (message, edit or button answer) as terminal text."""
-    if event["kind"] == "answer":
-        return f"ⓘ {event['text']}"
-    buttons = keyboard_buttons(event.get("reply_markup"))
-    if event["kind"] == "edit" and "text" in event and event["text"] is None:
-        # Only the keyboard changed (e.g. "Xem thêm" removed once pressed): the text is
-        # already on screen, so show the new buttons, or nothing.
-        return f"✎ {format_buttons(buttons)}" if buttons else ""
-    body = to_plain_text(event["visible_text"] or "", event.get("entities") or [])
-    if event.get("photo"):  # a terminal shows no picture: say one was sent, with its caption
-        body = f"🖼 [PNG] {body}".rstrip()
-    if event["kind"] == "edit":
-        body = f"✎ {body}"
-    return f"{body}\n{format_buttons(buttons)}" if buttons else body
 
 
 # --------------------------------------------------------------------------- session
@@ -367,7 +283,7 @@ async def _run(
         await _start(app)
         try:
             reader = LineReader(stream_reader(stdin, stdout))
-            if _is_terminal(stdin):
+            if is_terminal(stdin):
                 await _interactive(session, reader, stdout, language_of)
             else:
                 await _piped(session, reader, language_of)
@@ -430,65 +346,6 @@ async def _stop(app: AnyApplication) -> None:
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
-
-
-def _is_terminal(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class LineReader:
-    """Reads the user's lines in a daemon thread, one per request (so a prompt never runs
-    ahead of the bot's answer) and never keeps the process alive on Ctrl-C or ``:q``."""
-
-    def __init__(self, read: Callable[[str], str]) -> None:
-        self._read = read
-        self._requests: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._lines: asyncio.Queue[str] = asyncio.Queue()
-        self._loop = asyncio.get_running_loop()
-        thread = threading.Thread(target=self._pump, daemon=True, name="console-stdin")
-        thread.start()
-
-    def _pump(self) -> None:
-        while True:
-            prompt = self._requests.get()
-            try:
-                line = self._read(prompt)
-            except (EOFError, OSError, ValueError):
-                line = ""
-            try:
-                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
-            except RuntimeError:  # the console already ended
-                return
-            if not line:
-                return
-
-    async def next_line(self, prompt: str = "") -> str:
-        """The next line with its newline; "" at end of input."""
-        self._requests.put(prompt)
-        return await self._lines.get()
-
-
-def stream_reader(stdin: IO[str], stdout: IO[str]) -> Callable[[str], str]:
-    """Read from ``stdin``; on the real terminal with line editing and history."""
-    if stdin is sys.stdin and stdout is sys.stdout and _is_terminal(stdin):
-        with contextlib.suppress(ImportError):
-            import readline  # noqa: F401  (arrow keys and history for input())
-
-        def read_terminal(prompt: str) -> str:
-            return input(prompt) + "\n"
-
-        return read_terminal
-
-    def read_stream(prompt: str) -> str:
-        if prompt:
-            stdout.write(prompt)
-            stdout.flush()
-        return stdin.readline()
-
-    return read_stream
 
 
 async def _piped(session: ConsoleSession, reader: LineReader, language_of: LanguageOf) -> None:

@@ -29,26 +29,26 @@ def parse_length(args: Sequence[str]) -> str | None:
 
 
 async def _refuse(update: Update, context: Context) -> None:
-    from bot import handlers  # handlers imports this module: look it up when needed
+    from bot.handlers import common  # handlers.routing imports this module: look up late
 
-    await handlers.refuse(update, context)
+    await common.refuse(update, context)
 
 
 @admin_only(_refuse)
 async def cmd_length(update: Update, context: Context) -> None:
     """Show or set the daily digest's length."""
-    from bot import handlers
+    from bot.handlers import common
 
-    chat = await handlers.current_chat(update, context)
+    chat = await common.current_chat(update, context)
     args = context.args or []
     values = {"short": SHORT_PER_THEME, "long": LONG_PER_THEME}
     if not args:
-        await handlers.say(update, context, "length_set", length=chat.digest_length, **values)
+        await common.say(update, context, "length_set", length=chat.digest_length, **values)
         return
     length = parse_length(args)
     if length is None:
         value = " ".join(args)[:40]
-        await handlers.usage(update, context, "length", kind="bad_length", value=value)
+        await common.usage(update, context, "length", kind="bad_length", value=value)
         return
-    await handlers.svc(context).db.write(chats.set_digest_length, chat.chat_id, length)
-    await handlers.say(update, context, "length_set", length=length, **values)
+    await common.svc(context).db.write(chats.set_digest_length, chat.chat_id, length)
+    await common.say(update, context, "length_set", length=length, **values)

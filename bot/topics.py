@@ -1,7 +1,7 @@
 """Forum topics: /here, /topics on|off, per-theme digest sections, and falling back to General.
 
 Commands asked in a topic are answered there (PTB's reply_text keeps the thread; the
-"More" button's pages too, see handlers.reply). A topic that was deleted or closed
+"More" button's pages too, see handlers.common.reply). A topic that was deleted or closed
 makes Telegram answer 400: that message certainly did not arrive, so it is sent again
 to the General topic, the topic is forgotten and the admins get one notice.
 """
@@ -133,7 +133,7 @@ async def _notify_admins(app: App, chat_id: int) -> None:
 
 
 async def _say(update: Update, context: Context, what: str, **values: Any) -> None:
-    from bot.handlers import current_chat, reply
+    from bot.handlers.common import current_chat, reply
 
     chat = await current_chat(update, context)
     tdir = services_of(context).settings.template_dir
@@ -141,7 +141,7 @@ async def _say(update: Update, context: Context, what: str, **values: Any) -> No
 
 
 async def _refuse(update: Update, context: Context) -> None:
-    from bot.handlers import refuse
+    from bot.handlers.common import refuse
 
     await refuse(update, context)
 
@@ -179,7 +179,7 @@ async def cmd_topics(update: Update, context: Context) -> None:
     if not await _may_manage_topics(context, chat.id):
         await _say(update, context, "no_right")
         return
-    from bot.handlers import current_chat
+    from bot.handlers.common import current_chat
 
     lang = (await current_chat(update, context)).language
     existing = (await svc.db.read(topics_store.destination, chat.id)).theme_topics

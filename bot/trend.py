@@ -51,7 +51,7 @@ def find_who(db: Any, name: str) -> Who | tuple[str, ...]:
 
 async def send_trend(update: Update, context: Context, name: str) -> None:
     """Find ``name``, then send its chart (or say why not)."""
-    from bot.handlers import current_chat, reply
+    from bot.handlers.common import current_chat, reply
 
     chat = await current_chat(update, context)
     svc = services_of(context)

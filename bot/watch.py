@@ -293,7 +293,7 @@ async def watch_startup_job(context: Context) -> None:
 
 
 async def _say(update: Update, context: Context, what: str, **values: Any) -> None:
-    from bot.handlers import current_chat, reply
+    from bot.handlers.common import current_chat, reply
 
     chat = await current_chat(update, context)
     tdir = services_of(context).settings.template_dir
@@ -302,7 +302,7 @@ async def _say(update: Update, context: Context, what: str, **values: Any) -> No
 
 
 async def _refuse(update: Update, context: Context) -> None:
-    from bot.handlers import refuse
+    from bot.handlers.common import refuse
 
     await refuse(update, context)
 
@@ -333,7 +333,7 @@ def _lookups(db: Any) -> tuple[Any, Any, Any]:
 @admin_only(_refuse)
 async def cmd_watch(update: Update, context: Context) -> None:
     """Follow an organisation, a person, a target year or a "phrase" in new articles."""
-    from bot.handlers import current_chat
+    from bot.handlers.common import current_chat
 
     svc = services_of(context)
     chat = await current_chat(update, context)
@@ -348,7 +348,7 @@ async def cmd_watch(update: Update, context: Context) -> None:
 
 async def cmd_watches(update: Update, context: Context) -> None:
     """What this chat follows."""
-    from bot.handlers import current_chat
+    from bot.handlers.common import current_chat
 
     chat = await current_chat(update, context)
     watches = await services_of(context).db.read(watch_store.list_watches, chat.chat_id)
@@ -358,7 +358,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
 @admin_only(_refuse)
 async def cmd_unwatch(update: Update, context: Context) -> None:
     """Stop following one watch."""
-    from bot.handlers import current_chat
+    from bot.handlers.common import current_chat
 
     svc = services_of(context)
     chat = await current_chat(update, context)

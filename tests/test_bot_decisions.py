@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot import handlers, texts
+from bot import texts
 from bot.answers import paginate
 from bot.app import all_commands, menu
 from bot.guards import GROUP_ANONYMOUS_BOT_ID, Asker, asker_of, may_change_settings
+from bot.handlers import parsing
 from bot.settings import Settings
 from digests.analysis.themes import load_themes
 from digests.answers.common import BadArgument
@@ -51,14 +52,14 @@ def user(user_id: int) -> dict[str, Any]:
     ],
 )
 def test_split_words_on_spaces_and_commas(args: list[str], expected: list[str]) -> None:
-    assert handlers.split_words(args) == expected
+    assert parsing.split_words(args) == expected
 
 
 CATALOGUE = list(load_themes())
 
 
 def test_theme_keys_case_insensitive_in_order_without_repeats() -> None:
-    chosen, unknown = handlers.parse_theme_keys(["AI", "postal", "ai", "bưu"], CATALOGUE)
+    chosen, unknown = parsing.parse_theme_keys(["AI", "postal", "ai", "bưu"], CATALOGUE)
     assert chosen == ["ai", "postal"]
     assert unknown == ["bưu"]
 
@@ -82,23 +83,23 @@ def test_theme_keys_case_insensitive_in_order_without_repeats() -> None:
 def test_themes_are_named_by_key_or_label_in_either_language(
     args: list[str], expected: list[str]
 ) -> None:
-    assert handlers.parse_theme_keys(args, CATALOGUE) == (expected, [])
+    assert parsing.parse_theme_keys(args, CATALOGUE) == (expected, [])
 
 
 def test_an_emoji_of_no_theme_is_told_not_ignored() -> None:
-    assert handlers.parse_theme_keys(["🍜"], CATALOGUE) == ([], ["🍜"])
+    assert parsing.parse_theme_keys(["🍜"], CATALOGUE) == ([], ["🍜"])
 
 
 def test_words_that_name_no_theme_are_told_as_typed_together() -> None:
     args = ["Thời", "tiết", "ai", "xyz", "buu", "chỉnh"]  # diacritics never matter
-    assert handlers.parse_theme_keys(args, CATALOGUE) == (["ai", "postal"], ["Thời tiết", "xyz"])
+    assert parsing.parse_theme_keys(args, CATALOGUE) == (["ai", "postal"], ["Thời tiết", "xyz"])
 
 
 @pytest.mark.parametrize(
     ("first_name", "expected"), [("Lan", "Lan"), ("Bạn", ""), ("bạn", ""), (None, ""), ("  ", "")]
 )
 def test_a_stand_in_name_is_not_used_in_the_greeting(first_name: str | None, expected: str) -> None:
-    assert handlers.greeting_name(first_name) == expected
+    assert parsing.greeting_name(first_name) == expected
 
 
 def test_greeting_without_a_name_is_not_capitalised() -> None:
@@ -114,7 +115,7 @@ def test_greeting_without_a_name_is_not_capitalised() -> None:
     [(["en"], "en"), (["VI"], "vi"), (["fr"], None), ([], None), (["vi", "en"], None)],
 )
 def test_parse_language(args: list[str], expected: str | None) -> None:
-    assert handlers.parse_language(args) == expected
+    assert parsing.parse_language(args) == expected
 
 
 def test_lookup_errors_read_as_the_cli_says_them() -> None:
@@ -135,7 +136,7 @@ def test_lookup_errors_read_as_the_cli_says_them() -> None:
 
 
 def test_toggle_theme_from_all_switches_one_off() -> None:
-    assert handlers.toggle_theme(None, "press", THEMES) == (
+    assert parsing.toggle_theme(None, "press", THEMES) == (
         "postal",
         "telecom",
         "ai",
@@ -144,16 +145,16 @@ def test_toggle_theme_from_all_switches_one_off() -> None:
 
 
 def test_toggle_theme_on_keeps_catalogue_order() -> None:
-    assert handlers.toggle_theme(("ai",), "postal", THEMES) == ("postal", "ai")
+    assert parsing.toggle_theme(("ai",), "postal", THEMES) == ("postal", "ai")
 
 
 def test_toggle_last_theme_off_means_every_theme_not_no_digest() -> None:
-    assert handlers.toggle_theme(("ai",), "ai", THEMES) is None
+    assert parsing.toggle_theme(("ai",), "ai", THEMES) is None
 
 
 def test_toggle_back_to_all_is_stored_as_no_filter() -> None:
     assert (
-        handlers.toggle_theme(("postal", "telecom", "ai", "press"), "cybersecurity", THEMES) is None
+        parsing.toggle_theme(("postal", "telecom", "ai", "press"), "cybersecurity", THEMES) is None
     )
 
 
@@ -171,13 +172,13 @@ def test_toggle_back_to_all_is_stored_as_no_filter() -> None:
     ],
 )
 def test_parse_callback(data: str | None, expected: tuple[str, list[str]]) -> None:
-    assert handlers.parse_callback(data) == expected
+    assert parsing.parse_callback(data) == expected
 
 
 def test_button_data_fits_telegrams_64_bytes() -> None:
-    assert handlers.more_data(2**40, 999) == f"more:{2**40}:999"
+    assert parsing.more_data(2**40, 999) == f"more:{2**40}:999"
     with pytest.raises(ValueError):
-        handlers.theme_data("x" * 60)
+        parsing.theme_data("x" * 60)
 
 
 # --------------------------------------------------------------------------- addressing
@@ -196,7 +197,7 @@ def test_button_data_fits_telegrams_64_bytes() -> None:
     ],
 )
 def test_addressed_to_me(text: str, chat_type: str, expected: bool) -> None:
-    assert handlers.addressed_to_me(text, "ictdigest_bot", chat_type) is expected
+    assert parsing.addressed_to_me(text, "ictdigest_bot", chat_type) is expected
 
 
 # --------------------------------------------------------------------------- paging

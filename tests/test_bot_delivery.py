@@ -142,7 +142,7 @@ async def test_in_doubt_notice_button_resends_that_part_once(
 
 
 def test_forged_callback_data_is_refused_by_the_parser() -> None:
-    from bot.handlers import parse_callback
+    from bot.handlers.parsing import parse_callback
 
     assert parse_callback("more:99999999999999999999:0") == ("", [])
     assert parse_callback("more:12:99999") == ("", [])

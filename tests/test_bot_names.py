@@ -10,7 +10,7 @@ from bot_helpers import make_app, running, seeded_db
 from emulator_helpers import unlimited_emulator_fixture
 
 from bot.emulator import BotApiEmulator
-from bot.handlers import parse_callback, pick_data
+from bot.handlers.parsing import parse_callback, pick_data
 
 __all__ = ["unlimited_emulator_fixture"]
 FAST: dict[str, Any] = {"rate_chat_per_s": 1000.0, "rate_group_per_min": 60_000.0}

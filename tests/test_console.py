@@ -21,11 +21,9 @@ from bot.console import (
     CONSOLE_USER_ID,
     AnyApplication,
     ConsoleSession,
-    format_event,
     run_console,
-    to_plain_text,
-    welcome,
 )
+from bot.console_render import format_event, to_plain_text, welcome
 from bot.emulator import BotApiEmulator, parse_html
 from bot.settings import Settings
 

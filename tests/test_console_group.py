@@ -11,8 +11,9 @@ from bot_helpers import seeded_db
 from test_console import TerminalPipe, tiny_app
 
 from bot import answers
-from bot.console import PROMPT, format_event, run_console, welcome
+from bot.console import PROMPT, run_console
 from bot.console_modes import Mode, next_mode
+from bot.console_render import format_event, welcome
 from bot.settings import Settings
 
 

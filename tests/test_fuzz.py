@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from bot import answers
 from bot.emulator import BotApiEmulator
-from bot.handlers import parse_callback, parse_language, parse_theme_keys, split_words
+from bot.handlers.parsing import parse_callback, parse_language, parse_theme_keys, split_words
 from bot.schedule import parse_hhmm
 from bot.storage import open_bot_db
 from digests.analysis.themes import load_themes
