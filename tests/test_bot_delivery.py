@@ -50,11 +50,8 @@ async def test_daily_job_sends_once_per_day(emulator: BotApiEmulator, db_path: P
         queue = app.job_queue
         assert queue is not None
         # The start-up job schedules the chats; the /start answer may come before it ran.
-        for _ in range(200):
-            if jobs := queue.get_jobs_by_name(job_name(USER)):
-                break
-            await asyncio.sleep(0.025)
-        [job] = jobs
+        await wait_until(lambda: queue.get_jobs_by_name(job_name(USER)))
+        [job] = queue.get_jobs_by_name(job_name(USER))
         assert job.next_t is not None
         assert job.next_t.astimezone(HCM).time() == time(7, 0)
         clock.now = datetime(2025, 3, 10, 7, 0, tzinfo=HCM)
