@@ -18,6 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.eval_data import eval_file
+
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 BASELINE_REF = "96c60e3"  # main before the page work of issue 12
@@ -98,16 +100,7 @@ if len(sys.argv) > 1:
 print(json.dumps({"fields": fields, "pages_right": pages_right, "pages": len(PAGES),
                   "refused": refused, "navigation": len(NAVIGATION_PAGES), "real": real}))
 """
-# ../shared/eval beside the repository (CI, /work/main); a worktree one level deeper
-# finds it two levels up.
-EVAL = next(
-    (
-        base / "shared" / "eval" / "vietnews-ict-val.jsonl"
-        for base in (ROOT.parent, ROOT.parent.parent)
-        if (base / "shared" / "eval" / "vietnews-ict-val.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl",
-)
+EVAL = eval_file("vietnews-ict-val.jsonl")
 REAL_FULL, REAL_QUICK = 274, 30  # articles
 
 

@@ -21,16 +21,10 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+from bench.eval_data import eval_file
+
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared/eval next to the repository (CI), or two levels up from a helper's worktree.
-EVAL = next(
-    (
-        folder / "shared" / "eval" / "vietnews-ict-val.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "eval" / "vietnews-ict-val.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl",
-)
+EVAL = eval_file("vietnews-ict-val.jsonl")
 # The digest benches read the hand-labelled seed sentences through tests/digest_helpers.py,
 # and must import bench and digests when run as a script too: set the path once, here.
 for _path in (ROOT / "tests", ROOT):

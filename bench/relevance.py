@@ -29,16 +29,10 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench.eval_data import eval_file
+
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared/eval beside the repository (CI, the maintainer's tree), or beside a worktree folder.
-EVAL = next(
-    (
-        folder / "shared" / "eval" / "vietnews-ict-val.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "eval" / "vietnews-ict-val.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "eval" / "vietnews-ict-val.jsonl",
-)
+EVAL = eval_file("vietnews-ict-val.jsonl")
 LABELS = ROOT / "bench" / "data" / "relevance-labels.tsv"
 EXTRA = ROOT / "bench" / "data" / "relevance-extra.jsonl"
 if str(ROOT) not in sys.path:

@@ -27,19 +27,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bench.eval_data import eval_file
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# ../shared beside the repository (CI, the maintainer's checkout); a worktree one level
-# deeper finds it beside its parent folder.
-DEV = next(
-    (
-        folder / "shared" / "eval" / "vims-stories.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "eval" / "vims-stories.jsonl").exists()
-    ),
-    ROOT.parent / "shared" / "eval" / "vims-stories.jsonl",
-)
+DEV = eval_file("vims-stories.jsonl")
 TODAY = date(2016, 12, 31)  # the dev set's articles are from 2016; bounds year guesses
 TARGET_P = TARGET_F1 = 0.90
 _WORD = re.compile(r"\w+")

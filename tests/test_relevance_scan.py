@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.eval_data import eval_file
 from digests.analysis import relevance
 from digests.analysis.analyse import analyse
 from digests.analysis.relevance_scan import PassageScanner
@@ -27,14 +28,8 @@ from tests.digest_helpers import SEED_META, load_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRA = ROOT / "bench" / "data" / "relevance-extra.jsonl"
-DEV_SET = next(
-    (
-        folder / "shared" / "eval" / "vietnews-ict-val.jsonl"
-        for folder in (ROOT.parent, ROOT.parent.parent)
-        if (folder / "shared" / "eval" / "vietnews-ict-val.jsonl").exists()
-    ),
-    None,
-)
+_DEV = eval_file("vietnews-ict-val.jsonl")
+DEV_SET = _DEV if _DEV.exists() else None
 
 Sentences = list[tuple[str, int, bool]]
 
