@@ -52,8 +52,9 @@ def group_stories(
         story.articles.append(article)
         if own:
             story.candidates[article.id] = own
-            weights = article_themes(own)
-            if relevance is not None:
+            if relevance is None:
+                weights = article_themes(own)
+            else:
                 stored = relevance.get(article.id, {})
                 weights = {key: stored.get(key, 0.0) for key in own}
             for key, value in weights.items():
