@@ -15,7 +15,9 @@ group made ``/help`` elsewhere wait 53 s and delayed every digest. Here:
   within ``GLOBAL_WINDOW_S`` (Telegram's overall limit) does everything pause.
 - A digest part is claimed in the outbox only when every slot is granted and
   the request is about to leave (``PartClaim``), so a crash leaves in doubt only
-  requests actually in flight.
+  requests actually in flight. ``InFlight`` keeps that number to what the pace
+  needs (rate × latency, Little's law): a broadcast's first second no longer
+  claims thirty parts at once.
 - ``close()`` (SIGTERM) fails every request still waiting with ``Released``:
   unclaimed parts stay pending in the outbox and go out after the restart.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import math
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
@@ -41,6 +44,10 @@ GLOBAL_WINDOW_S = 1.0  # 429s for this many distinct chats within this window: g
 GLOBAL_CHATS = 3
 MAX_INLINE_WAIT_S = 5.0  # a command reply waits out a Retry-After up to this; longer: raise
 MAX_RETRIES = 2  # RetryAfter answers a command reply absorbs before its handler sees one
+
+
+FLIGHT_HEADROOM = 2.0  # in-flight digest requests: rate × latency × this, at least one
+FLIGHT_MAX = 16
 
 
 class Released(Exception):
@@ -99,11 +106,77 @@ class PriorityBucket:
                     waiter.set_exception(error)
 
 
+class InFlight:
+    """At most as many digest requests on the wire as the pace needs, by Little's law.
+
+    Every claimed part whose answer has not come is in doubt if the process dies.
+    Sending at ``rate`` per second over a link of latency L needs about rate × L
+    requests in flight; more only widens the doubt after a kill -9. The latency is
+    an average of recent answers, so a slow link gets more room (9 at 150 ms and
+    30/s) and a fast one less (1 on loopback, where an answer takes ~5 ms).
+    """
+
+    def __init__(self, rate: float) -> None:
+        self._rate = rate
+        self._latency = 0.0  # one request at first; the answers' latency opens more room
+        self._busy = 0
+        self.peak = 0  # the most requests ever in flight at once (bench, tests)
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    @property
+    def capacity(self) -> int:
+        needed = math.ceil(self._rate * self._latency * FLIGHT_HEADROOM)
+        return max(1, min(FLIGHT_MAX, needed))
+
+    @property
+    def busy(self) -> int:
+        return self._busy
+
+    async def acquire(self) -> None:
+        if self._busy < self.capacity and not self._waiters:
+            self._take_slot()
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._release_slot()  # granted as it was cancelled: pass the slot on
+            else:
+                self._waiters.remove(waiter)
+            raise
+
+    def release(self, latency: float | None) -> None:
+        if latency is not None:
+            self._latency += 0.2 * (latency - self._latency)
+        self._release_slot()
+
+    def _release_slot(self) -> None:
+        self._busy -= 1
+        while self._waiters and self._busy < self.capacity:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self._take_slot()
+                waiter.set_result(None)
+
+    def _take_slot(self) -> None:
+        self._busy += 1
+        self.peak = max(self.peak, self._busy)
+
+    def fail_waiting(self, error: BaseException) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(error)
+
+
 class FairLimits(BaseRateLimiter[Any]):
     """Per-chat, per-group and overall Bot API limits with per-chat 429 back-off."""
 
     def __init__(self, overall_per_s: float, group_per_min: float, chat_per_s: float) -> None:
         self._overall = PriorityBucket(overall_per_s, overall_per_s)
+        self._flight = InFlight(overall_per_s)
         share = max(1.0, overall_per_s * COMMAND_SHARE)
         self._commands = AsyncLimiter(share, 1)
         self._group_rate, self._chat_rate = group_per_min, chat_per_s
@@ -125,12 +198,17 @@ class FairLimits(BaseRateLimiter[Any]):
         """Stop: requests still waiting for a slot fail with ``Released``, never sent."""
         self._closed = True
         self._overall.fail_waiting(Released("the bot is stopping"))
+        self._flight.fail_waiting(Released("the bot is stopping"))
         for task in list(self._waiting):
             task.cancel()
 
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def in_flight(self) -> InFlight:
+        return self._flight
 
     # ------------------------------------------------------------------ limiters
 
@@ -196,9 +274,9 @@ class FairLimits(BaseRateLimiter[Any]):
         for attempt in range(retries + 1):
             await self._wait_turn(chat_id, digest=claim is not None)
             try:
-                if claim is not None:
-                    await claim.before_request()
-                return await callback(*args, **kwargs)
+                if claim is None:
+                    return await callback(*args, **kwargs)
+                return await self._send_digest_part(claim, callback, args, kwargs)
             except RetryAfter as exc:
                 seconds = _seconds(exc)
                 self.note_429(chat_id, seconds)
@@ -206,8 +284,34 @@ class FairLimits(BaseRateLimiter[Any]):
                     raise
         raise AssertionError("unreachable")
 
+    async def _send_digest_part(
+        self,
+        claim: Claim,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """Claim the part and send it; the in-flight slot was taken in ``_wait_turn``."""
+        started, answered = time.monotonic(), False
+        try:
+            await claim.before_request()
+            started = time.monotonic()
+            result = await callback(*args, **kwargs)
+            answered = True
+            return result
+        except RetryAfter:
+            answered = True
+            raise
+        finally:
+            self._flight.release(time.monotonic() - started if answered else None)
+
     async def _wait_turn(self, chat_id: int, *, digest: bool) -> None:
-        """Wait for this chat's pause, its chat and group slots, then the overall slot."""
+        """Wait for this chat's pause, its chat and group slots, then the overall slot.
+
+        A digest part also takes an in-flight slot (``InFlight``), last but for the
+        overall slot, so no part waiting on its own chat holds one; the caller
+        gives it back when the answer comes.
+        """
         if self._closed:
             raise Released("the bot is stopping")
         task = asyncio.current_task()
@@ -224,7 +328,14 @@ class FairLimits(BaseRateLimiter[Any]):
             if not digest:
                 async with self._commands:
                     pass
-            await self._overall.acquire(high=not digest)
+            else:
+                await self._flight.acquire()
+            try:
+                await self._overall.acquire(high=not digest)
+            except BaseException:
+                if digest:
+                    self._flight.release(None)
+                raise
         except asyncio.CancelledError:
             if self._closed:
                 raise Released("the bot is stopping") from None

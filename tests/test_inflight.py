@@ -1,0 +1,101 @@
+"""Digest requests in flight: as many as the pace needs, so a kill -9 leaves few in doubt."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from bot_helpers import make_app, running, seeded_db
+from emulator_helpers import emulator_fixture
+
+from bot import chats
+from bot.delivery import broadcast
+from bot.emulator import BotApiEmulator
+from bot.ratelimit import FLIGHT_MAX, FairLimits, InFlight, Released
+from bot.storage import open_bot_db
+
+__all__ = ["emulator_fixture"]
+
+
+def settle(flight: InFlight, latency: float, answers: int = 40) -> None:
+    for _ in range(answers):
+        flight._take_slot()
+        flight.release(latency)
+
+
+def test_one_request_at_first_then_room_by_littles_law() -> None:
+    flight = InFlight(30)
+    assert flight.capacity == 1  # nothing measured yet
+    settle(flight, 0.005)
+    assert flight.capacity == 1  # loopback: 30/s × 5 ms is far below one
+    settle(flight, 0.150)
+    assert flight.capacity == 9  # 30/s × 150 ms × 2 headroom
+    settle(flight, 2.0)
+    assert flight.capacity == FLIGHT_MAX
+
+
+async def test_waiters_get_freed_slots_in_order() -> None:
+    flight = InFlight(30)
+    await flight.acquire()
+    order: list[str] = []
+
+    async def wait(name: str) -> None:
+        await flight.acquire()
+        order.append(name)
+
+    first, second = asyncio.create_task(wait("a")), asyncio.create_task(wait("b"))
+    await asyncio.sleep(0)
+    assert order == [] and flight.busy == 1
+    flight.release(0.005)
+    await asyncio.sleep(0)
+    assert order == ["a"] and flight.busy == 1
+    flight.release(0.005)
+    await asyncio.gather(first, second)
+    assert order == ["a", "b"] and flight.peak == 1
+
+
+async def test_a_cancelled_waiter_leaks_no_slot() -> None:
+    flight = InFlight(30)
+    await flight.acquire()
+    waiter = asyncio.create_task(flight.acquire())
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    flight.release(None)
+    assert flight.busy == 0
+    await asyncio.wait_for(flight.acquire(), 1)  # the slot is free again
+
+
+async def test_stopping_fails_the_waiters_with_released() -> None:
+    flight = InFlight(30)
+    await flight.acquire()
+    waiter = asyncio.create_task(flight.acquire())
+    await asyncio.sleep(0)
+    flight.fail_waiting(Released("stopping"))
+    with pytest.raises(Released):
+        await waiter
+
+
+async def test_a_broadcast_keeps_one_part_on_the_wire_over_loopback(
+    emulator: BotApiEmulator, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    db_path = seeded_db(tmp_path, tmp_path_factory.getbasetemp())
+    readers = list(range(7001, 7021))
+    emulator.add_chats(readers)
+    db = open_bot_db(db_path)
+    for chat_id in readers:
+        chats.ensure_chat(db, chat_id, "private", None, now=datetime(2025, 3, 1, tzinfo=UTC))
+        chats.set_themes(db, chat_id, ["telecom", "postal"])
+    db.conn.close()
+    app = make_app(emulator, db_path, clock=lambda: datetime(2025, 3, 10, 7, 0, tzinfo=UTC))
+    async with running(app):
+        rows = await broadcast(app, readers, date(2025, 3, 10))
+        limiter = app.bot.rate_limiter
+        assert isinstance(limiter, FairLimits)
+        peak = limiter.in_flight.peak
+    assert all(row is not None and row.state == "sent" for row in rows)
+    assert len(emulator.sent_messages()) >= len(readers)
+    assert 1 <= peak <= 2, peak  # thirty parts claimed at once before: thirty in doubt
