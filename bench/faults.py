@@ -33,6 +33,7 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from bench import corpus
 from bot import chats, outbox
 from bot.emulator import BotApiEmulator
 from bot.storage import open_bot_db
@@ -47,18 +48,28 @@ ONE_PART = ["telecom", "postal"]
 GROUP, MEMBER, READERS = -20_100_001, 20_100_002, [20_100_011, 20_100_012, 20_100_013]
 NOTICE = "(một phần bản tin có thể chưa được gửi: Xem lại)"
 FULL_ROUNDS, QUICK_ROUNDS = 30, 4
+SYNTHETIC = 300  # bench/corpus.py articles beside the seeds in the long-digest store
 
 
 def _master(folder: Path, themes: list[str] | None) -> Path:
-    """A store holding the seeds and 150 chats owed the day's digest."""
+    """A store holding the seeds and 150 chats owed the day's digest: with every theme
+    and the long digest (several parts, so a kill can fall between a digest's parts),
+    or with ``themes`` and the default short one (one part)."""
     path = folder / f"master-{'all' if themes is None else 'one'}.db"
     db = open_bot_db(path)
     report = ingest(db, [str(ROOT / "seeds")])
     assert report.added, report.summary()
+    seen = int(db.execute("SELECT MAX(id) FROM articles").fetchone()[0])
+    if themes is None:  # enough new stories since the seeds for a long digest of several parts
+        pool, orgs = corpus.seed_sentences(), corpus.organisation_names()
+        corpus.ingest_corpus(db, corpus.synthetic_documents(SYNTHETIC, pool, orgs))
     since = datetime(2025, 3, 1, tzinfo=UTC)
     for chat_id in CHATS:
         chats.ensure_chat(db, chat_id, "private", None, now=since)
         chats.set_themes(db, chat_id, themes)
+        if themes is None:
+            chats.set_digest_length(db, chat_id, "long")
+            db.execute("UPDATE chats SET last_article_id = ? WHERE chat_id = ?", [seen, chat_id])
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     return path
