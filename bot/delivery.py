@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 from telegram.ext import Application
 
-from bot import chats, indoubt, outbox, topics, topics_store
+from bot import chats, digest_more, indoubt, outbox, topics, topics_store
 from bot.errors import Kind, decide, html_to_plain
 from bot.outbox import Delivery
 from bot.ratelimit import Released
@@ -43,6 +43,7 @@ class Prepared:
     max_article_id: int | None
     article_count: int
     themes: list[str | None] | None = None  # per part, when sections go to their own topics
+    more: digest_more.MorePages | None = None  # what "Xem thêm" under the last part shows
 
 
 def _newest_article_id(db: Database) -> int:
@@ -74,6 +75,7 @@ def prepare_digest(
         db, window, themes=themes, today=now.date(), per_section=chats.per_theme(chat)
     )
     routes: list[str | None] | None = None
+    more = None
     if digest.is_empty and not send_when_empty:
         messages: list[str] = []
     elif per_theme and not digest.is_empty:
@@ -87,7 +89,10 @@ def prepare_digest(
             override_dir=template_dir,
         )
         messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
-    prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids), routes)
+        more = digest_more.more_pages(
+            window, digest, short, chat, themes, now.date(), len(messages), template_dir
+        )
+    prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids), routes, more)
     if cache is not None:
         if len(cache) > 256:
             cache.clear()
@@ -122,6 +127,10 @@ async def deliver(
         cache=svc.digest_cache,
         per_theme=await svc.db.read(topics_store.per_theme, chat_id),
     )
+    button = None
+    if prepared.more is not None:
+        tdir = svc.settings.template_dir
+        button = await svc.db.write(digest_more.button_for, prepared.more, chat.language, tdir)
     row, created = await svc.db.write(
         outbox.enqueue,
         chat_id,
@@ -129,6 +138,7 @@ async def deliver(
         prepared.messages,
         max_article_id=prepared.max_article_id,
         article_count=prepared.article_count,
+        more_button=button,
     )
     if created and prepared.themes:
         await svc.db.write(topics_store.save_routes, row.id, prepared.themes)
@@ -229,7 +239,12 @@ async def _send_part(
     """Send one part, claimed as it leaves; returns "next" or "stop". Records the outcome."""
     chat_id, text = row.chat_id, row.messages[part]
 
+    last = part == len(row.messages) - 1
+    markup = digest_more.markup(row.more_button) if last else None
+
     async def send(to: int, body: str, **kwargs: Any) -> Any:  # into the part's forum topic
+        if markup is not None:
+            kwargs["reply_markup"] = markup
         return await topics.send_digest_part(app, row.id, part, to, body, **kwargs)
 
     limited = app.bot.rate_limiter is not None

@@ -114,7 +114,13 @@ async def resend_button(
             await query.edit_message_reply_markup(None)
         except TelegramError as exc:
             log.info("event=button_not_removed error=%r", str(exc))
-    await context.bot.send_message(chat.id, row.messages[part])
+    # The last part carries the digest's "Xem thêm" (imported here: digest_more needs
+    # handlers.parsing, which needs this module).
+    from bot.digest_more import markup
+
+    last = part == len(row.messages) - 1
+    more = markup(row.more_button) if last else None
+    await context.bot.send_message(chat.id, row.messages[part], reply_markup=more)
     log.info("event=in_doubt_resent chat_id=%s digest_key=%s part=%d", chat.id, row.key, part)
 
 

@@ -44,6 +44,7 @@ class Delivery:
     created_at: datetime
     finished_at: datetime | None
     notified_at: datetime | None = None
+    more_button: str | None = None  # JSON, under the last part (bot/digest_more.py)
 
     @property
     def key(self) -> str:
@@ -94,6 +95,7 @@ def _row(row: dict[str, Any]) -> Delivery:
         created_at=datetime.fromisoformat(row["created_at"]),
         finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
         notified_at=datetime.fromisoformat(row["notified_at"]) if row.get("notified_at") else None,
+        more_button=row.get("more_button"),
     )
 
 
@@ -127,14 +129,15 @@ def enqueue(
     *,
     max_article_id: int | None,
     article_count: int,
+    more_button: str | None = None,
 ) -> tuple[Delivery, bool]:
     """Add the day's digest for a chat unless one exists; returns (row, created)."""
     now = _now()
     with relaxed_sync(db), write_transaction(db):
         cursor = db.execute(
             "INSERT INTO deliveries (chat_id, digest_day, state, messages, parts_sent,"
-            " max_article_id, article_count, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)"
+            " max_article_id, article_count, created_at, updated_at, more_button)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id, digest_day) DO NOTHING",  # SQLite and PostgreSQL alike
             [
                 chat_id,
@@ -145,6 +148,7 @@ def enqueue(
                 article_count,
                 now,
                 now,
+                more_button if messages else None,
             ],
         )
         created = cursor.rowcount == 1

@@ -81,12 +81,18 @@ def _bot_in_doubt_notices(db: Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN notified_at TEXT")
 
 
+def _bot_delivery_more_button(db: Database) -> None:
+    """The "Xem thêm" button under a scheduled digest's last part (bot/digest_more.py)."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN more_button TEXT")
+
+
 BOT_MIGRATIONS: list[Migration] = [
     _v1,
     _bot_chat_digest_length,
     bot_watches,
     bot_topics,
     _bot_in_doubt_notices,
+    _bot_delivery_more_button,
 ]
 
 

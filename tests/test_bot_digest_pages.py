@@ -152,3 +152,28 @@ async def test_the_hint_leads_to_the_whole_theme_and_never_back_to_itself(
     text = theme["visible_text"]
     assert "/digest telecom" not in text and not theme.get("reply_markup")
     assert len(_titles(text)) == 5  # every story touching telecom, the one left out included
+
+
+async def test_the_scheduled_digest_has_the_more_button_too(
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chats, "SHORT_PER_THEME", 1)  # two seed stories left for "Xem thêm"
+    emulator = unlimited_emulator
+    emulator.add_chats([USER])
+    db = open_bot_db(db_path)
+    chats.ensure_chat(db, USER, "private", None, now=datetime(2025, 3, 1, tzinfo=UTC))
+    db.conn.close()
+    morning = datetime(2025, 3, 10, 2, 30, tzinfo=UTC)  # 09:30 in Hà Nội: 07:00's digest owed
+    async with running(make_app(emulator, db_path, clock=lambda: morning, **FAST)):
+        [first] = await emulator.await_messages(USER, 1, timeout=20)
+        shown = _titles(first["visible_text"])
+        [[button]] = first["reply_markup"]["inline_keyboard"]
+        assert button["text"] == "Xem thêm ▸ trang 2/2"
+        mark = emulator.mark()
+        emulator.press_button(USER, USER, first["message_id"], button["callback_data"])
+        [second] = await emulator.await_messages(USER, 1, after=mark)
+    more = _titles(second["visible_text"])
+    assert second["visible_text"].startswith("Trang 2/2")
+    assert more and not set(more) & set(shown)  # what the morning left out, nothing twice
+    assert len(shown) + len(more) == 5
+    assert not second.get("reply_markup")
