@@ -19,6 +19,7 @@ from digests.store.transactions import write_transaction
 
 DEFAULT_TIME = time(7, 0)
 DIGEST_LENGTHS = ("short", "long")  # stories per theme: SHORT_PER_THEME or LONG_PER_THEME
+IN_DOUBT_POLICIES = ("notice", "resend")  # what a part in doubt gets (bot/indoubt.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Chat:
     schedule_since: datetime
     created_at: datetime
     digest_length: str = "short"  # "short": one message; "long": more stories per theme
+    in_doubt: str | None = None  # "notice" or "resend"; None: the bot's ICTDIGEST_IN_DOUBT
 
     @property
     def is_group(self) -> bool:
@@ -59,7 +61,13 @@ def _row_to_chat(row: dict[str, Any]) -> Chat:
         schedule_since=datetime.fromisoformat(row["schedule_since"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         digest_length=str(row.get("digest_length") or "short"),
+        in_doubt=row.get("in_doubt") if row.get("in_doubt") in IN_DOUBT_POLICIES else None,
     )
+
+
+def in_doubt_policy(chat: Chat | None, default: str) -> str:
+    """The chat's own policy for a part in doubt, else the bot's default."""
+    return chat.in_doubt if chat is not None and chat.in_doubt else default
 
 
 def per_theme(chat: Chat) -> int:
@@ -112,6 +120,12 @@ def _update(db: Database, chat_id: int, **values: Any) -> Chat | None:
 
 def set_themes(db: Database, chat_id: int, themes: Sequence[str] | None) -> Chat | None:
     return _update(db, chat_id, themes=None if themes is None else json.dumps(list(themes)))
+
+
+def set_in_doubt(db: Database, chat_id: int, policy: str) -> Chat | None:
+    if policy not in IN_DOUBT_POLICIES:
+        raise ValueError(f"in-doubt policy must be one of {IN_DOUBT_POLICIES}: {policy!r}")
+    return _update(db, chat_id, in_doubt=policy)
 
 
 def set_digest_length(db: Database, chat_id: int, length: str) -> Chat | None:

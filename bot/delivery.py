@@ -185,7 +185,7 @@ async def send_delivery(
             len(row.messages),
             list(row.uncertain_parts),
         )
-        if row.state == "uncertain" and svc.settings.in_doubt == "notice":
+        if row.state == "uncertain" and await indoubt.policy(svc, row.chat_id) == "notice":
             await indoubt.notify(app, row)
     return row
 
@@ -300,12 +300,12 @@ async def _send_part(
                 await svc.db.write(outbox.replace_part, row.id, part, plain)
                 await svc.db.write(outbox.mark_part_sent, row.id, part + 1)
                 return "next"
-            resend = svc.settings.in_doubt == "resend"
-            if action.kind is Kind.UNCERTAIN and resend and reconnects < MAX_RECONNECTS:
-                reconnects += 1  # the chat prefers a rare duplicate to a gap
-                log.warning("event=delivery_uncertain resending %s", context)
-                continue
             if action.kind is Kind.UNCERTAIN:
+                resend = await indoubt.policy(svc, chat_id) == "resend"
+                if resend and reconnects < MAX_RECONNECTS:
+                    reconnects += 1  # the chat prefers a rare duplicate to a gap
+                    log.warning("event=delivery_uncertain resending %s", context)
+                    continue
                 log.warning("event=delivery_uncertain not_resending %s", context)
                 await svc.db.write(outbox.mark_part_uncertain, row.id, part, str(exc))
                 return "next"
@@ -433,13 +433,13 @@ async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """After a restart: settle crashed rows, resume the outbox, deliver missed digests once."""
     svc = services_of(app)
     resend = svc.settings.in_doubt == "resend"
-    for row in await svc.db.write(outbox.recover_after_crash, resend=resend):
+    for row, again in await svc.db.write(outbox.recover_after_crash, resend=resend):
         log.warning(
             "event=delivery_interrupted chat_id=%s digest_key=%s in_doubt=%s part=%d",
             row.chat_id,
             row.key,
-            "resend" if resend else "notice",
-            row.parts_sent if resend else row.uncertain_parts[-1],
+            "resend" if again else "notice",
+            row.parts_sent if again else row.uncertain_parts[-1],
         )
     await sweep_outbox(app)
     active = await svc.db.read(chats.list_chats, active_only=True)

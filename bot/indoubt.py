@@ -1,7 +1,8 @@
 """Parts in doubt: a request that was on the wire when the process died or timed out.
 
 Telegram has no idempotency key, so whether such a part arrived cannot be
-known. The chat policy (``Settings.in_doubt``) resolves it one of two ways:
+known. The chat's policy (``/resend``, else the bot's ``Settings.in_doubt``)
+resolves it one of two ways:
 
 - ``notice`` (default): the reader gets one short notice per digest with a
   "Xem lại" button per doubtful part; a tap sends that part. Never a duplicate,
@@ -24,11 +25,17 @@ from telegram.ext import Application, ContextTypes
 
 from bot import chats, outbox, texts
 from bot.outbox import Delivery
-from bot.services import services_of
+from bot.services import Services, services_of
 
 log = logging.getLogger(__name__)
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; larger ids in callback data are forged
+
+
+async def policy(svc: Services, chat_id: int) -> str:
+    """ "notice" or "resend": the chat's own choice, else the bot's default."""
+    chat = await svc.db.read(chats.get_chat, chat_id)
+    return chats.in_doubt_policy(chat, svc.settings.in_doubt)
 
 
 def resend_data(delivery_id: int, part: int) -> str:
@@ -87,10 +94,9 @@ async def notify(app: Application[Any, Any, Any, Any, Any, Any], row: Delivery) 
 async def notify_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every finished digest with a doubtful part whose reader was not told yet."""
     svc = services_of(app)
-    if svc.settings.in_doubt != "notice":
-        return
     for row in await svc.db.read(outbox.unnotified):
-        await notify(app, row)
+        if await policy(svc, row.chat_id) == "notice":
+            await notify(app, row)
 
 
 async def resend_button(

@@ -266,26 +266,34 @@ def replace_part(db: Database, delivery_id: int, part: int, text: str) -> None:
         )
 
 
-def recover_after_crash(db: Database, *, resend: bool = False) -> list[Delivery]:
+def recover_after_crash(db: Database, *, resend: bool = False) -> list[tuple[Delivery, bool]]:
     """Rows a killed process left in ``sending``: the part in flight is in doubt.
 
-    With ``resend`` it goes out again (a rare duplicate rather than a gap);
-    otherwise it is recorded as uncertain and the reader gets a notice with a
-    button that resends it (bot/indoubt.py). Either way it is resolved, never dropped.
+    Each is resolved by its chat's policy (``/resend``), else by ``resend``: sent
+    again (a rare duplicate rather than a gap), or recorded as uncertain, and the
+    reader gets a notice with a button that resends it (bot/indoubt.py). Either way
+    it is resolved, never dropped. Returns each row with whether its part goes again.
     """
     with write_transaction(db):
-        rows = [_row(r) for r in db.query("SELECT * FROM deliveries WHERE state = 'sending'")]
-        for row in rows:
-            if resend:
+        found = db.execute(
+            "SELECT d.id, c.in_doubt FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
+            " WHERE d.state = 'sending' ORDER BY d.id"
+        ).fetchall()
+        decided = [
+            (int(row_id), policy == "resend" if policy else resend) for row_id, policy in found
+        ]
+        for row_id, again in decided:
+            if again:
                 db.execute(
                     "UPDATE deliveries SET state = 'pending', updated_at = ? WHERE id = ?",
-                    [_now(), row.id],
+                    [_now(), row_id],
                 )
             else:
+                part = get_delivery_by_id(db, row_id).parts_sent
                 _skip_uncertain_part(
-                    db, row.id, row.parts_sent, "interrupted while sending; part may have arrived"
+                    db, row_id, part, "interrupted while sending; part may have arrived"
                 )
-    return [get_delivery_by_id(db, row.id) for row in rows]
+    return [(get_delivery_by_id(db, row_id), again) for row_id, again in decided]
 
 
 def unnotified(db: Database) -> list[Delivery]:

@@ -86,6 +86,11 @@ def _bot_delivery_more_button(db: Database) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN more_button TEXT")
 
 
+def _bot_chat_in_doubt(db: Database) -> None:
+    """A chat's own answer to a part in doubt (``/resend``); NULL follows the bot's default."""
+    db.execute("ALTER TABLE chats ADD COLUMN in_doubt TEXT")
+
+
 BOT_MIGRATIONS: list[Migration] = [
     _v1,
     _bot_chat_digest_length,
@@ -93,6 +98,7 @@ BOT_MIGRATIONS: list[Migration] = [
     bot_topics,
     _bot_in_doubt_notices,
     _bot_delivery_more_button,
+    _bot_chat_in_doubt,
 ]
 
 

@@ -229,3 +229,32 @@ async def test_ambiguous_timeout_is_resent_when_the_chat_prefers_a_duplicate_to_
     assert row.state == "sent" and row.uncertain_parts == ()
     # part 0 had arrived: the resend makes it a duplicate, never a gap
     assert texts_sent(emulator, USER) == [row.messages[0], *row.messages]
+
+
+async def test_a_chat_chooses_resending_with_the_resend_command(
+    emulator: BotApiEmulator, db_path: Path
+) -> None:
+    emulator.add_chat(USER)
+    add_chat(db_path, USER, themes=None)
+    async with started(emulator, db_path, read_timeout=0.4) as app:
+        assert services_of(app).settings.in_doubt == "notice"  # the bot's default
+        answers = []
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            for command in ("/resend", "/resend maybe", "/resend on"):
+                sent = emulator.user_sends(command, user_id=USER)
+                [answer] = await emulator.await_messages(USER, 1, after=sent)
+                answers.append(answer["visible_text"])
+        finally:
+            await app.updater.stop()
+        emulator.delay_next("sendMessage", 1.5)  # carried out, answered after the bot gave up
+        row = await digest_for(app, USER)
+    assert "báo" in answers[0] and "(mặc định của bot)" in answers[0]
+    assert "Mình không hiểu “maybe”" in answers[1]
+    assert "gửi lại" in answers[2] and "mặc định" not in answers[2]
+    assert row.state == "sent" and row.uncertain_parts == ()
+    # this chat prefers a duplicate to a gap: part 0 went again, and no notice
+    got = [m["text"] for m in emulator.sent_messages(USER)]
+    assert got[-len(row.messages) - 1 :] == [row.messages[0], *row.messages]
+    assert IN_DOUBT_NOTICE not in got

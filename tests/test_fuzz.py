@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from bot import answers
+from bot.digest_length import parse_length
 from bot.emulator import BotApiEmulator
 from bot.handlers.parsing import parse_callback, parse_language, parse_theme_keys, split_words
+from bot.resend_setting import parse_policy
 from bot.schedule import parse_hhmm
 from bot.storage import open_bot_db
 from digests.analysis.themes import load_themes
@@ -206,6 +208,8 @@ def test_command_argument_parsers_never_raise(args: list[str]) -> None:
     parse_theme_keys(args, themes)
     parse_language(args)
     parse_hhmm(" ".join(args))
+    assert parse_length(args) in (None, "short", "long")
+    assert parse_policy(args) in (None, "notice", "resend")
     for parse in (parse_year_range, clean_argument):
         with contextlib.suppress(BadArgument):
             parse(" ".join(args))

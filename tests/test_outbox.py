@@ -55,7 +55,9 @@ def test_crash_while_sending_makes_only_that_part_uncertain(tmp_path: Path) -> N
     outbox.mark_part_sent(db, row.id, 1)
     assert outbox.claim_part(db, row.id, 1)  # killed here, while part 1 was in flight
     recovered = outbox.recover_after_crash(db)
-    assert [(r.state, r.parts_sent, r.uncertain_parts) for r in recovered] == [("pending", 2, (1,))]
+    assert [(r.state, r.parts_sent, r.uncertain_parts, again) for r, again in recovered] == [
+        ("pending", 2, (1,), False)
+    ]
     assert [r.id for r in outbox.unfinished(db)] == [row.id]
     assert outbox.claim_part(db, row.id, 2)
     outbox.mark_part_sent(db, row.id, 3)
@@ -70,8 +72,29 @@ def test_crash_while_sending_resends_that_part_when_the_chat_prefers_it(tmp_path
     row, _ = outbox.enqueue(db, 42, DAY, ["a", "b"], max_article_id=9, article_count=2)
     assert outbox.claim_part(db, row.id, 0)  # killed here
     recovered = outbox.recover_after_crash(db, resend=True)
-    assert [(r.state, r.parts_sent, r.uncertain_parts) for r in recovered] == [("pending", 0, ())]
+    assert [(r.state, r.parts_sent, r.uncertain_parts, again) for r, again in recovered] == [
+        ("pending", 0, (), True)
+    ]
     assert outbox.claim_part(db, row.id, 0)  # part 0 goes out again
+
+
+def test_each_chat_s_own_policy_overrides_the_bot_default_after_a_crash(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    chats.ensure_chat(db, 43, "private", "Minh")
+    chats.set_in_doubt(db, 42, "resend")  # 42 prefers a rare duplicate; 43 follows the bot
+    rows = [
+        outbox.enqueue(db, c, DAY, ["a"], max_article_id=9, article_count=1)[0] for c in (42, 43)
+    ]
+    for row in rows:
+        assert outbox.claim_part(db, row.id, 0)  # killed with both parts in flight
+    recovered = outbox.recover_after_crash(db, resend=False)
+    assert [(r.chat_id, r.uncertain_parts, again) for r, again in recovered] == [
+        (42, (), True),
+        (43, (0,), False),
+    ]
+    chats.set_in_doubt(db, 43, "notice")
+    assert chats.in_doubt_policy(chats.get_chat(db, 43), "resend") == "notice"
+    assert chats.in_doubt_policy(chats.get_chat(db, 44), "resend") == "resend"  # unknown chat
 
 
 def test_empty_digest_is_recorded_as_answered(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from bot.handlers.settings import (
     cmd_unsubscribe,
     theme_button,
 )
+from bot.resend_setting import cmd_resend
 
 COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
     "start": cmd_start,
@@ -56,6 +57,7 @@ COMMANDS: dict[str, Callable[[Update, Context], Any]] = {
     "search": cmd_search,
     "lang": cmd_lang,
     "length": cmd_length,
+    "resend": cmd_resend,
     "about": cmd_about,
 }
 
