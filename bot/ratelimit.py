@@ -48,6 +48,8 @@ MAX_RETRIES = 2  # RetryAfter answers a command reply absorbs before its handler
 
 FLIGHT_HEADROOM = 2.0  # in-flight digest requests: rate × latency × this, at least one
 FLIGHT_MAX = 16
+STALL_FACTOR = 4.0  # an answer this many times slower than usual (and ≥ 1 s) frees its slot
+STALL_MIN_S = 1.0
 
 
 class Released(Exception):
@@ -114,6 +116,9 @@ class InFlight:
     requests in flight; more only widens the doubt after a kill -9. The latency is
     an average of recent answers, so a slow link gets more room (9 at 150 ms and
     30/s) and a fast one less (1 on loopback, where an answer takes ~5 ms).
+
+    A request whose answer is late (``stall_after``) gives its slot back while it
+    waits on: one slow answer must not hold up the rest of a broadcast.
     """
 
     def __init__(self, rate: float) -> None:
@@ -127,6 +132,11 @@ class InFlight:
     def capacity(self) -> int:
         needed = math.ceil(self._rate * self._latency * FLIGHT_HEADROOM)
         return max(1, min(FLIGHT_MAX, needed))
+
+    @property
+    def stall_after(self) -> float:
+        """Seconds after which a request still unanswered no longer holds its slot."""
+        return max(STALL_MIN_S, STALL_FACTOR * self._latency)
 
     @property
     def busy(self) -> int:
@@ -148,9 +158,13 @@ class InFlight:
             raise
 
     def release(self, latency: float | None) -> None:
+        """Give the slot back; ``latency``: how long the answer took (None: no answer)."""
+        self.observe(latency)
+        self._release_slot()
+
+    def observe(self, latency: float | None) -> None:
         if latency is not None:
             self._latency += 0.2 * (latency - self._latency)
-        self._release_slot()
 
     def _release_slot(self) -> None:
         self._busy -= 1
@@ -292,18 +306,28 @@ class FairLimits(BaseRateLimiter[Any]):
         kwargs: dict[str, Any],
     ) -> Any:
         """Claim the part and send it; the in-flight slot was taken in ``_wait_turn``."""
-        started, answered = time.monotonic(), False
+        flight, holding = self._flight, True
         try:
             await claim.before_request()
             started = time.monotonic()
-            result = await callback(*args, **kwargs)
-            answered = True
+            request = asyncio.ensure_future(callback(*args, **kwargs))
+            try:
+                done, _ = await asyncio.wait({request}, timeout=flight.stall_after)
+                if not done:  # a late answer: the others go on while this one waits
+                    holding = False
+                    flight.release(None)
+                result = await request
+            except asyncio.CancelledError:
+                request.cancel()
+                raise
+            except RetryAfter:
+                flight.observe(time.monotonic() - started)
+                raise
+            flight.observe(time.monotonic() - started)
             return result
-        except RetryAfter:
-            answered = True
-            raise
         finally:
-            self._flight.release(time.monotonic() - started if answered else None)
+            if holding:
+                flight.release(None)
 
     async def _wait_turn(self, chat_id: int, *, digest: bool) -> None:
         """Wait for this chat's pause, its chat and group slots, then the overall slot.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -99,3 +100,28 @@ async def test_a_broadcast_keeps_one_part_on_the_wire_over_loopback(
     assert all(row is not None and row.state == "sent" for row in rows)
     assert len(emulator.sent_messages()) >= len(readers)
     assert 1 <= peak <= 2, peak  # thirty parts claimed at once before: thirty in doubt
+
+
+async def test_one_late_answer_does_not_hold_up_the_broadcast(
+    emulator: BotApiEmulator, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    db_path = seeded_db(tmp_path, tmp_path_factory.getbasetemp())
+    readers = list(range(7101, 7106))
+    emulator.add_chats(readers)
+    db = open_bot_db(db_path)
+    for chat_id in readers:
+        chats.ensure_chat(db, chat_id, "private", None, now=datetime(2025, 3, 1, tzinfo=UTC))
+        chats.set_themes(db, chat_id, ["telecom", "postal"])
+    db.conn.close()
+    app = make_app(emulator, db_path, clock=lambda: datetime(2025, 3, 10, 7, 0, tzinfo=UTC))
+    async with running(app):
+        emulator.delay_next("sendMessage", 4.0)  # the first part's answer comes 4 s late
+        began = time.monotonic()
+        sending = asyncio.create_task(broadcast(app, readers, date(2025, 3, 10)))
+        while sum(bool(emulator.sent_messages(c)) for c in readers) < len(readers):
+            assert time.monotonic() - began < 10
+            await asyncio.sleep(0.02)
+        everyone = time.monotonic() - began
+        rows = await sending
+    assert all(row is not None and row.state == "sent" for row in rows)
+    assert everyone < 3.0, everyone  # the others went on after ~1 s, not after 4
