@@ -112,10 +112,11 @@ class InFlight:
     """At most as many digest requests on the wire as the pace needs, by Little's law.
 
     Every claimed part whose answer has not come is in doubt if the process dies.
-    Sending at ``rate`` per second over a link of latency L needs about rate × L
-    requests in flight; more only widens the doubt after a kill -9. The latency is
-    an average of recent answers, so a slow link gets more room (9 at 150 ms and
-    30/s) and a fast one less (1 on loopback, where an answer takes ~5 ms).
+    Sending at ``rate`` per second when each send holds its slot for L seconds
+    (the claim's commit, then the request until its answer) needs about rate × L
+    slots; more only widens the doubt after a kill -9. L is an average of recent
+    sends, so a slow link or a slow disk gets more room (9 at 150 ms and 30/s)
+    and a fast one less (1 on loopback, where a send takes ~5 ms).
 
     A request whose answer is late (``stall_after``) gives its slot back while it
     waits on: one slow answer must not hold up the rest of a broadcast.
@@ -307,9 +308,9 @@ class FairLimits(BaseRateLimiter[Any]):
     ) -> Any:
         """Claim the part and send it; the in-flight slot was taken in ``_wait_turn``."""
         flight, holding = self._flight, True
+        started = time.monotonic()  # the claim's commit counts: it holds the slot as well
         try:
             await claim.before_request()
-            started = time.monotonic()
             request = asyncio.ensure_future(callback(*args, **kwargs))
             try:
                 done, _ = await asyncio.wait({request}, timeout=flight.stall_after)
