@@ -137,8 +137,8 @@ def run(quick: bool = False) -> str:
         "",
         "Synthetic articles recombined from the hand-labelled seed sentences (20–40 each, "
         "dated over 2024, six outlets), every article its own story; build times are cold "
-        "(nothing kept between builds). The machine was shared with other work while "
-        "measuring: wall time can exceed CPU time." + (" Quick run." if quick else ""),
+        "(nothing kept between builds). On a shared machine wall time can exceed CPU "
+        "time, so CPU time is the figure compared." + (" Quick run." if quick else ""),
         "",
         "| articles | method | build, wall (median of 3) | CPU (median of 3) | CPU × before |",
         "|---:|---|---:|---:|---:|",
@@ -152,7 +152,7 @@ def run(quick: bool = False) -> str:
                 limit_check = (
                     f"At 1,000 articles the default (short) digest takes {short:.3f} s of CPU: "
                     f"{short / LIMIT_SECONDS:.2f} of the {LIMIT_SECONDS:.0f} s limit. CPU time "
-                    "is the figure compared: on this shared machine wall time also counts "
+                    "is the figure compared: on a shared machine wall time also counts "
                     "waiting for a core."
                 )
     bodies = ["\n\n".join(s for s, _ in sentences) for _, sentences, _, _ in _articles(200)]

@@ -90,7 +90,7 @@ def run(quick: bool) -> str:
             f"- Failure reasons (concurrent run): {reasons}.",
             "- For comparison, issue 12 reported 220 s for its 25-item feed before this change "
             "(sequential, no total deadline: a drip alone held an item 165 s).",
-            "- The machine was shared with other work while measuring.",
+            "- Wall times; on a shared machine they include waiting for a core.",
             "",
         ]
     )

@@ -30,10 +30,10 @@ FIELDS = ("date", "headline", "sapo", "outlet", "body", "no junk")
 SCORE = """
 import importlib, json, sys
 
-# The maintainer moves digests.sources.clean to digests.sources.clean: whichever this code has
+# The layout moved digests.clean to digests.sources.clean: whichever this code has
 # stands in for the other, so test_pages imports on both sides of the move.
-for one, other in (("digests.sources.clean", "digests.sources.clean"),
-                   ("digests.sources.clean", "digests.sources.clean")):
+for one, other in (("digests.sources.clean", "digests.clean"),
+                   ("digests.clean", "digests.sources.clean")):
     try:
         importlib.import_module(one)
     except ImportError:

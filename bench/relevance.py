@@ -356,7 +356,7 @@ def run(quick: bool = False) -> str:
         "themes.ThemeMatcher, then each matcher found there by its regex, evidence spelled "
         f"out) {statistics.median(slow):.3f} ms (fastest {min(slow):.3f} ms) "
         f"({statistics.median(slow) / statistics.median(fast):.1f}x slower). "
-        "Machine shared with other jobs while measured.",
+        "CPU time: other work on a shared machine does not count.",
     ]
     return "\n".join(lines) + "\n"
 
