@@ -90,7 +90,7 @@ def prepare_digest(
         )
         messages = render_digest(short, fmt="html", lang=chat.language, override_dir=template_dir)
         more = digest_more.more_pages(
-            window, digest, short, chat, themes, now.date(), len(messages), template_dir
+            db, window, digest, short, chat, themes, now.date(), len(messages), template_dir
         )
     prepared = Prepared(messages, digest.max_article_id, len(digest.article_ids), routes, more)
     if cache is not None:

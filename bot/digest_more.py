@@ -21,7 +21,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import answers, chats, storage, texts
 from bot.handlers.parsing import more_data
 from digests.digest.pages import rest_of
-from digests.digest.render import render_digest
 from digests.digest.window import Digest, DigestWindow
 
 
@@ -35,6 +34,7 @@ class MorePages:
 
 
 def more_pages(
+    db: Database,
     window: DigestWindow,
     digest: Digest,
     short: Digest,
@@ -44,13 +44,13 @@ def more_pages(
     parts: int,
     template_dir: Path | None,
 ) -> MorePages | None:
-    """The pages after the ``parts`` a chat is sent, or None when the digest showed all."""
-    rest = rest_of(short)
-    if not rest.sections:
+    """The pages after the ``parts`` a chat is sent, or None when the digest showed all.
+
+    The total is counted on the pages the button will show (``answers.digest_pages``):
+    those give every story its summary, which the chat's own digest worked out only
+    for the stories it shows, so counting its left-out part would come out short."""
+    if not rest_of(short).sections:
         return None
-    left_out = render_digest(
-        rest, fmt="html", lang=chat.language, override_dir=template_dir, continued=True
-    )
     frozen = dataclasses.replace(window, through_article_id=digest.max_article_id)
     query = answers.digest_query(
         frozen,
@@ -60,7 +60,8 @@ def more_pages(
         per_theme=chats.per_theme(chat),
         one_message=chat.digest_length != "long",
     )
-    return MorePages(query, parts, parts + len(left_out))
+    pages = len(answers.digest_pages(db, query, chat.language, template_dir))
+    return MorePages(query, parts, pages) if pages > parts else None
 
 
 def button_for(db: Database, more: MorePages, lang: str, template_dir: Path | None) -> str:

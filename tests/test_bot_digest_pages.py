@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bot_helpers import make_app, running, seeded_db
-from digest_helpers import save_seed
+from digest_helpers import load_labels, save_seed
 from emulator_helpers import unlimited_emulator_fixture
 
 from bot import chats
@@ -177,3 +177,42 @@ async def test_the_scheduled_digest_has_the_more_button_too(
     assert more and not set(more) & set(shown)  # what the morning left out, nothing twice
     assert len(shown) + len(more) == 5
     assert not second.get("reply_markup")
+
+
+async def test_the_scheduled_button_counts_the_pages_it_leads_to(
+    unlimited_emulator: BotApiEmulator, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thirty new stories since the chat's last digest, one shown per theme: the pages after
+    # the digest give every story its summary, which the digest itself did not work out.
+    monkeypatch.setattr(chats, "SHORT_PER_THEME", 1)
+    emulator = unlimited_emulator
+    emulator.add_chats([USER])
+    db = open_bot_db(db_path)
+    seen = int(db.execute("SELECT MAX(id) FROM articles").fetchone()[0])
+    by_seed: dict[str, list[tuple[str, bool]]] = {}
+    for label in load_labels():
+        if not label.junk:
+            by_seed.setdefault(label.seed, []).append((label.sentence, label.heading))
+    for i in range(30):  # five days apart: never one story, whatever the wording
+        seed = sorted(by_seed)[i % len(by_seed)]
+        sentences = by_seed[seed][i // len(by_seed) :]
+        day = date(2025, 1, 1) + timedelta(days=5 * i)
+        save_seed(db, seed, sentences, title=f"Tin số {i}", published=day, url=f"https://x.vn/{i}")
+    chats.ensure_chat(db, USER, "private", None, now=datetime(2025, 3, 1, tzinfo=UTC))
+    db.execute("UPDATE chats SET last_article_id = ? WHERE chat_id = ?", [seen, USER])
+    db.conn.close()
+    morning = datetime(2025, 6, 1, 2, 30, tzinfo=UTC)  # 09:30 in Hà Nội
+    async with running(make_app(emulator, db_path, clock=lambda: morning, **FAST)):
+        [message] = await emulator.await_messages(USER, 1, timeout=20)
+        labels, headers = [], []
+        while message.get("reply_markup"):
+            [[button]] = message["reply_markup"]["inline_keyboard"]
+            labels.append(button["text"])
+            mark = emulator.mark()
+            emulator.press_button(USER, USER, message["message_id"], button["callback_data"])
+            [message] = await emulator.await_messages(USER, 1, after=mark)
+            headers.append(message["visible_text"].splitlines()[0])
+    pages = len(headers) + 1
+    assert pages >= 3, headers  # a real test: the left-out stories fill several pages
+    assert labels == [f"Xem thêm ▸ trang {n}/{pages}" for n in range(2, pages + 1)]
+    assert headers == [f"Trang {n}/{pages}" for n in range(2, pages + 1)]
