@@ -152,9 +152,9 @@ class InFlight:
         try:
             await waiter
         except BaseException:
-            if waiter.done() and not waiter.cancelled():
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
                 self._release_slot()  # granted as it was cancelled: pass the slot on
-            else:
+            elif waiter in self._waiters:  # a release may have passed over it already
                 self._waiters.remove(waiter)
             raise
 

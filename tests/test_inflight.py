@@ -74,11 +74,25 @@ async def test_a_cancelled_waiter_leaks_no_slot() -> None:
 async def test_stopping_fails_the_waiters_with_released() -> None:
     flight = InFlight(30)
     await flight.acquire()
-    waiter = asyncio.create_task(flight.acquire())
+    waiters = [asyncio.create_task(flight.acquire()) for _ in range(3)]
     await asyncio.sleep(0)
     flight.fail_waiting(Released("stopping"))
-    with pytest.raises(Released):
+    for waiter in waiters:
+        with pytest.raises(Released):
+            await waiter
+    assert flight.busy == 1  # only the slot really taken; the failed waiters held none
+
+
+async def test_a_waiter_cancelled_then_passed_over_by_a_release_leaves_quietly() -> None:
+    flight = InFlight(30)
+    await flight.acquire()
+    waiter = asyncio.create_task(flight.acquire())
+    await asyncio.sleep(0)
+    waiter.cancel()  # its future is cancelled at once; the task resumes later
+    flight.release(None)  # …and this release passes over it before it does
+    with pytest.raises(asyncio.CancelledError):  # not a ValueError from the queue
         await waiter
+    assert flight.busy == 0
 
 
 def readers_app(
