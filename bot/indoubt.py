@@ -94,9 +94,8 @@ async def notify(app: Application[Any, Any, Any, Any, Any, Any], row: Delivery) 
 async def notify_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every finished digest with a doubtful part whose reader was not told yet."""
     svc = services_of(app)
-    for row in await svc.db.read(outbox.unnotified):
-        if await policy(svc, row.chat_id) == "notice":
-            await notify(app, row)
+    for row in await svc.db.read(outbox.unnotified, svc.settings.in_doubt):
+        await notify(app, row)
 
 
 async def resend_button(

@@ -296,12 +296,16 @@ def recover_after_crash(db: Database, *, resend: bool = False) -> list[tuple[Del
     return [(get_delivery_by_id(db, row_id), again) for row_id, again in decided]
 
 
-def unnotified(db: Database) -> list[Delivery]:
-    """Finished rows with a part in doubt whose reader has not been told yet."""
+def unnotified(db: Database, default_policy: str = "notice") -> list[Delivery]:
+    """Finished rows with a part in doubt whose reader has not been told yet, of chats
+    whose policy is the notice (their own, else ``default_policy``)."""
     return [
         _row(r)
         for r in db.query(
-            "SELECT * FROM deliveries WHERE state = 'uncertain' AND notified_at IS NULL ORDER BY id"
+            "SELECT d.* FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
+            " WHERE d.state = 'uncertain' AND d.notified_at IS NULL"
+            " AND COALESCE(c.in_doubt, ?) = 'notice' ORDER BY d.id",
+            [default_policy],
         )
     ]
 

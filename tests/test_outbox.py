@@ -92,7 +92,11 @@ def test_each_chat_s_own_policy_overrides_the_bot_default_after_a_crash(tmp_path
         (42, (), True),
         (43, (0,), False),
     ]
+    outbox.finish(db, rows[1].id)  # 43's digest ends uncertain; its reader is to be told
+    assert [r.chat_id for r in outbox.unnotified(db, "notice")] == [43]
+    assert outbox.unnotified(db, "resend") == []  # a resend bot tells no one…
     chats.set_in_doubt(db, 43, "notice")
+    assert [r.chat_id for r in outbox.unnotified(db, "resend")] == [43]  # …but 43 chose it
     assert chats.in_doubt_policy(chats.get_chat(db, 43), "resend") == "notice"
     assert chats.in_doubt_policy(chats.get_chat(db, 44), "resend") == "resend"  # unknown chat
 
