@@ -320,6 +320,7 @@ class FairLimits(BaseRateLimiter[Any]):
                 result = await request
             except asyncio.CancelledError:
                 request.cancel()
+                request.add_done_callback(_retrieve)  # no "exception never retrieved" log
                 raise
             except RetryAfter:
                 flight.observe(time.monotonic() - started)
@@ -368,6 +369,12 @@ class FairLimits(BaseRateLimiter[Any]):
         finally:
             if task is not None:
                 self._waiting.discard(task)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """Read a dropped request's outcome: the stop that dropped it is what gets reported."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _chat_id(value: Any) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -143,3 +144,31 @@ async def test_one_late_answer_does_not_hold_up_the_broadcast(
         rows = await sending
     assert all(row is not None and row.state == "sent" for row in rows)
     assert everyone < 3.0, everyone  # the others went on after ~1 s, not after 4
+
+
+async def test_a_send_dropped_at_stop_leaves_no_unretrieved_error_in_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limits = FairLimits(30, 20, 1)
+
+    class Claim:
+        async def before_request(self) -> None:
+            return None
+
+    async def failing_request() -> None:
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:  # a transport that fails its own way when dropped
+            raise RuntimeError("connection reset") from None
+
+    sending = asyncio.create_task(
+        limits.process_request(failing_request, (), {}, "sendMessage", {"chat_id": 5}, Claim())
+    )
+    await asyncio.sleep(0.01)
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    await asyncio.sleep(0.1)
+    gc.collect()
+    assert "never retrieved" not in caplog.text
+    assert limits.in_flight.busy == 0
