@@ -275,12 +275,15 @@ def recover_after_crash(db: Database, *, resend: bool = False) -> list[tuple[Del
     it is resolved, never dropped. Returns each row with whether its part goes again.
     """
     with write_transaction(db):
-        found = db.execute(
-            "SELECT d.id, c.in_doubt FROM deliveries d LEFT JOIN chats c ON c.chat_id = d.chat_id"
-            " WHERE d.state = 'sending' ORDER BY d.id"
-        ).fetchall()
+        # The chat's own policy, else the bot's: as unnotified() reads it.
         decided = [
-            (int(row_id), policy == "resend" if policy else resend) for row_id, policy in found
+            (int(row_id), bool(again))
+            for row_id, again in db.execute(
+                "SELECT d.id, COALESCE(c.in_doubt, ?) = 'resend' FROM deliveries d"
+                " LEFT JOIN chats c ON c.chat_id = d.chat_id"
+                " WHERE d.state = 'sending' ORDER BY d.id",
+                ["resend" if resend else "notice"],
+            )
         ]
         for row_id, again in decided:
             if again:
